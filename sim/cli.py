@@ -1,0 +1,172 @@
+"""Command line: ``alliance-sim`` (also ``python -m sim``), a thin adapter over the library.
+
+Each verb parses its arguments, calls one library function and prints where results went.
+Bad input (scenario files, overrides, results directories) exits with code 2 and one line
+naming the file and the field; nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from sim import __version__
+from sim.paths import DEFAULT_SCENARIO, RESULTS_ROOT
+from sim.results import ResultsError
+from sim.scenario import ScenarioError
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+class CommandError(Exception):
+    """A problem with what the user asked for; printed as one line, exit code 2."""
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from sim.model import run_scenario
+    from sim.results import command_line, default_out_dir, write_run
+    from sim.scenario import load_scenario
+
+    loaded = load_scenario(args.scenario, args.set)
+    seed = loaded.scenario.seed if args.seed is None else args.seed
+    out = args.out or default_out_dir(RESULTS_ROOT, loaded.scenario.name)
+    from sim.results import check_output_dir
+
+    check_output_dir(out, args.force)
+    model = run_scenario(loaded.scenario, rng=np.random.default_rng(seed), rounds=args.rounds)
+    written = write_run(
+        out,
+        loaded,
+        model,
+        seed,
+        plots=not args.no_plots,
+        force=args.force,
+        command=command_line(),
+    )
+    for record in model.record.votes:
+        counts = {
+            w: int((record.votes == c).sum())
+            for c, w in enumerate(("absent", "yes", "abstain", "no"))
+        }
+        print(
+            f"round {record.round} {record.resolution.id}: yes {counts['yes']}, "
+            f"no {counts['no']}, abstain {counts['abstain']}, absent {counts['absent']}"
+        )
+    print(written)
+    return EXIT_OK
+
+
+def _cmd_plot(args: argparse.Namespace) -> int:
+    from sim.plots import draw_run_plots
+    from sim.results import load_run
+
+    results = load_run(args.results)
+    for path in draw_run_plots(results, args.results / "plots"):
+        print(path)
+    return EXIT_OK
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from sim.explain import explain_votes
+    from sim.results import load_run
+
+    results = load_run(args.results)
+    text = explain_votes(results, args.country, args.resolution, args.round)
+    print(text)
+    return EXIT_OK
+
+
+def _existing_dir(text: str) -> Path:
+    return Path(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser for every verb."""
+    parser = argparse.ArgumentParser(
+        prog="alliance-sim",
+        description="Agent-based simulation of how states line up at the UN General Assembly.",
+    )
+    parser.add_argument("--version", action="version", version=f"alliance-sim {__version__}")
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+
+    run = verbs.add_parser(
+        "run",
+        help="run a scenario and write results and plots",
+        description="Run a scenario (the bundled default when none is given), write the result "
+        "tables, manifest and plots, and print the results directory as the last line.",
+    )
+    run.add_argument(
+        "scenario", nargs="?", type=Path, default=DEFAULT_SCENARIO, help="scenario YAML file"
+    )
+    run.add_argument("--seed", type=int, help="random seed (default: the scenario's seed)")
+    run.add_argument("--rounds", type=_positive, help="rounds to run (default: the scenario's)")
+    run.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="override a scenario value, e.g. parameters.trade_weight=0.5 or "
+        "countries.CHN.domestic_pressure=0.3 (repeatable)",
+    )
+    run.add_argument(
+        "--out", type=Path, help="results directory (default: results/<scenario>/<timestamp>)"
+    )
+    run.add_argument("--force", action="store_true", help="replace a non-empty --out directory")
+    run.add_argument("--no-plots", action="store_true", help="write tables only")
+    run.set_defaults(handler=_cmd_run)
+
+    plot = verbs.add_parser(
+        "plot",
+        help="redraw the plots of a results directory",
+        description="Redraw every plot "
+        "of a results directory from its stored tables into DIR/plots.",
+    )
+    plot.add_argument("results", type=_existing_dir, metavar="DIR")
+    plot.set_defaults(handler=_cmd_plot)
+
+    explain = verbs.add_parser(
+        "explain",
+        help="show the channel contributions behind a country's votes",
+        description="Print, for each vote of a country in a run, every channel's contribution "
+        "to its net support, the abstention band, the vote and the channel that decided it.",
+    )
+    explain.add_argument("results", type=_existing_dir, metavar="DIR")
+    explain.add_argument("--country", required=True, help="country id, e.g. PRK")
+    explain.add_argument("--resolution", help="resolution id (default: every resolution)")
+    explain.add_argument("--round", type=_positive, help="only this round")
+    explain.set_defaults(handler=_cmd_explain)
+    return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (2 for bad input)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors and 0 for --help
+        return int(exc.code or 0)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except (ScenarioError, ResultsError, CommandError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,632 @@
+"""Scenario files: the schema (pydantic), YAML + CSV loading, overrides, and clear errors.
+
+A scenario is one YAML file. Any of ``countries``, ``ties.trade``, ``ties.security``,
+``ties.adversaries``, ``favours`` and ``agenda`` may instead name a CSV table by a path relative
+to the YAML file; ``parameters_file`` names a YAML file of global parameters (as written by
+``alliance-sim calibrate``). Every problem is reported as one :class:`ScenarioError` naming the
+file and the field path (``countries[3].domestic_pressure: must be between 0 and 1, got 1.7``).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import math
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
+
+from sim.rules import Vote
+
+
+class ScenarioError(Exception):
+    """A scenario (or override) problem, located by file and field path.
+
+    Parameters
+    ----------
+    file
+        The file the problem is in (or ``--set`` for a command-line override).
+    path
+        Field path inside it, e.g. ``countries[3].domestic_pressure``.
+    message
+        What is wrong, e.g. ``must be between 0 and 1, got 1.7``.
+    """
+
+    def __init__(self, file: str | Path, path: str, message: str) -> None:
+        self.file = str(file)
+        self.path = path
+        self.message = message
+        super().__init__(f"{self.file}: {path}: {message}" if path else f"{self.file}: {message}")
+
+
+def _between(low: float, high: float) -> AfterValidator:
+    def check(value: float) -> float:
+        if not (low <= value <= high) or math.isnan(value):
+            raise ValueError(f"must be between {low:g} and {high:g}, got {value:g}")
+        return value
+
+    return AfterValidator(check)
+
+
+def _at_least(low: float) -> AfterValidator:
+    def check(value: float) -> float:
+        if not value >= low:
+            raise ValueError(f"must be at least {low:g}, got {value:g}")
+        return value
+
+    return AfterValidator(check)
+
+
+Unit = Annotated[float, _between(0.0, 1.0)]
+Signed = Annotated[float, _between(-1.0, 1.0)]
+NonNegative = Annotated[float, _at_least(0.0)]
+Positive = Annotated[int, _at_least(1)]
+CountryId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]+$", min_length=1, max_length=32)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Parameters(_Strict):
+    """Global parameters of the rules; every one has a default, a unit and a range.
+
+    The channel weights multiply channel values that lie in [-1, 1], so all weights are in
+    score units; the abstention band is in the same units.
+    """
+
+    trade_weight: NonNegative = Field(1.0, description="Weight of the trade channel.")
+    security_weight: NonNegative = Field(1.0, description="Weight of the security channel.")
+    shared_adversary_weight: NonNegative = Field(
+        0.5, description="Weight of affinity with states sharing an adversary."
+    )
+    own_adversary_weight: NonNegative = Field(
+        0.5, description="Weight of leaning against one's own adversaries."
+    )
+    domestic_weight: NonNegative = Field(
+        1.0, description="Weight of accountability x public opinion x salience."
+    )
+    quid_pro_quo_weight: NonNegative = Field(
+        1.0, description="Weight of favours owed to a resolution's parties (tanh-saturated)."
+    )
+    abstention_band: NonNegative = Field(
+        0.25, description="Half-width of the abstain zone around 0 (score units)."
+    )
+    noise_sd: NonNegative = Field(
+        0.05, description="Std. dev. of the per-country, per-resolution shock (score units)."
+    )
+    favour_decay: Unit = Field(
+        0.05, description="Share of every favour balance forgotten per round (1/round)."
+    )
+    favour_credit: NonNegative = Field(
+        0.25, description="Favour units earned by one favourable vote at salience 1."
+    )
+    max_iterations: Positive = Field(
+        50, description="Cap on best-response iterations per resolution."
+    )
+    expectation_weight: Annotated[float, _between(0.01, 1.0)] = Field(
+        0.5,
+        description="Share by which expected positions move toward observed ones per iteration "
+        "(1 = plain simultaneous best response).",
+    )
+    inducements: bool = Field(False, description="Patrons buy persuadable votes.")
+    inducement_price: NonNegative = Field(1.0, description="Budget units per score unit of swing.")
+    inducement_reach: NonNegative = Field(
+        0.3, description="Largest score gap a patron tries to close."
+    )
+    punishment: bool = Field(False, description="Parties punish states that voted against them.")
+    punishment_credit_loss: Unit = Field(
+        0.5, description="Share of the credit a punished state held with the punisher lost."
+    )
+    punishment_tie_loss: Unit = Field(
+        0.1, description="Share of the punished state's trade and security ties cut."
+    )
+    absence: bool = Field(
+        False, description="Cross-pressured abstainers stay away on low-salience votes."
+    )
+    absence_cross_pressure: NonNegative = Field(
+        0.5, description="Cross-pressure (score units) at which an abstainer stays away."
+    )
+    absence_max_salience: Unit = Field(
+        0.3, description="Stay-aways only on resolutions at most this salient."
+    )
+    bloc_agreement: Unit = Field(
+        0.8, description="Agreement at which hierarchical clustering joins states into a bloc."
+    )
+
+
+class Issue(_Strict):
+    """A named issue dimension; ``default_opinion`` applies where a country gives none."""
+
+    description: str = ""
+    default_opinion: Signed = 0.0
+    default_opinion_source: str | None = None
+
+
+class Country(_Strict):
+    """One state. ``sources`` maps an attribute name to where its value comes from."""
+
+    id: CountryId
+    name: str
+    domestic_pressure: Unit
+    public_opinion: dict[str, Signed] = Field(default_factory=dict)
+    arrears: bool = False
+    patron_budget: NonNegative = 0.0
+    sources: dict[str, str] = Field(default_factory=dict)
+
+
+class Tie(_Strict):
+    """A directed tie from ``country`` to ``partner`` with a weight in [0, 1]."""
+
+    country: CountryId
+    partner: CountryId
+    weight: Unit
+    kind: str | None = None
+    source: str | None = None
+
+
+class AdversaryTie(Tie):
+    """``country`` counts ``partner`` as an adversary; ``mutual`` adds the reverse tie."""
+
+    mutual: bool = True
+
+
+class Ties(_Strict):
+    """The three tie tables (each may be a CSV path in the YAML)."""
+
+    trade: list[Tie] = Field(default_factory=list)
+    security: list[Tie] = Field(default_factory=list)
+    adversaries: list[AdversaryTie] = Field(default_factory=list)
+
+
+class Favour(_Strict):
+    """``debtor`` owes ``creditor`` ``amount`` favour units for a recorded event.
+
+    One Security Council veto cast to shield the debtor is the unit favour. ``round`` 0 means
+    before the first round; a later round grants the favour at the start of that round.
+    """
+
+    debtor: CountryId
+    creditor: CountryId
+    amount: NonNegative
+    round: Annotated[int, _at_least(0)] = 0
+    event: str
+    date: str | None = None
+    source: str | None = None
+
+
+class Resolution(_Strict):
+    """An agenda item voted on in ``round`` (and every ``repeat_every`` rounds after it)."""
+
+    id: str = Field(min_length=1)
+    round: Positive
+    title: str
+    issue: str
+    target: CountryId | None = None
+    sponsors: list[CountryId] = Field(default_factory=list)
+    salience: Unit = 1.0
+    majority: Literal["simple", "two_thirds"] = "simple"
+    repeat_every: Positive | None = None
+    fixed_votes: dict[CountryId, str] = Field(default_factory=dict)
+    date: str | None = None
+    source: str | None = None
+
+    @field_validator("fixed_votes")
+    @classmethod
+    def _vote_words(cls, value: dict[str, str]) -> dict[str, str]:
+        for word in value.values():
+            Vote.from_word(word)
+        return value
+
+    def comes_up(self, round_number: int) -> bool:
+        """Whether this resolution is voted on in ``round_number``."""
+        if round_number == self.round:
+            return True
+        return (
+            self.repeat_every is not None
+            and round_number > self.round
+            and (round_number - self.round) % self.repeat_every == 0
+        )
+
+
+class Scenario(_Strict):
+    """A whole scenario after CSV tables and the parameters file are read in."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    seed: Annotated[int, _at_least(0)] = 0
+    rounds: Positive = 1
+    reference_states: tuple[CountryId, CountryId]
+    issues: dict[str, Issue]
+    parameters: Parameters = Field(default_factory=lambda: Parameters())
+    countries: list[Country] = Field(min_length=2)
+    ties: Ties = Field(default_factory=Ties)
+    favours: list[Favour] = Field(default_factory=list)
+    agenda: list[Resolution] = Field(min_length=1)
+
+
+TABLE_FIELDS = ("countries", "favours", "agenda")
+TIE_FIELDS = ("trade", "security", "adversaries")
+
+
+class LoadedScenario(BaseModel):
+    """A validated scenario with where it came from.
+
+    Attributes
+    ----------
+    scenario
+        The validated model.
+    path
+        The YAML file.
+    files
+        Every file read (YAML, CSV tables, parameters file), in reading order.
+    sha256
+        Hash over the bytes of every file read (paths relative to the YAML file's folder).
+    overrides
+        The ``--set`` overrides applied, as given.
+    """
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    scenario: Scenario
+    path: Path
+    files: tuple[Path, ...]
+    sha256: str
+    overrides: tuple[str, ...] = ()
+
+
+def _format_loc(loc: Iterable[int | str]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _format_error(error: Mapping[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "value_error":
+        return str(error["ctx"]["error"])
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "unknown field"
+    message = str(error["msg"])
+    message = message[0].lower() + message[1:]
+    if message.startswith("input should be"):
+        message = "must be" + message[len("input should be") :]
+    return f"{message}, got {error['input']!r}"
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(path, "", "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(path, "", f"cannot read file: {exc}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ScenarioError(path, "", f"invalid YAML: {where}{problem}") from None
+
+
+def _read_csv(path: Path, field: str) -> list[dict[str, str]]:
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            rows: list[dict[str, str]] = []
+            for row in reader:
+                if None in row:
+                    raise ScenarioError(
+                        path,
+                        f"{field}[{len(rows)}]",
+                        f"more cells than columns (line {reader.line_num})",
+                    )
+                rows.append({k.strip(): v.strip() for k, v in row.items() if v and v.strip()})
+            return rows
+    except FileNotFoundError:
+        raise ScenarioError(path, field, "file not found") from None
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise ScenarioError(path, field, f"cannot read CSV: {exc}") from None
+
+
+def _country_from_row(row: dict[str, str]) -> dict[str, Any]:
+    """Map a countries.csv row: ``opinion_<issue>`` and ``<field>_source`` columns nest."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if key.endswith("_source"):
+            out.setdefault("sources", {})[key.removesuffix("_source")] = value
+        elif key.startswith("opinion_"):
+            out.setdefault("public_opinion", {})[key.removeprefix("opinion_")] = value
+        elif key == "arrears":
+            out[key] = value.lower()
+        else:
+            out[key] = value
+    return out
+
+
+_LIST_VALUED = {"sponsors"}
+
+
+def _agenda_from_row(row: dict[str, str]) -> dict[str, Any]:
+    """Map an agenda.csv row: ``sponsors`` is a space-separated list of ids."""
+    return {k: v.split() if k in _LIST_VALUED else v for k, v in row.items()}
+
+
+class _Origins:
+    """Which file each top-level list came from, to name it in errors."""
+
+    def __init__(self, yaml_path: Path) -> None:
+        self.yaml_path = yaml_path
+        self.tables: dict[str, Path] = {}
+        self.files: list[Path] = [yaml_path]
+
+    def locate(self, loc: tuple[int | str, ...]) -> tuple[Path, str]:
+        """Return the file a field path lives in, and the path (with the CSV line for rows)."""
+        label = (
+            f"ties.{loc[1]}"
+            if len(loc) > 1 and loc[0] == "ties"
+            else str(loc[:1][0] if loc else "")
+        )
+        path = _format_loc(loc)
+        if label not in self.tables:
+            return self.yaml_path, path
+        row = (
+            loc[2]
+            if label.startswith("ties.") and len(loc) > 2
+            else loc[1]
+            if len(loc) > 1
+            else None
+        )
+        if isinstance(row, int):
+            path += f" (line {row + 2})"
+        return self.tables[label], path
+
+
+def _expand_tables(data: dict[str, Any], origins: _Origins) -> None:
+    base = origins.yaml_path.parent
+
+    def expand(container: dict[str, Any], key: str, label: str) -> None:
+        value = container.get(key)
+        if not isinstance(value, str):
+            return
+        table_path = (base / value).resolve()
+        rows = _read_csv(table_path, label)
+        if key == "countries":
+            container[key] = [_country_from_row(r) for r in rows]
+        elif key == "agenda":
+            container[key] = [_agenda_from_row(r) for r in rows]
+        else:
+            container[key] = rows
+        origins.tables[label] = table_path
+        origins.files.append(table_path)
+
+    for key in TABLE_FIELDS:
+        expand(data, key, key)
+    ties = data.get("ties")
+    if isinstance(ties, dict):
+        for key in TIE_FIELDS:
+            expand(ties, key, f"ties.{key}")
+
+    include = data.pop("parameters_file", None)
+    if include is None:
+        return
+    if not isinstance(include, str):
+        raise ScenarioError(origins.yaml_path, "parameters_file", "must be a file path")
+    include_path = (base / include).resolve()
+    included = _read_yaml(include_path)
+    origins.files.append(include_path)
+    if isinstance(included, dict) and "parameters" in included:
+        included = included["parameters"]
+    if not isinstance(included, dict):
+        raise ScenarioError(include_path, "parameters", "must be a mapping of parameter names")
+    inline = data.get("parameters") or {}
+    if not isinstance(inline, dict):
+        raise ScenarioError(origins.yaml_path, "parameters", "must be a mapping")
+    for key in included:
+        if key in inline:
+            raise ScenarioError(
+                origins.yaml_path,
+                f"parameters.{key}",
+                f"set both here and in {include}; keep one",
+            )
+    data["parameters"] = {**included, **inline}
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """Split ``PATH=VALUE``; the value is read as YAML (numbers, booleans, lists)."""
+    if "=" not in text:
+        raise ScenarioError("--set", text, "expected PATH=VALUE")
+    path, raw = text.split("=", 1)
+    path = path.strip()
+    if not path:
+        raise ScenarioError("--set", text, "empty path")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError:
+        value = raw
+    return path, value
+
+
+def apply_override(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set ``value`` at a dotted ``path`` in raw scenario data, in place.
+
+    Lists of records (``countries``, ``agenda``) are addressed by ``id``:
+    ``countries.CHN.domestic_pressure``, ``agenda.ES-11/1.salience``; other lists by index.
+    Missing mapping keys are created (the schema then rejects unknown fields).
+    """
+    parts = path.split(".")
+    node: Any = data
+    for depth, part in enumerate(parts):
+        last = depth == len(parts) - 1
+        where = ".".join(parts[: depth + 1])
+        if isinstance(node, list):
+            index = _find_in_list(node, part, where)
+            if last:
+                node[index] = value
+                return
+            node = node[index]
+        elif isinstance(node, dict):
+            if last:
+                node[part] = value
+                return
+            if part not in node or node[part] is None:
+                node[part] = {}
+            node = node[part]
+        else:
+            raise ScenarioError("--set", where, f"cannot descend into a {type(node).__name__}")
+
+
+def _find_in_list(items: list[Any], key: str, where: str) -> int:
+    for index, item in enumerate(items):
+        if isinstance(item, dict) and str(item.get("id")) == key:
+            return index
+    if key.isdigit() and int(key) < len(items):
+        return int(key)
+    raise ScenarioError("--set", where, f"no entry with id {key!r}")
+
+
+def _hash_files(files: Iterable[Path], base: Path) -> str:
+    digest = hashlib.sha256()
+    for file in files:
+        try:
+            label = str(file.relative_to(base))
+        except ValueError:
+            label = file.name
+        digest.update(label.encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> LoadedScenario:
+    """Read, expand, override and validate a scenario file.
+
+    Parameters
+    ----------
+    path
+        The scenario YAML file.
+    overrides
+        ``PATH=VALUE`` strings applied after tables are read and before validation.
+
+    Returns
+    -------
+    LoadedScenario
+        The validated scenario with its files and hash.
+
+    Raises
+    ------
+    ScenarioError
+        On any problem, naming the file and the field path.
+    """
+    yaml_path = Path(path).resolve()
+    data = _read_yaml(yaml_path)
+    if not isinstance(data, dict):
+        raise ScenarioError(yaml_path, "", "must be a mapping at the top level")
+    origins = _Origins(yaml_path)
+    _expand_tables(data, origins)
+    overrides = tuple(overrides)
+    for text in overrides:
+        apply_override(data, *parse_override(text))
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        file, where = origins.locate(tuple(error["loc"]))
+        extra = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise ScenarioError(file, where, _format_error(error) + extra) from None
+    check_references(scenario, origins)
+    return LoadedScenario(
+        scenario=scenario,
+        path=yaml_path,
+        files=tuple(origins.files),
+        sha256=_hash_files(origins.files, yaml_path.parent),
+        overrides=overrides,
+    )
+
+
+def check_references(scenario: Scenario, origins: _Origins | None = None) -> None:
+    """Cross-field checks: ids exist and are unique, shares sum to at most 1, issues exist.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the offending field path.
+    """
+
+    def fail(loc: tuple[int | str, ...], message: str) -> None:
+        if origins is None:
+            raise ScenarioError("<scenario>", _format_loc(loc), message)
+        raise ScenarioError(*origins.locate(loc), message)
+
+    ids: set[str] = set()
+    for i, country in enumerate(scenario.countries):
+        if country.id in ids:
+            fail(("countries", i, "id"), f"duplicate country id {country.id!r}")
+        ids.add(country.id)
+        for issue in country.public_opinion:
+            if issue not in scenario.issues:
+                fail(("countries", i, "public_opinion", issue), _unknown("issue", issue))
+
+    def known(loc: tuple[int | str, ...], value: str | None) -> None:
+        if value is not None and value not in ids:
+            fail(loc, f"names no country: {value!r}")
+
+    for k, ref in enumerate(scenario.reference_states):
+        known(("reference_states", k), ref)
+    for kind in TIE_FIELDS:
+        seen: set[tuple[str, str]] = set()
+        totals: dict[str, float] = {}
+        for i, tie in enumerate(getattr(scenario.ties, kind)):
+            known(("ties", kind, i, "country"), tie.country)
+            known(("ties", kind, i, "partner"), tie.partner)
+            if tie.country == tie.partner:
+                fail(("ties", kind, i, "partner"), "a country cannot be tied to itself")
+            pair = (tie.country, tie.partner)
+            if kind == "trade" and pair in seen:
+                fail(("ties", kind, i), f"duplicate trade tie {pair[0]} -> {pair[1]}")
+            seen.add(pair)
+            totals[tie.country] = totals.get(tie.country, 0.0) + tie.weight
+            if kind == "trade" and totals[tie.country] > 1.0 + 1e-9:
+                fail(
+                    ("ties", kind, i, "weight"),
+                    f"trade shares of {tie.country} sum to {totals[tie.country]:.3g}, above 1",
+                )
+    for i, favour in enumerate(scenario.favours):
+        known(("favours", i, "debtor"), favour.debtor)
+        known(("favours", i, "creditor"), favour.creditor)
+        if favour.debtor == favour.creditor:
+            fail(("favours", i, "creditor"), "a country cannot owe itself")
+    resolution_ids: set[str] = set()
+    for i, res in enumerate(scenario.agenda):
+        if res.id in resolution_ids:
+            fail(("agenda", i, "id"), f"duplicate resolution id {res.id!r}")
+        resolution_ids.add(res.id)
+        if res.issue not in scenario.issues:
+            fail(("agenda", i, "issue"), _unknown("issue", res.issue, scenario.issues))
+        known(("agenda", i, "target"), res.target)
+        for k, sponsor in enumerate(res.sponsors):
+            known(("agenda", i, "sponsors", k), sponsor)
+            if sponsor == res.target:
+                fail(("agenda", i, "sponsors", k), "the target cannot sponsor")
+        for country_id in res.fixed_votes:
+            known(("agenda", i, "fixed_votes", country_id), country_id)
+
+
+def _unknown(kind: str, value: str, known: Iterable[str] = ()) -> str:
+    names = ", ".join(sorted(known))
+    return f"unknown {kind} {value!r}" + (f" (known: {names})" if names else "")

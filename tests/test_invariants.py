@@ -1,0 +1,80 @@
+"""Hypothesis invariants over random small worlds."""
+
+from __future__ import annotations
+
+import numpy as np
+from conftest import model_of, world
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim.rules import VOTE_WORDS, Vote
+
+unit = st.floats(0.0, 1.0, allow_nan=False)
+
+
+@st.composite
+def random_worlds(draw: st.DrawFn) -> dict:
+    n = draw(st.integers(3, 7))
+    ids = [f"C{i}" for i in range(n)]
+    countries = [
+        {
+            "id": c,
+            "domestic_pressure": draw(unit),
+            "public_opinion": {"x": draw(st.floats(-1.0, 1.0))},
+            "arrears": draw(st.booleans()),
+            "patron_budget": draw(st.floats(0.0, 2.0)),
+        }
+        for c in ids
+    ]
+    pairs = [(a, b) for a in ids for b in ids if a != b]
+    chosen = draw(st.lists(st.sampled_from(pairs), max_size=8, unique=True))
+    trade = [{"country": a, "partner": b, "weight": draw(st.floats(0.0, 0.3))} for a, b in chosen]
+    adversaries = [
+        {"country": a, "partner": b, "weight": draw(unit)}
+        for a, b in draw(st.lists(st.sampled_from(pairs), max_size=4, unique=True))
+    ]
+    favours = [
+        {"debtor": a, "creditor": b, "amount": draw(st.floats(0.0, 5.0)), "event": "e"}
+        for a, b in draw(st.lists(st.sampled_from(pairs), max_size=4, unique=True))
+    ]
+    target = draw(st.sampled_from(ids))
+    sponsors = [
+        c for c in draw(st.lists(st.sampled_from(ids), max_size=2, unique=True)) if c != target
+    ]
+    params = {
+        "trade_weight": draw(st.floats(0.0, 3.0)),
+        "security_weight": draw(st.floats(0.0, 3.0)),
+        "shared_adversary_weight": draw(st.floats(0.0, 2.0)),
+        "own_adversary_weight": draw(st.floats(0.0, 2.0)),
+        "domestic_weight": draw(st.floats(0.0, 2.0)),
+        "quid_pro_quo_weight": draw(st.floats(0.0, 2.0)),
+        "noise_sd": draw(st.floats(0.0, 1.0)),
+        "favour_decay": draw(unit),
+        "inducements": draw(st.booleans()),
+        "punishment": draw(st.booleans()),
+        "absence": draw(st.booleans()),
+    }
+    data = world(
+        countries,
+        [{"id": "R", "round": 1, "target": target, "sponsors": sponsors, "repeat_every": 1}],
+        params,
+        ties={"trade": trade, "security": trade, "adversaries": adversaries},
+        favours=favours,
+    )
+    data["rounds"] = draw(st.integers(1, 4))
+    return data
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=random_worlds(), seed=st.integers(0, 2**32 - 1))
+def test_votes_are_words_ledger_stays_finite_and_arrears_are_absent(data: dict, seed: int) -> None:
+    model = model_of(data, seed=seed)
+    arrears = np.array([c["arrears"] for c in data["countries"]])
+    assert len(model.record.votes) == data["rounds"]
+    for record in model.record.votes:
+        assert {VOTE_WORDS[v] for v in record.votes} <= {"yes", "no", "abstain", "absent"}
+        assert (record.votes[arrears] == Vote.ABSENT).all()
+        assert np.isfinite(record.contributions).all()
+    assert np.isfinite(model.favour_balance).all()
+    assert (model.favour_balance >= 0).all()
+    assert (model.patron_budget >= -1e-9).all()

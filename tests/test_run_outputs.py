@@ -1,0 +1,247 @@
+"""End to end through main(argv): outputs, schema, reproducibility, loader, plot, explain."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from sim.cli import main
+from sim.results import load_run
+
+GOLDEN_SCHEMA = {
+    "votes": ["round: int32", "resolution: string", "country: string", "vote: string"],
+    "tallies": [
+        "round: int32",
+        "resolution: string",
+        "title: string",
+        "issue: string",
+        "absent: int32",
+        "yes: int32",
+        "abstain: int32",
+        "no: int32",
+        "adopted: bool",
+        "iterations: int32",
+        "converged: bool",
+        "inducement_spent: double",
+    ],
+    "contributions": [
+        "round: int32",
+        "resolution: string",
+        "country: string",
+        "trade: double",
+        "security: double",
+        "shared_adversaries: double",
+        "own_adversaries: double",
+        "domestic: double",
+        "quid_pro_quo: double",
+        "inducement: double",
+        "noise: double",
+        "score: double",
+        "vote: string",
+        "deciding_channel: string",
+        "fixed: bool",
+    ],
+    "favours": ["round: int32", "debtor: string", "creditor: string", "balance: double"],
+    "alignment": [
+        "country_a: string",
+        "country_b: string",
+        "joint_votes: int32",
+        "agreement: double",
+        "s_score: double",
+        "kappa: double",
+    ],
+    "countries": ["country: string", "name: string", "bloc: int32", "order: int32"],
+}
+
+
+def run(tmp_path: Path, capsys: pytest.CaptureFixture[str], *args: str) -> Path:
+    assert main(["run", *args]) == 0
+    return Path(capsys.readouterr().out.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("runs") / "default"
+    assert main(["run", "--out", str(out)]) == 0
+    return out
+
+
+def test_run_writes_every_table_the_manifest_and_plots(default_run: Path) -> None:
+    names = {p.name for p in default_run.iterdir()}
+    assert {f"{t}.parquet" for t in GOLDEN_SCHEMA} <= names
+    assert {"manifest.json", "rounds.parquet", "plots"} <= names
+    plots = {p.name for p in (default_run / "plots").iterdir()}
+    assert plots == {"tallies.png", "alignment_heatmap.png", "alignment_map.png"}
+    for png in (default_run / "plots").iterdir():
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    manifest = json.loads((default_run / "manifest.json").read_text())
+    assert manifest["seed"] == 20220302
+    assert manifest["scenario"]["name"] == "default"
+    assert len(manifest["scenario"]["sha256"]) == 64
+    assert manifest["versions"]["mesa"].startswith("3.")
+    assert manifest["parameters"]["abstention_band"] == 0.4
+
+
+def test_golden_schema(default_run: Path) -> None:
+    for table, columns in GOLDEN_SCHEMA.items():
+        schema = pq.read_schema(default_run / f"{table}.parquet")
+        assert [f"{f.name}: {f.type}" for f in schema] == columns, table
+
+
+def test_loader_round_trip_and_content(default_run: Path) -> None:
+    results = load_run(default_run)
+    votes = results["votes"]
+    assert set(votes["vote"]) <= {"yes", "no", "abstain", "absent"}
+    assert len(votes) == 22 * 3
+    first = votes[votes["resolution"] == "ES-11/1"].set_index("country")["vote"]
+    assert first["RUS"] == "no" and first["UKR"] == "yes" and first["VEN"] == "absent"
+    assert first["CHN"] == "abstain" and first["PRK"] == "no"
+    tallies = results["tallies"].set_index("resolution")
+    assert tallies.loc["ES-11/1", ["yes", "no", "abstain", "absent"]].sum() == 22
+    alignment = results["alignment"]
+    assert len(alignment) == 22 * 21 // 2
+    pair = alignment[(alignment["country_a"] == "RUS") & (alignment["country_b"] == "BLR")]
+    assert pair["agreement"].item() == pytest.approx(1.0)
+    favours = results["favours"]
+    assert favours[(favours["round"] == 0) & (favours["debtor"] == "SYR")]["balance"].sum() == 5.0
+
+
+def test_same_seed_gives_byte_identical_votes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], synthetic_scenario: Path
+) -> None:
+    a = run(
+        tmp_path,
+        capsys,
+        str(synthetic_scenario),
+        "--seed",
+        "5",
+        "--no-plots",
+        "--out",
+        str(tmp_path / "a"),
+    )
+    b = run(
+        tmp_path,
+        capsys,
+        str(synthetic_scenario),
+        "--seed",
+        "5",
+        "--no-plots",
+        "--out",
+        str(tmp_path / "b"),
+    )
+    for table in ("votes", "contributions", "favours", "alignment", "tallies"):
+        assert (a / f"{table}.parquet").read_bytes() == (b / f"{table}.parquet").read_bytes()
+
+
+def test_different_seed_gives_different_votes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], synthetic_scenario: Path
+) -> None:
+    noisy = ["--set", "parameters.noise_sd=0.8", "--no-plots"]
+    a = run(
+        tmp_path,
+        capsys,
+        str(synthetic_scenario),
+        "--seed",
+        "1",
+        *noisy,
+        "--out",
+        str(tmp_path / "a"),
+    )
+    b = run(
+        tmp_path,
+        capsys,
+        str(synthetic_scenario),
+        "--seed",
+        "2",
+        *noisy,
+        "--out",
+        str(tmp_path / "b"),
+    )
+    assert (a / "votes.parquet").read_bytes() != (b / "votes.parquet").read_bytes()
+
+
+def test_never_overwrites_without_force(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("my notes")
+    assert main(["run", "--out", str(out), "--no-plots"]) == 2
+    assert "not empty (use --force" in capsys.readouterr().err
+    assert (out / "notes.txt").read_text() == "my notes"
+    assert run(tmp_path, capsys, "--out", str(out), "--no-plots", "--force") == out
+    assert not (out / "notes.txt").exists()
+    assert (out / "votes.parquet").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["mine"], "no staging directories left behind"
+
+
+def test_default_out_dir_is_results_scenario_timestamp(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    out = run(tmp_path, capsys, "--no-plots", "--rounds", "1")
+    assert out.parent == Path("results") / "default"
+    assert (tmp_path / out / "votes.parquet").exists()
+
+
+def test_rounds_and_set_overrides_reach_the_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = run(
+        tmp_path,
+        capsys,
+        "--rounds",
+        "1",
+        "--set",
+        "countries.CHN.domestic_pressure=0.9",
+        "--set",
+        "parameters.noise_sd=0",
+        "--no-plots",
+        "--out",
+        str(tmp_path / "o"),
+    )
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["rounds"] == 1
+    assert manifest["parameters"]["noise_sd"] == 0
+    assert manifest["scenario"]["overrides"] == [
+        "countries.CHN.domestic_pressure=0.9",
+        "parameters.noise_sd=0",
+    ]
+    contributions = load_run(out)["contributions"].set_index("country")
+    assert contributions.loc["CHN", "domestic"] == pytest.approx(0.9 * 0.5)
+    assert (contributions["noise"] == 0).all()
+
+
+def test_plot_redraws_from_tables(
+    default_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(default_run, copy)
+    shutil.rmtree(copy / "plots")
+    assert main(["plot", str(copy)]) == 0
+    assert len(capsys.readouterr().out.strip().splitlines()) == 3
+    assert (copy / "plots" / "alignment_map.png").exists()
+
+
+def test_explain_shows_the_deciding_channel(
+    default_run: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["explain", str(default_run), "--country", "PRK", "--resolution", "ES-11/1"]) == 0
+    text = capsys.readouterr().out
+    assert "North Korea (PRK) on ES-11/1" in text
+    decided = [line for line in text.splitlines() if "<- decided" in line]
+    assert len(decided) == 1 and decided[0].split()[0] == "quid_pro_quo"
+    assert "vote: NO" in text
+    assert main(["explain", str(default_run), "--country", "XXX"]) == 2
+    assert "no votes of country 'XXX'" in capsys.readouterr().err
+
+
+def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("alliance-sim ")
+    for verb in ("run", "plot", "explain"):
+        assert main([verb, "--help"]) == 0
+        assert "usage: alliance-sim" in capsys.readouterr().out

@@ -62,9 +62,8 @@ def main() -> None:
     for label, make, target in cases:
         times = timed(make, rounds, repeats)
         goal = "" if np.isnan(target) else f"  (target < {target:g} s for 100 rounds)"
-        print(
-            f"  {label:<30} best {min(times):8.4f} s   median {statistics.median(times):8.4f} s{goal}"
-        )
+        median = statistics.median(times)
+        print(f"  {label:<30} best {min(times):8.4f} s   median {median:8.4f} s{goal}")
 
 
 if __name__ == "__main__":

@@ -81,6 +81,64 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_validate(args: argparse.Namespace) -> int:
+    import json
+
+    from sim.scenario import load_scenario
+    from sim.validation import format_report, validate
+
+    loaded = load_scenario(args.scenario, args.set)
+    report = validate(loaded.scenario, args.record, args.resolution, args.replicates)
+    print(json.dumps(report, indent=2) if args.json else format_report(report))
+    return EXIT_OK
+
+
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    from rich.progress import Progress
+
+    from sim.calibration import calibrate, parse_bounds, write_parameters_file
+    from sim.results import timestamp
+    from sim.scenario import load_scenario
+
+    loaded = load_scenario(args.scenario, args.set)
+    bounds = parse_bounds(args.fit)
+    out = args.out or RESULTS_ROOT / "calibration" / f"{loaded.scenario.name}-{timestamp()}.yaml"
+    if out.exists() and not args.force:
+        raise CommandError(f"{out}: exists (use --force to replace it)")
+    with Progress(disable=args.quiet, transient=True) as bar:
+        task = bar.add_task("calibrating", total=args.budget)
+        fit = calibrate(
+            loaded.scenario,
+            args.record,
+            args.resolution,
+            bounds=bounds,
+            budget=args.budget,
+            seed=args.search_seed,
+            progress=lambda done: bar.update(task, completed=done),
+        )
+    written = write_parameters_file(
+        out,
+        fit,
+        scenario_path=loaded.path,
+        record_path=args.record,
+        resolution=args.resolution,
+        budget=args.budget,
+        seed=args.search_seed,
+        force=args.force,
+    )
+    print(
+        f"start: accuracy {fit.start_score['accuracy']:.3f}, kappa {fit.start_score['kappa']:.3f}"
+    )
+    print(
+        f"best after {fit.evaluations} evaluations: accuracy {fit.score['accuracy']:.3f}, "
+        f"kappa {fit.score['kappa']:.3f}"
+    )
+    for name, value in fit.parameters.items():
+        print(f"  {name} = {value:g}")
+    print(written)
+    return EXIT_OK
+
+
 def _existing_dir(text: str) -> Path:
     return Path(text)
 
@@ -140,7 +198,56 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--resolution", help="resolution id (default: every resolution)")
     explain.add_argument("--round", type=_positive, help="only this round")
     explain.set_defaults(handler=_cmd_explain)
+
+    validate = verbs.add_parser(
+        "validate",
+        help="compare a simulated vote with a recorded roll call",
+        description="Run the scenario (N seeds; modal vote per country) and report accuracy, "
+        "accuracy with absent merged into abstain, Cohen's kappa, the confusion matrix, "
+        "tallies, every miss with its channel contributions, and the all-majority baseline.",
+    )
+    _record_arguments(validate)
+    validate.add_argument(
+        "--replicates", type=_positive, default=1, help="seeds to run (default 1: the scenario's)"
+    )
+    validate.add_argument("--json", action="store_true", help="print one JSON object")
+    validate.set_defaults(handler=_cmd_validate)
+
+    calibrate = verbs.add_parser(
+        "calibrate",
+        help="fit the global weights to a recorded roll call",
+        description="Fit at most 8 global weights (never a country attribute) by a Latin "
+        "hypercube then a compass search, maximising accuracy (ties: kappa), and write a "
+        "parameters file the scenario can include with parameters_file:.",
+    )
+    _record_arguments(calibrate)
+    calibrate.add_argument("--budget", type=_positive, default=300, help="model evaluations")
+    calibrate.add_argument(
+        "--fit",
+        action="append",
+        default=[],
+        metavar="NAME[=LOW:HIGH]",
+        help="a weight to fit (repeatable; default: the 6 channel weights and the band)",
+    )
+    calibrate.add_argument("--search-seed", type=int, default=0, help="seed of the search")
+    calibrate.add_argument(
+        "--out",
+        type=Path,
+        help="parameters file (default results/calibration/<scenario>-<time>.yaml)",
+    )
+    calibrate.add_argument("--force", action="store_true", help="replace an existing --out file")
+    calibrate.add_argument("--quiet", action="store_true", help="no progress bar")
+    calibrate.set_defaults(handler=_cmd_calibrate)
     return parser
+
+
+def _record_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenario", type=Path, help="scenario YAML file")
+    parser.add_argument("--record", type=Path, required=True, help="recorded roll call (CSV)")
+    parser.add_argument("--resolution", required=True, help="resolution id on the agenda")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="PATH=VALUE", help="override a value"
+    )
 
 
 def _positive(text: str) -> int:

@@ -73,6 +73,12 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         The run's random generator (or a seed for one); defaults to the scenario's seed.
     rounds
         Rounds to run; defaults to ``scenario.rounds``.
+
+    Attributes
+    ----------
+    spec
+        The validated scenario (``scenario`` is taken by Mesa >= 3.4 for its own experiment
+        object).
     """
 
     def __init__(
@@ -83,7 +89,7 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         rounds: int | None = None,
     ) -> None:
         super().__init__(rng=np.random.default_rng(scenario.seed if rng is None else rng))
-        self.scenario = scenario
+        self.spec = scenario
         self.parameters = scenario.parameters
         self.weights = weights_of(scenario.parameters)
         self.world = build_world(scenario)
@@ -120,7 +126,7 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         self.running = self.round < self.rounds
 
     def _grant_favours(self, round_number: int) -> None:
-        for favour in self.scenario.favours:
+        for favour in self.spec.favours:
             if favour.round == round_number:
                 debtor = self.world.index(favour.debtor)
                 creditor = self.world.index(favour.creditor)
@@ -136,7 +142,7 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         self.round += 1
         self.repaid_this_round[:] = False
         self._grant_favours(self.round)
-        for resolution in self.scenario.agenda:
+        for resolution in self.spec.agenda:
             if resolution.comes_up(self.round):
                 self.vote(resolution)
         self.favour_balance *= 1.0 - self.parameters.favour_decay

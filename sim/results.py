@@ -326,9 +326,14 @@ def load_run(path: str | Path, manifest: dict[str, Any] | None = None) -> RunRes
     return RunResults(path=path, manifest=manifest, tables=tables)
 
 
+def timestamp() -> str:
+    """Return the current UTC time as ``YYYYmmdd-HHMMSS`` (names of default outputs)."""
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+
+
 def default_out_dir(root: Path, scenario_name: str) -> Path:
     """``root/<scenario>/<UTC timestamp>``, with a numeric suffix if that already exists."""
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    stamp = timestamp()
     out = root / scenario_name / stamp
     suffix = 1
     while out.exists():

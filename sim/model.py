@@ -174,15 +174,15 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
     def _buy_votes(
         self, outcome: VoteOutcome, inputs: VoteInputs, parties: Parties
     ) -> tuple[FloatArray, float]:
-        """Every patron among the parties spends on persuadable voters (richest first)."""
+        """Every patron among the parties spends on persuadable voters.
+
+        All patrons bid against the same pre-inducement scores; their bonuses add up, so
+        opposing patrons can cancel each other out.
+        """
         bonus = np.zeros(self.world.size)
         spent_total = 0.0
         eligible = inputs.fixed_votes == NO_FIXED_VOTE
-        order = sorted(
-            range(len(parties.index)), key=lambda k: (-self.patron_budget[parties.index[k]], k)
-        )
-        for k in order:
-            patron = parties.index[k]
+        for k, patron in enumerate(parties.index):
             add, spent = allocate_inducements(
                 outcome.score,
                 outcome.votes,
@@ -266,6 +266,7 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
             return
         against = opposed(votes, parties.preference)
         against[:, self.world.patron_budget[parties.index] <= 0] = False
+        against[parties.index] = False  # parties' own votes are fixed by their role
         if not against.any():
             return
         keep = 1.0 - self.parameters.punishment_credit_loss

@@ -32,7 +32,8 @@ The channels and the literature they come from:
 ``inducement``
     Side payments a patron spends to swing persuadable voters (Carter & Stone 2015).
 ``noise``
-    Idiosyncratic, seeded per country and resolution.
+    Idiosyncratic shock per country and resolution vote, drawn from the run's single seeded
+    generator (so a vote's noise also depends on how many votes came before it).
 
 The vote is the score cut by an abstention band; states in arrears lose their vote (UN Charter,
 Article 19). Others' positions are *expected* positions: all countries update simultaneously
@@ -372,7 +373,7 @@ def decide_votes(
     max_iterations
         Cap on iterations (>= 1).
     expectation_weight
-        Share in (0, 1] by which expectations move toward observed positions per iteration.
+        Share in [0.01, 1] by which expectations move toward observed positions per iteration.
 
     Returns
     -------
@@ -470,8 +471,8 @@ def settle_favours(
     A country that votes the way party p wants (yes for a sponsor, no for the target) does p a
     favour worth ``credit``. It first pays down what it owes p; the rest becomes p's debt to it.
     This is the reciprocity of Keohane (1986) made into an account, as in the vote-trading
-    models of Coleman (1966). Parties do not earn credit with themselves: the caller passes
-    zero rows for them.
+    models of Coleman (1966). The caller keeps the entries between the parties themselves
+    unchanged (a sponsor does not earn credit with a co-sponsor by sponsoring).
 
     Parameters
     ----------
@@ -621,11 +622,12 @@ def deciding_channels(contributions: FloatArray, votes: VoteArray, band: float) 
     """Index into :data:`CHANNELS` of the channel that decided each vote.
 
     A channel is *pivotal* when removing it alone would change the vote. The deciding channel
-    is the pivotal channel with the largest contribution. When none is pivotal: for a yes or no,
-    the largest contribution toward that side; for an abstention, the strongest channel against
-    the side the score leans to (what held it back), or, if nothing opposes, the strongest
-    channel (too weak a pull). This is the counterfactual notion of cause of Lewis (1973)
-    applied one channel at a time. Absent votes get the largest absolute contribution.
+    is the pivotal channel with the largest absolute contribution. When none is pivotal: for
+    a yes or no, the largest contribution toward that side; for an abstention, the strongest
+    channel against the side the score leans to (what held it back), or, if nothing opposes,
+    the strongest channel (too weak a pull). This is the counterfactual notion of cause of
+    Lewis (1973) applied one channel at a time. Absent votes get the largest absolute
+    contribution.
 
     Returns
     -------

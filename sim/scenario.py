@@ -112,7 +112,9 @@ class Parameters(_Strict):
         0.25, description="Favour units earned by one favourable vote at salience 1."
     )
     max_iterations: Positive = Field(
-        50, description="Cap on best-response iterations per resolution."
+        50,
+        description="Cap on best-response iterations per decision (a resolution is decided "
+        "twice when inducements are bought; the second count is recorded).",
     )
     expectation_weight: Annotated[float, _between(0.01, 1.0)] = Field(
         0.5,
@@ -120,16 +122,24 @@ class Parameters(_Strict):
         "(1 = plain simultaneous best response).",
     )
     inducements: bool = Field(False, description="Patrons buy persuadable votes.")
-    inducement_price: NonNegative = Field(1.0, description="Budget units per score unit of swing.")
+    inducement_price: NonNegative = Field(
+        1.0, description="Budget units per score unit of swing (0 disables buying)."
+    )
     inducement_reach: NonNegative = Field(
         0.3, description="Largest score gap a patron tries to close."
     )
-    punishment: bool = Field(False, description="Parties punish states that voted against them.")
+    punishment: bool = Field(
+        False,
+        description="Parties that are patrons (patron_budget > 0 at the start) punish the "
+        "non-party states that voted against them.",
+    )
     punishment_credit_loss: Unit = Field(
         0.5, description="Share of the credit a punished state held with the punisher lost."
     )
     punishment_tie_loss: Unit = Field(
-        0.1, description="Share of the punished state's trade and security ties cut."
+        0.1,
+        description="Share of the punished state's trade and security ties toward the "
+        "punisher that is cut.",
     )
     absence: bool = Field(
         False, description="Cross-pressured abstainers stay away on low-salience votes."
@@ -192,7 +202,9 @@ class Ties(_Strict):
 class Favour(_Strict):
     """``debtor`` owes ``creditor`` ``amount`` favour units for a recorded event.
 
-    One Security Council veto cast to shield the debtor is the unit favour. ``round`` 0 means
+    Favour units are the scale of the quid-pro-quo channel (it saturates as ``tanh``); the
+    bundled scenarios code one Security Council veto cast to shield the debtor as 0.25 and a
+    documented block of sanctions or a military rescue as 1.0. ``round`` 0 means
     before the first round; a later round grants the favour at the start of that round.
     """
 

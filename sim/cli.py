@@ -139,6 +139,78 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from sim.results import timestamp
+    from sim.sweep import load_sweep
+    from sim.sweep_driver import execute_sweep, start_sweep
+
+    if args.resume is not None:
+        if args.file is not None:
+            raise CommandError("give a sweep FILE or --resume DIR, not both")
+        out = args.resume
+    elif args.file is None:
+        raise CommandError("give a sweep FILE (or --resume DIR)")
+    else:
+        name = load_sweep(args.file).spec.name
+        out = args.out or RESULTS_ROOT / "sweeps" / name / timestamp()
+        start_sweep(args.file, out, force=args.force)
+    try:
+        counts = execute_sweep(
+            out,
+            executor=args.executor,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            quiet=args.quiet,
+        )
+    except KeyboardInterrupt:
+        print(
+            f"interrupted; finished runs are kept. Resume with: alliance-sim sweep --resume {out}"
+        )
+        return 130
+    print(
+        f"{counts['runs']} runs ({counts['ran']} run now): {counts['ok']} ok, "
+        f"{counts['failed']} failed"
+    )
+    print(out)
+    return EXIT_OK
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from sim.analysis import compare_summaries
+    from sim.results import publish_dir, timestamp, write_table
+    from sim.sweep_driver import load_sweep_results
+    from sim.sweep_plots import plot_comparison, slug
+
+    a, b = load_sweep_results(args.a), load_sweep_results(args.b)
+    table, shared, outcomes = compare_summaries(a, b, args.outcome or None)
+    out = args.out or RESULTS_ROOT / "compare" / timestamp()
+
+    def fill(staging: Path) -> None:
+        import pyarrow as pa
+
+        write_table(
+            pa.Table.from_pandas(table, preserve_index=False), staging / "differences.parquet"
+        )
+        table.to_csv(staging / "differences.csv", index=False)
+        labels = (a["manifest"]["sweep"]["name"] + " (A)", b["manifest"]["sweep"]["name"] + " (B)")
+        numeric = [p for p in shared if table[p].dtype.kind in "fi"]
+        for outcome in outcomes:
+            for parameter in numeric:
+                plot_comparison(
+                    table,
+                    parameter,
+                    outcome,
+                    labels,
+                    staging / "plots" / f"{slug(outcome)}__vs__{slug(parameter)}.png",
+                )
+
+    publish_dir(out, fill, args.force)
+    with_cols = [*shared, "outcome", "mean_a", "mean_b", "difference", "lo", "hi"]
+    print(table[with_cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print(out)
+    return EXIT_OK
+
+
 def _existing_dir(text: str) -> Path:
     return Path(text)
 
@@ -238,6 +310,45 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--force", action="store_true", help="replace an existing --out file")
     calibrate.add_argument("--quiet", action="store_true", help="no progress bar")
     calibrate.set_defaults(handler=_cmd_calibrate)
+
+    sweep = verbs.add_parser(
+        "sweep",
+        help="run a parameter sweep (or resume one)",
+        description="Run every design point x replicate of a sweep file on an executor, "
+        "streaming runs to DIR as they finish; --resume DIR runs only what is missing. "
+        "Prints the sweep directory as the last line.",
+    )
+    sweep.add_argument("file", nargs="?", type=Path, help="sweep YAML file")
+    sweep.add_argument("--resume", type=Path, metavar="DIR", help="finish an interrupted sweep")
+    sweep.add_argument(
+        "--executor",
+        choices=("process", "serial", "dask"),
+        default="process",
+        help="where runs execute (default: a process pool)",
+    )
+    sweep.add_argument("--workers", type=_positive, help="worker processes (default: CPUs)")
+    sweep.add_argument("--scheduler", help="dask scheduler address (with --executor dask)")
+    sweep.add_argument(
+        "--out", type=Path, help="sweep directory (default results/sweeps/<name>/<time>)"
+    )
+    sweep.add_argument("--force", action="store_true", help="replace a non-empty --out directory")
+    sweep.add_argument("--quiet", action="store_true", help="no progress bar")
+    sweep.set_defaults(handler=_cmd_sweep)
+
+    compare = verbs.add_parser(
+        "compare",
+        help="compare the outcomes of two sweeps",
+        description="Line up two finished sweeps on their shared parameters and outcomes: "
+        "both means, the difference B - A with a 95%% Welch interval, a table and plots.",
+    )
+    compare.add_argument("a", type=Path, metavar="DIR_A")
+    compare.add_argument("b", type=Path, metavar="DIR_B")
+    compare.add_argument("--outcome", action="append", default=[], help="outcome(s) to compare")
+    compare.add_argument(
+        "--out", type=Path, help="output directory (default results/compare/<time>)"
+    )
+    compare.add_argument("--force", action="store_true", help="replace a non-empty --out directory")
+    compare.set_defaults(handler=_cmd_compare)
     return parser
 
 

@@ -23,6 +23,7 @@ from sim.rules import (
     VoteInputs,
     VoteOutcome,
     allocate_inducements,
+    country_bands,
     cut_ties,
     decide_votes,
     deciding_channels,
@@ -103,6 +104,7 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         self.patron_budget = self.world.patron_budget.copy()
         self.last_votes = np.full(n, -1, dtype=np.int8)
         self.repaid_this_round = np.zeros(n, dtype=bool)
+        self.repaid_ever = np.zeros(n, dtype=bool)
         self.record = RunRecord()
         Country.create_agents(
             self,
@@ -237,7 +239,9 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
             votes=votes,
             fixed=~free,
             contributions=outcome.contributions,
-            deciding=deciding_channels(outcome.contributions, votes, self.weights.abstention_band),
+            deciding=deciding_channels(
+                outcome.contributions, votes, country_bands(outcome.contributions, self.weights)
+            ),
             iterations=outcome.iterations,
             converged=outcome.converged,
             inducement_spent=spent,
@@ -261,7 +265,9 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         new_by[parties.index] = owed_by[parties.index]
         self.favour_balance[:, parties.index] = new_to
         self.favour_balance[parties.index, :] = new_by.T
-        self.repaid_this_round |= update.repaid.sum(axis=1) > FAVOUR_EPSILON
+        repaid = update.repaid.sum(axis=1) > FAVOUR_EPSILON
+        self.repaid_this_round |= repaid
+        self.repaid_ever |= repaid
         if not self.parameters.punishment:
             return
         against = opposed(votes, parties.preference)

@@ -115,6 +115,9 @@ class Weights:
         Multipliers of each channel (a channel's raw value lies in [-1, 1]).
     abstention_band
         Half-width of the abstain zone: yes above ``+band``, no below ``-band``.
+    neutrality
+        How much cross-pressure widens a country's abstain zone (score units per unit of
+        cross-pressure; 0 = off). See :func:`country_bands`.
     """
 
     trade: float
@@ -124,6 +127,7 @@ class Weights:
     domestic: float
     quid_pro_quo: float
     abstention_band: float
+    neutrality: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -232,7 +236,7 @@ def social_channels(ties: Ties, positions: FloatArray) -> FloatArray:
     )
 
 
-def classify(score: FloatArray, band: float) -> VoteArray:
+def classify(score: FloatArray, band: float | FloatArray) -> VoteArray:
     """Cut net support into votes: yes above ``+band``, no below ``-band``, abstain between.
 
     Parameters
@@ -240,7 +244,7 @@ def classify(score: FloatArray, band: float) -> VoteArray:
     score
         Net support (n,).
     band
-        Half-width of the abstention zone (>= 0).
+        Half-width of the abstention zone (>= 0), one for all or one per country.
 
     Returns
     -------
@@ -386,7 +390,12 @@ def decide_votes(
     own = own_contributions(inputs, weights).sum(axis=1)
 
     def best_response(expected: FloatArray) -> VoteArray:
-        votes = classify(ties.influence @ expected + own, weights.abstention_band)
+        if weights.neutrality > 0:
+            contributions = contributions_for(ties, inputs, weights, expected)
+            band = country_bands(contributions, weights)
+            votes = classify(contributions.sum(axis=1), band)
+        else:
+            votes = classify(ties.influence @ expected + own, weights.abstention_band)
         votes[fixed] = fixed_codes
         return votes
 
@@ -583,6 +592,18 @@ def cross_pressure(contributions: FloatArray) -> FloatArray:
     return pressure
 
 
+def country_bands(contributions: FloatArray, weights: Weights) -> FloatArray:
+    """Each country's abstention band, widened by the cross-pressure it is under.
+
+    ``band_i = abstention_band + neutrality * cross_pressure_i``: a state pulled hard both ways
+    needs a clearer net lean before it takes a side, the cross-pressure hypothesis of
+    Lazarsfeld, Berelson & Gaudet (1944) applied to hedging states at the UN (the neutrality of
+    China and India in March 2022).
+    """
+    bands: FloatArray = weights.abstention_band + weights.neutrality * cross_pressure(contributions)
+    return bands
+
+
 def stay_away(
     votes: VoteArray,
     contributions: FloatArray,
@@ -618,7 +639,9 @@ def stay_away(
     return away
 
 
-def deciding_channels(contributions: FloatArray, votes: VoteArray, band: float) -> IntArray:
+def deciding_channels(
+    contributions: FloatArray, votes: VoteArray, band: float | FloatArray
+) -> IntArray:
     """Index into :data:`CHANNELS` of the channel that decided each vote.
 
     A channel is *pivotal* when removing it alone would change the vote. The deciding channel
@@ -627,7 +650,7 @@ def deciding_channels(contributions: FloatArray, votes: VoteArray, band: float) 
     channel against the side the score leans to (what held it back), or, if nothing opposes,
     the strongest channel (too weak a pull). This is the counterfactual notion of cause of
     Lewis (1973) applied one channel at a time. Absent votes get the largest absolute
-    contribution.
+    contribution. ``band`` is each country's band with every channel present.
 
     Returns
     -------

@@ -102,6 +102,10 @@ class Parameters(_Strict):
     abstention_band: NonNegative = Field(
         0.25, description="Half-width of the abstain zone around 0 (score units)."
     )
+    neutrality: NonNegative = Field(
+        0.0,
+        description="Widening of the abstention band per unit of cross-pressure (0 = off).",
+    )
     noise_sd: NonNegative = Field(
         0.05, description="Std. dev. of the per-country, per-resolution shock (score units)."
     )
@@ -525,6 +529,23 @@ def _hash_files(files: Iterable[Path], base: Path) -> str:
     return digest.hexdigest()
 
 
+def expand_scenario_data(yaml_path: Path, origins: _Origins | None = None) -> dict[str, Any]:
+    """Read a scenario YAML with its CSV tables and parameters file, not yet validated."""
+    yaml_path = yaml_path.resolve()
+    data = _read_yaml(yaml_path)
+    if not isinstance(data, dict):
+        raise ScenarioError(yaml_path, "", "must be a mapping at the top level")
+    _expand_tables(data, origins or _Origins(yaml_path))
+    return data
+
+
+def format_validation_error(exc: ValidationError) -> tuple[str, str]:
+    """Return the field path and message of a pydantic error's first problem (plus a count)."""
+    error = exc.errors()[0]
+    extra = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return _format_loc(tuple(error["loc"])), _format_error(error) + extra
+
+
 def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> LoadedScenario:
     """Read, expand, override and validate a scenario file.
 
@@ -546,11 +567,8 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> LoadedScen
         On any problem, naming the file and the field path.
     """
     yaml_path = Path(path).resolve()
-    data = _read_yaml(yaml_path)
-    if not isinstance(data, dict):
-        raise ScenarioError(yaml_path, "", "must be a mapping at the top level")
     origins = _Origins(yaml_path)
-    _expand_tables(data, origins)
+    data = expand_scenario_data(yaml_path, origins)
     overrides = tuple(overrides)
     for text in overrides:
         apply_override(data, *parse_override(text))

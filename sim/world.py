@@ -130,6 +130,7 @@ def weights_of(parameters: Parameters) -> Weights:
         domestic=parameters.domestic_weight,
         quid_pro_quo=parameters.quid_pro_quo_weight,
         abstention_band=parameters.abstention_band,
+        neutrality=parameters.neutrality,
     )
 
 

@@ -1,0 +1,272 @@
+"""Run, resume and finish a sweep: directory layout, manifest, progress, merge, analysis.
+
+Layout of a sweep directory::
+
+    manifest.json      sweep file and hash, base scenario and hash, versions, design, seeds
+    sweep.yaml         a copy of the sweep file (what --resume runs)
+    shards/, journal.jsonl   runs as they finish (removed once merged)
+    runs.parquet       one row per run (see :func:`finish`)
+    summary.parquet    per design point: mean, 95% interval and count per outcome
+    sensitivity.parquet  SALib indices (sobol and morris designs)
+    plots/             figures (``sim.sweep_plots``)
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from sim.executors import ExecutorKind, make_executor
+from sim.results import ResultsError, check_output_dir, package_versions, read_manifest, write_table
+from sim.scenario import ScenarioError, load_scenario
+from sim.sweep import LoadedSweep, Task, expand_runs, load_sweep, run_tasks
+from sim.sweep_store import JOURNAL, SHARDS, RunStore, read_runs
+
+SWEEP_COPY = "sweep.yaml"
+
+
+def _manifest(loaded: LoadedSweep, scenario_sha: str, runs: int, points: int) -> dict[str, Any]:
+    spec = loaded.spec
+    return {
+        "schema_version": 1,
+        "kind": "sweep",
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "versions": package_versions(),
+        "sweep": {
+            "name": spec.name,
+            "path": str(loaded.path),
+            "sha256": loaded.sha256,
+            "spec": spec.model_dump(mode="json"),
+        },
+        "scenario": {"path": str(loaded.scenario_path), "sha256": scenario_sha},
+        "design": spec.design,
+        "root_seed": spec.seed,
+        "common_random_numbers": spec.common_random_numbers,
+        "replicates": spec.replicates,
+        "parameters": spec.varied,
+        "outcomes": [o.column for o in spec.outcomes],
+        "points": points,
+        "runs": runs,
+    }
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Turn SIGTERM into KeyboardInterrupt so a terminated sweep flushes what it finished."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def start_sweep(sweep_file: Path, out: Path, force: bool = False) -> Path:
+    """Create a sweep directory: check it is free, copy the sweep file, write the manifest."""
+    loaded = load_sweep(sweep_file)
+    check_output_dir(out, force)
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    scenario = load_scenario(loaded.scenario_path)
+    runs = expand_runs(loaded.spec)
+    points = len({r.point_id for r in runs})
+    manifest = _manifest(loaded, scenario.sha256, len(runs), points)
+    (out / SWEEP_COPY).write_bytes(loaded.path.read_bytes())
+    _write_json(out / "manifest.json", manifest)
+    return out
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    staging = path.with_suffix(".tmp")
+    staging.write_text(json.dumps(data, indent=2, sort_keys=True, allow_nan=True))
+    staging.replace(path)
+
+
+def _loaded_for(out: Path, manifest: dict[str, Any]) -> LoadedSweep:
+    """Return the sweep as recorded in ``out``; refuse if its base scenario changed since."""
+    original = Path(manifest["sweep"]["path"])
+    loaded = load_sweep(out / SWEEP_COPY, relative_to=original.parent)
+    scenario_path = loaded.scenario_path
+    current = load_scenario(scenario_path).sha256
+    if current != manifest["scenario"]["sha256"]:
+        raise ScenarioError(
+            scenario_path, "", "changed since the sweep started (its hash differs); start anew"
+        )
+    return loaded
+
+
+def execute_sweep(
+    out: Path,
+    *,
+    executor: ExecutorKind = "process",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    quiet: bool = False,
+    shard_size: int = 64,
+) -> dict[str, int]:
+    """Run every run of the sweep in ``out`` that is not stored yet, then finish it.
+
+    Returns
+    -------
+    dict
+        Counts: ``runs``, ``ran`` (this call), ``ok``, ``failed``.
+    """
+    manifest = read_manifest(out)
+    if manifest.get("kind") != "sweep":
+        raise ResultsError(f"{out}: not a sweep directory")
+    loaded = _loaded_for(out, manifest)
+    if (out / "runs.parquet").exists():  # already finished: nothing to run
+        finished = pd.read_parquet(out / "runs.parquet", columns=["status"])
+        return _counts(manifest["runs"], 0, finished)
+    runs = expand_runs(loaded.spec)
+    stored = read_runs(out)
+    done = set() if stored.empty else {int(x) for x in stored["run_id"]}
+    todo = [r for r in runs if r.run_id not in done]
+    tasks = [
+        Task(str(loaded.scenario_path), r, loaded.spec.rounds, tuple(loaded.spec.outcomes))
+        for r in todo
+    ]
+    store = RunStore(out, shard_size=shard_size)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]:.1f} runs/s"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    try:
+        with (
+            _terminate_as_interrupt(),
+            Progress(*columns, disable=quiet, transient=True) as bar,
+            make_executor(executor, workers, scheduler) as pool,
+        ):
+            task_id = bar.add_task("sweep", total=len(runs), completed=len(done), rate=0.0)
+            started = datetime.now(UTC)
+
+            def on_result(row: dict[str, Any]) -> None:
+                store.add(row)
+                elapsed = max((datetime.now(UTC) - started).total_seconds(), 1e-9)
+                finished = bar.tasks[0].completed - len(done) + 1
+                bar.update(task_id, advance=1, rate=finished / elapsed)
+
+            window = 4 * (workers or 2) if executor != "serial" else 1
+            run_tasks(pool, tasks, on_result, window=window)
+    finally:
+        store.close()
+    return _counts(len(runs), len(tasks), finish(out, manifest))
+
+
+def _counts(runs: int, ran: int, table: pd.DataFrame) -> dict[str, int]:
+    return {
+        "runs": runs,
+        "ran": ran,
+        "ok": int((table["status"] == "ok").sum()),
+        "failed": int((table["status"] == "failed").sum()),
+    }
+
+
+def finish(out: Path, manifest: dict[str, Any]) -> pd.DataFrame:
+    """Merge stored runs into ``runs.parquet`` with fixed columns; write summary and analysis.
+
+    Columns: ``run_id, point_id, replicate, seed_entropy, seed_spawn_key``, one column per
+    varied parameter (named by its path), ``status, error, seconds``, one per outcome.
+    """
+    from sim.analysis import sensitivity, summarise
+
+    raw = read_runs(out)
+    if len(raw) < manifest["runs"]:
+        raise ResultsError(f"{out}: {len(raw)} of {manifest['runs']} runs stored; resume it")
+    parameters: list[str] = manifest["parameters"]
+    outcomes: list[str] = manifest["outcomes"]
+    table = pd.DataFrame(
+        {
+            "run_id": raw["run_id"].astype("int64"),
+            "point_id": raw["point_id"].astype("int64"),
+            "replicate": raw["replicate"].astype("int64"),
+            "seed_entropy": raw["seed_entropy"].astype("int64"),
+            "seed_spawn_key": [",".join(str(int(k)) for k in key) for key in raw["seed_spawn_key"]],
+        }
+    )
+    for name in parameters:
+        table[name] = _uniform(raw[f"param:{name}"])
+    table["status"] = raw["status"].astype(str)
+    table["error"] = raw["error"].fillna("").astype(str)
+    table["seconds"] = raw["seconds"].astype("float64")
+    for name in outcomes:
+        table[name] = pd.to_numeric(raw[f"outcome:{name}"], errors="coerce").astype("float64")
+    write_table(
+        pa.Table.from_pandas(table, preserve_index=False).replace_schema_metadata(None),
+        out / "runs.parquet",
+    )
+    summary = summarise(table, parameters, outcomes)
+    write_table(
+        pa.Table.from_pandas(summary, preserve_index=False).replace_schema_metadata(None),
+        out / "summary.parquet",
+    )
+    indices = sensitivity(manifest, summary)
+    if indices is not None:
+        write_table(
+            pa.Table.from_pandas(indices, preserve_index=False).replace_schema_metadata(None),
+            out / "sensitivity.parquet",
+        )
+    shutil.rmtree(out / SHARDS, ignore_errors=True)
+    (out / JOURNAL).unlink(missing_ok=True)
+    manifest = {**manifest, "finished": datetime.now(UTC).isoformat(timespec="seconds")}
+    manifest["status_counts"] = {k: int(v) for k, v in table["status"].value_counts().items()}
+    _write_json(out / "manifest.json", manifest)
+    from sim.sweep_plots import draw_sweep_plots
+
+    draw_sweep_plots(out)
+    return table
+
+
+def _uniform(column: pd.Series) -> pd.Series:
+    """Return a parameter column as float64 when every value is numeric, else as text."""
+    numeric = pd.to_numeric(column, errors="coerce")
+    if numeric.notna().all() and not column.map(lambda v: isinstance(v, bool)).any():
+        return numeric.astype("float64")
+    return column.astype(str)
+
+
+def load_sweep_results(out: Path) -> dict[str, Any]:
+    """Read a finished sweep directory back: manifest, runs, summary, sensitivity (or None)."""
+    manifest = read_manifest(out)
+    if manifest.get("kind") != "sweep":
+        raise ResultsError(f"{out}: holds a {manifest.get('kind')!r}, not a sweep")
+    if not (out / "runs.parquet").exists():
+        raise ResultsError(f"{out}: sweep not finished (no runs.parquet); resume it")
+    sensitivity_path = out / "sensitivity.parquet"
+    return {
+        "manifest": manifest,
+        "runs": pd.read_parquet(out / "runs.parquet"),
+        "summary": pd.read_parquet(out / "summary.parquet"),
+        "sensitivity": pd.read_parquet(sensitivity_path) if sensitivity_path.exists() else None,
+    }

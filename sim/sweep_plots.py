@@ -1,0 +1,239 @@
+"""Sweep figures, drawn from a sweep directory's stored tables (never from live runs).
+
+Colours follow the Okabe & Ito (2008) colour-blind-safe palette.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+MAX_LINES = 6
+
+
+def slug(text: str) -> str:
+    """Return a file-name-safe version of a parameter path or outcome name."""
+    return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_")
+
+
+def _label(value: object) -> str:
+    """Format a parameter value for a legend or tick: ``0.5``, ``1``, ``True``, ``abc``."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _save(fig: Figure, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def _band(
+    ax: Axes, frame: pd.DataFrame, x: str, outcome: str, colour: str, label: str | None
+) -> None:
+    frame = frame.sort_values(x)
+    ax.plot(frame[x], frame[f"{outcome}_mean"], marker="o", color=colour, label=label)
+    ax.fill_between(
+        frame[x],
+        frame[f"{outcome}_lo"],
+        frame[f"{outcome}_hi"],
+        color=colour,
+        alpha=0.2,
+        linewidth=0,
+    )
+
+
+def plot_outcome_vs_parameter(
+    summary: pd.DataFrame,
+    parameters: list[str],
+    design: str,
+    outcome: str,
+    parameter: str,
+    path: Path,
+) -> Path:
+    """Outcome (mean over replicates, 95% band) against one parameter.
+
+    On a two-parameter grid, one line per value of the other parameter (up to six); on sampled
+    designs, each point with its interval as an error bar.
+    """
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    others = [p for p in parameters if p != parameter]
+    if design in ("grid", "list") and not others:
+        _band(ax, summary, parameter, outcome, OKABE_ITO[0], None)
+    elif design == "grid" and len(others) == 1 and summary[others[0]].nunique() <= MAX_LINES:
+        other = others[0]
+        for k, (value, group) in enumerate(summary.groupby(other, sort=True)):
+            _band(
+                ax,
+                group,
+                parameter,
+                outcome,
+                OKABE_ITO[k % len(OKABE_ITO)],
+                f"{other} = {_label(value)}",
+            )
+        ax.legend(fontsize=8, title="other parameter", title_fontsize=8)
+    else:
+        mean = summary[f"{outcome}_mean"]
+        err = np.vstack([mean - summary[f"{outcome}_lo"], summary[f"{outcome}_hi"] - mean])
+        ax.errorbar(
+            summary[parameter],
+            mean,
+            yerr=np.nan_to_num(err),
+            fmt="o",
+            color=OKABE_ITO[0],
+            ecolor="#999999",
+            markersize=4,
+            capsize=2,
+        )
+    ax.set_xlabel(parameter)
+    ax.set_ylabel(f"{outcome} (mean over replicates)")
+    ax.set_title(
+        f"{outcome} against {parameter}\n(mean over replicates; band or bars: 95% interval)",
+        fontsize=10,
+    )
+    ax.grid(alpha=0.3)
+    return _save(fig, path)
+
+
+def plot_heatmap(summary: pd.DataFrame, parameters: list[str], outcome: str, path: Path) -> Path:
+    """Mean outcome over a two-parameter grid."""
+    x, y = parameters
+    table = summary.pivot_table(index=y, columns=x, values=f"{outcome}_mean", aggfunc="mean")
+    fig, ax = plt.subplots(figsize=(7, 5.5))
+    image = ax.imshow(table.to_numpy(), origin="lower", aspect="auto", cmap="cividis")
+    ax.set_xticks(
+        range(table.shape[1]),
+        [_label(v) for v in table.columns],
+        rotation=45,
+    )
+    ax.set_yticks(range(table.shape[0]), [_label(v) for v in table.index])
+    for (i, j), value in np.ndenumerate(table.to_numpy()):
+        if np.isfinite(value):
+            ax.text(
+                j,
+                i,
+                f"{value:.2f}",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if value < np.nanmean(table.to_numpy()) else "black",
+            )
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
+    fig.colorbar(image, ax=ax, label=f"{outcome} (mean over replicates)")
+    ax.set_title(f"{outcome} over {x} x {y}")
+    return _save(fig, path)
+
+
+def plot_sensitivity(indices: pd.DataFrame, outcome: str, path: Path) -> Path:
+    """SALib indices of one outcome: S1 and ST (Sobol) or mu* and sigma (Morris), with CIs."""
+    rows = indices[indices["outcome"] == outcome]
+    method = str(rows["method"].iloc[0])
+    series = (
+        [("S1", "S1_conf"), ("ST", "ST_conf")]
+        if method == "sobol"
+        else [("mu_star", "mu_star_conf"), ("sigma", None)]
+    )
+    fig, ax = plt.subplots(figsize=(7, 0.5 * len(rows) + 2))
+    where = np.arange(len(rows))
+    height = 0.38
+    for k, (column, conf) in enumerate(series):
+        if column not in rows:
+            continue
+        ax.barh(
+            where + (k - 0.5) * height,
+            rows[column],
+            height=height,
+            xerr=rows[conf] if conf and conf in rows else None,
+            color=OKABE_ITO[k],
+            label=column,
+            capsize=2,
+        )
+    ax.set_yticks(where, rows["parameter"])
+    ax.invert_yaxis()
+    ax.axvline(0, color="black", linewidth=0.6)
+    ax.set_xlabel(
+        "index (bars: 95% confidence)" if method == "sobol" else "elementary effect (outcome units)"
+    )
+    ax.set_title(f"{'Sobol' if method == 'sobol' else 'Morris'} sensitivity of {outcome}")
+    ax.legend(fontsize=8)
+    return _save(fig, path)
+
+
+def draw_sweep_plots(out: Path) -> list[Path]:
+    """Draw every sweep plot into ``out/plots`` from the stored tables."""
+    from sim.sweep_driver import load_sweep_results
+
+    results = load_sweep_results(out)
+    manifest = results["manifest"]
+    summary: pd.DataFrame = results["summary"]
+    parameters: list[str] = manifest["parameters"]
+    numeric = [p for p in parameters if pd.api.types.is_numeric_dtype(summary[p])]
+    plots = out / "plots"
+    written = []
+    for outcome in manifest["outcomes"]:
+        for parameter in numeric:
+            written.append(
+                plot_outcome_vs_parameter(
+                    summary,
+                    numeric,
+                    manifest["design"],
+                    outcome,
+                    parameter,
+                    plots / f"{slug(outcome)}__vs__{slug(parameter)}.png",
+                )
+            )
+        if manifest["design"] == "grid" and len(numeric) == 2:
+            written.append(
+                plot_heatmap(summary, numeric, outcome, plots / f"{slug(outcome)}__heatmap.png")
+            )
+        indices = results["sensitivity"]
+        if (
+            indices is not None
+            and (indices["outcome"] == outcome).any()
+            and indices[indices["outcome"] == outcome]["note"].eq("").all()
+        ):
+            written.append(
+                plot_sensitivity(indices, outcome, plots / f"{slug(outcome)}__sensitivity.png")
+            )
+    return written
+
+
+def plot_comparison(
+    table: pd.DataFrame, parameter: str, outcome: str, labels: tuple[str, str], path: Path
+) -> Path:
+    """Two sweeps' outcome against a shared parameter (overlaid), and their difference."""
+    rows = (
+        table[table["outcome"] == outcome]
+        .groupby(parameter, sort=True)
+        .mean(numeric_only=True)
+        .reset_index()
+    )
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7, 6.5), sharex=True)
+    top.plot(rows[parameter], rows["mean_a"], marker="o", color=OKABE_ITO[0], label=labels[0])
+    top.plot(rows[parameter], rows["mean_b"], marker="s", color=OKABE_ITO[1], label=labels[1])
+    top.set_ylabel(f"{outcome} (mean)")
+    top.legend(fontsize=8)
+    top.set_title(f"{outcome}: two sweeps against {parameter}")
+    top.grid(alpha=0.3)
+    bottom.plot(rows[parameter], rows["difference"], marker="o", color=OKABE_ITO[2])
+    bottom.fill_between(
+        rows[parameter], rows["lo"], rows["hi"], color=OKABE_ITO[2], alpha=0.2, linewidth=0
+    )
+    bottom.axhline(0, color="black", linewidth=0.6)
+    bottom.set_ylabel("difference B - A (95% Welch)")
+    bottom.set_xlabel(parameter)
+    bottom.grid(alpha=0.3)
+    return _save(fig, path)

@@ -1,0 +1,328 @@
+"""Sweeps: designs and seeds as pure functions, executors agree, kill + resume, compare."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from sim.cli import main
+from sim.paths import SCENARIOS_DIR
+from sim.sweep import SweepSpec, design_points, expand_runs, interleaved, run_seeds
+from sim.sweep_driver import execute_sweep, load_sweep_results, start_sweep
+
+DEFAULT = str(SCENARIOS_DIR / "default.yaml")
+OUTCOMES = [
+    {"measure": "share_with_target", "resolution": "ES-11/1"},
+    {"measure": "position", "resolution": "ES-11/1", "country": "CHN"},
+    {"measure": "favours_outstanding"},
+]
+
+
+def spec(**fields: object) -> SweepSpec:
+    data: dict[str, object] = {"name": "t", "scenario": DEFAULT, "outcomes": OUTCOMES, **fields}
+    return SweepSpec.model_validate(data)
+
+
+def write_sweep(tmp_path: Path, name: str = "s.yaml", **fields: object) -> Path:
+    data = {"name": "t", "scenario": DEFAULT, "rounds": 1, "outcomes": OUTCOMES, **fields}
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+GRID = {
+    "parameters.quid_pro_quo_weight": {"values": [0.0, 1.2]},
+    "parameters.noise_sd": {"low": 0.0, "high": 0.4, "steps": 3},
+}
+
+
+def test_grid_is_the_cartesian_product() -> None:
+    points = design_points(spec(parameters=GRID))
+    assert len(points) == 6
+    assert points[0] == {"parameters.quid_pro_quo_weight": 0.0, "parameters.noise_sd": 0.0}
+    assert points[-1] == {"parameters.quid_pro_quo_weight": 1.2, "parameters.noise_sd": 0.4}
+
+
+def test_sampled_designs_have_the_documented_sizes_and_stay_in_bounds() -> None:
+    ranges = {
+        "parameters.trade_weight": {"low": 0.5, "high": 2.0},
+        "parameters.noise_sd": {"low": 0.0, "high": 0.3},
+    }
+    lhs = design_points(spec(parameters=ranges, design="lhs", samples=10, seed=3))
+    assert len(lhs) == 10 and lhs == design_points(
+        spec(parameters=ranges, design="lhs", samples=10, seed=3)
+    )
+    x = np.array([[p["parameters.trade_weight"], p["parameters.noise_sd"]] for p in lhs])
+    assert (x[:, 0] >= 0.5).all() and (x[:, 0] <= 2.0).all() and (x[:, 1] <= 0.3).all()
+    # Latin: each of the 10 strata of each axis holds exactly one point
+    assert sorted(np.floor((x[:, 0] - 0.5) / 1.5 * 10).astype(int)) == list(range(10))
+    assert len(design_points(spec(parameters=ranges, design="sobol", samples=8))) == 8 * (2 + 2)
+    assert len(design_points(spec(parameters=ranges, design="morris", samples=5))) == 5 * (2 + 1)
+    listed = [{"parameters.trade_weight": 1.0}, {"parameters.trade_weight": 2.0}]
+    assert design_points(spec(design="list", points=listed)) == listed
+
+
+def test_seeds_are_distinct_recorded_children_and_common_random_numbers_share_them() -> None:
+    distinct = run_seeds(7, points=3, replicates=2, common_random_numbers=False)
+    keys = [key for row in distinct for _, key in row]
+    assert len(set(keys)) == 6 and all(entropy == 7 for row in distinct for entropy, _ in row)
+    crn = run_seeds(7, points=3, replicates=2, common_random_numbers=True)
+    assert crn[0] == crn[1] == crn[2] and crn[0][0] != crn[0][1]
+    draws = {np.random.default_rng(np.random.SeedSequence(7, spawn_key=k)).random() for k in keys}
+    assert len(draws) == 6
+
+
+def test_run_order_interleaves_points_and_run_ids_are_stable() -> None:
+    assert interleaved(8) == [0, 4, 2, 6, 1, 5, 3, 7]
+    assert sorted(interleaved(13)) == list(range(13))
+    first_half = interleaved(13)[:7]
+    assert min(first_half) == 0 and max(first_half) >= 10  # a prefix spans the design
+    runs = expand_runs(spec(parameters=GRID, replicates=2))
+    assert sorted(r.run_id for r in runs) == list(range(12))
+    assert [r.replicate for r in runs[:6]] == [0] * 6
+
+
+def run_cli(*args: str) -> Path:
+    assert main(["sweep", *args, "--quiet"]) == 0
+    return Path(args[args.index("--out") + 1]) if "--out" in args else Path()
+
+
+def outcomes_of(out: Path) -> pd.DataFrame:
+    runs = pd.read_parquet(out / "runs.parquet")
+    return runs.drop(columns=["seconds"])
+
+
+@pytest.mark.parametrize(
+    ("executor", "workers"), [("process", "1"), ("process", "2"), ("dask", "2")]
+)
+def test_every_executor_and_worker_count_gives_identical_runs(
+    tmp_path: Path, executor: str, workers: str
+) -> None:
+    sweep = write_sweep(tmp_path, parameters=GRID, replicates=2, seed=5)
+    serial = run_cli(str(sweep), "--executor", "serial", "--out", str(tmp_path / "serial"))
+    other = run_cli(
+        str(sweep), "--executor", executor, "--workers", workers, "--out", str(tmp_path / executor)
+    )
+    pd.testing.assert_frame_equal(outcomes_of(serial), outcomes_of(other))
+
+
+def test_runs_table_layout_summary_and_plots(tmp_path: Path) -> None:
+    sweep = write_sweep(tmp_path, parameters=GRID, replicates=3, seed=5)
+    out = run_cli(str(sweep), "--executor", "serial", "--out", str(tmp_path / "o"))
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert list(runs.columns) == [
+        "run_id",
+        "point_id",
+        "replicate",
+        "seed_entropy",
+        "seed_spawn_key",
+        "parameters.quid_pro_quo_weight",
+        "parameters.noise_sd",
+        "status",
+        "error",
+        "seconds",
+        "share_with_target[ES-11/1]",
+        "position[ES-11/1,CHN]",
+        "favours_outstanding",
+    ]
+    assert len(runs) == 18 and (runs["status"] == "ok").all()
+    assert runs["run_id"].tolist() == list(range(18))
+    # with noise_sd = 0 the replicates agree exactly, so the interval collapses
+    summary = pd.read_parquet(out / "summary.parquet")
+    quiet = summary[summary["parameters.noise_sd"] == 0.0]
+    assert (quiet["share_with_target[ES-11/1]_lo"] == quiet["share_with_target[ES-11/1]_hi"]).all()
+    assert (summary["share_with_target[ES-11/1]_n"] == 3).all()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["kind"] == "sweep" and manifest["root_seed"] == 5 and manifest["runs"] == 18
+    assert len(manifest["sweep"]["sha256"]) == 64 and len(manifest["scenario"]["sha256"]) == 64
+    plots = sorted(p.name for p in (out / "plots").iterdir())
+    assert "share_with_target_ES_11_1__heatmap.png" in plots
+    assert "favours_outstanding__vs__parameters_noise_sd.png" in plots
+    assert not (out / "shards").exists()
+
+
+def test_a_failing_run_is_recorded_and_the_sweep_completes(tmp_path: Path) -> None:
+    # ES-11/3 comes up in round 2; moved to round 5 (after the last round) it is never voted,
+    # so its outcome raises in those runs only.
+    outcomes = [*OUTCOMES, {"measure": "yes_share", "resolution": "ES-11/3"}]
+    sweep = write_sweep(
+        tmp_path,
+        parameters={"agenda.ES-11/3.round": {"values": [2, 5]}},
+        outcomes=outcomes,
+        rounds=2,
+    )
+    out = run_cli(str(sweep), "--executor", "serial", "--out", str(tmp_path / "o"))
+    runs = pd.read_parquet(out / "runs.parquet")
+    failed = runs[runs["status"] == "failed"]
+    assert len(failed) == 1 and failed["agenda.ES-11/3.round"].item() == 5
+    assert "was not voted on" in failed["error"].item()
+    assert np.isnan(failed["yes_share[ES-11/3]"].item())
+    assert json.loads((out / "manifest.json").read_text())["status_counts"] == {
+        "ok": 1,
+        "failed": 1,
+    }
+
+
+def test_sweep_killed_with_sigkill_then_resumed_equals_uninterrupted(tmp_path: Path) -> None:
+    grid = {
+        "parameters.trade_weight": {"low": 0.0, "high": 2.0, "steps": 10},
+        "parameters.noise_sd": {"values": [0.0, 0.2, 0.4]},
+    }
+    sweep = write_sweep(tmp_path, parameters=grid, replicates=4, seed=9)
+    whole = run_cli(str(sweep), "--executor", "serial", "--out", str(tmp_path / "whole"))
+    killed = tmp_path / "killed"
+    start_sweep(sweep, killed)
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, pathlib; from sim.sweep_driver import execute_sweep; "
+            "execute_sweep(pathlib.Path(sys.argv[1]), executor='serial', quiet=True, "
+            "shard_size=7)",
+            str(killed),
+        ],
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        stored = (
+            len(list((killed / "shards").glob("*.parquet"))) if (killed / "shards").exists() else 0
+        )
+        if stored >= 3:
+            break
+        time.sleep(0.05)
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    assert not (killed / "runs.parquet").exists(), "killed before the end"
+    assert main(["sweep", "--resume", str(killed), "--executor", "serial", "--quiet"]) == 0
+    pd.testing.assert_frame_equal(outcomes_of(whole), outcomes_of(killed))
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"design": "latin"}, "design: must be 'grid', 'lhs', 'sobol', 'morris' or 'list'"),
+        (
+            {"parameters": {"parameters.trade_weight": {"low": 2, "high": 1}}},
+            "low must be below high",
+        ),
+        (
+            {"parameters": {"parameters.trade_weight": {"values": [-1, 1]}}},
+            "parameters.parameters.trade_weight: must be at least 0, got -1",
+        ),
+        (
+            {"parameters": {"countries.XXX.domestic_pressure": {"values": [0.1]}}},
+            "no entry with id 'XXX'",
+        ),
+        (
+            {"outcomes": [{"measure": "position", "resolution": "ES-11/1"}]},
+            "measure 'position' needs 'country'",
+        ),
+        ({"replicates": 0}, "replicates: must be greater than or equal to 1"),
+        ({"colour": "red"}, "colour: unknown field"),
+        (
+            {"design": "sobol", "parameters": {"parameters.trade_weight": {"values": [1, 2]}}},
+            "design 'sobol' needs low and high",
+        ),
+    ],
+)
+def test_bad_sweep_files_exit_2_with_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fields: dict, message: str
+) -> None:
+    base = {"parameters": GRID}
+    sweep = write_sweep(tmp_path, **{**base, **fields})
+    assert main(["sweep", str(sweep), "--out", str(tmp_path / "o"), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith(f"error: {sweep}: ")
+    assert message in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_compare_two_sweeps_and_refuse_unrelated_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a = run_cli(
+        str(
+            write_sweep(
+                tmp_path,
+                "a.yaml",
+                parameters={"parameters.noise_sd": {"values": [0.0, 0.3]}},
+                replicates=3,
+            )
+        ),
+        "--executor",
+        "serial",
+        "--out",
+        str(tmp_path / "a"),
+    )
+    b = run_cli(
+        str(
+            write_sweep(
+                tmp_path,
+                "b.yaml",
+                parameters={
+                    "parameters.noise_sd": {"values": [0.0, 0.3]},
+                    "parameters.quid_pro_quo_weight": {"values": [0.0]},
+                },
+                replicates=3,
+            )
+        ),
+        "--executor",
+        "serial",
+        "--out",
+        str(tmp_path / "b"),
+    )
+    capsys.readouterr()
+    out = tmp_path / "cmp"
+    assert (
+        main(["compare", str(a), str(b), "--outcome", "favours_outstanding", "--out", str(out)])
+        == 0
+    )
+    diffs = pd.read_parquet(out / "differences.parquet")
+    assert list(diffs["parameters.noise_sd"]) == [0.0, 0.3]
+    row = diffs.iloc[0]
+    assert row["difference"] == pytest.approx(row["mean_b"] - row["mean_a"])
+    assert (out / "plots" / "favours_outstanding__vs__parameters_noise_sd.png").exists()
+    c = run_cli(
+        str(
+            write_sweep(
+                tmp_path, "c.yaml", parameters={"parameters.trade_weight": {"values": [1.0]}}
+            )
+        ),
+        "--executor",
+        "serial",
+        "--out",
+        str(tmp_path / "c"),
+    )
+    assert main(["compare", str(a), str(c), "--out", str(tmp_path / "x")]) == 2
+    assert "share no varied parameter" in capsys.readouterr().err
+    assert main(["compare", str(a), str(b), "--outcome", "nope", "--out", str(tmp_path / "y")]) == 2
+    assert "not in both sweeps: nope" in capsys.readouterr().err
+
+
+def test_load_sweep_results_round_trip(tmp_path: Path) -> None:
+    out = run_cli(
+        str(write_sweep(tmp_path, parameters=GRID)),
+        "--executor",
+        "serial",
+        "--out",
+        str(tmp_path / "o"),
+    )
+    loaded = load_sweep_results(out)
+    assert loaded["manifest"]["outcomes"] == [
+        "share_with_target[ES-11/1]",
+        "position[ES-11/1,CHN]",
+        "favours_outstanding",
+    ]
+    assert len(loaded["runs"]) == 6 and loaded["sensitivity"] is None
+    assert execute_sweep(out, executor="serial", quiet=True)["ran"] == 0

@@ -46,12 +46,13 @@ def explain_votes(
         rows = rows[rows["round"] == round_number]
         if rows.empty:
             raise ResultsError(f"{results.path}: no vote of {country} in round {round_number}")
-    band = float(results.manifest["parameters"]["abstention_band"])
+    base_band = float(results.manifest["parameters"]["abstention_band"])
     names = results["countries"].set_index("country")["name"]
     tallies = results["tallies"].set_index(["round", "resolution"])
     blocks = []
     for _, row in rows.iterrows():
         title = tallies.loc[(row["round"], row["resolution"]), "title"]
+        band = float(row["band"])
         scale = max(float(max(abs(row[c]) for c in CHANNELS)), band, 1e-9)
         lines = [
             f"{names.get(country, country)} ({country}) on {row['resolution']} "
@@ -70,6 +71,11 @@ def explain_votes(
             if row["fixed"]
             else f"yes above {band:+.3f}, no below {-band:+.3f}, abstain between"
         )
+        if not row["fixed"] and band > base_band + 1e-12:
+            how += (
+                f"; the band is {base_band:.3f} widened by {band - base_band:.3f} "
+                "for cross-pressure (neutrality)"
+            )
         lines.append(f"  vote: {row['vote'].upper()} ({how})")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)

@@ -1,6 +1,6 @@
 """The Mesa model: scenario -> arrays -> rules -> records.
 
-Each round (a GA session in the default scenarios): favours dated to the round are granted; every
+Each round (a GA session in the bundled scenarios): favours dated to the round are granted; every
 resolution on the round's agenda is voted on in agenda order (:func:`sim.rules.decide_votes`,
 then optional inducements and stay-aways); after each vote the favour ledger is settled and
 parties may punish opponents; at the end of the round every balance decays.
@@ -49,6 +49,7 @@ class VoteRecord:
     votes: VoteArray
     fixed: np.ndarray
     contributions: FloatArray
+    bands: FloatArray
     deciding: np.ndarray
     iterations: int
     converged: bool
@@ -233,15 +234,15 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
             votes[away & free] = Vote.ABSENT
         self._settle(votes, parties, resolution.salience)
         self.last_votes = votes
+        bands = country_bands(outcome.contributions, self.weights)
         record = VoteRecord(
             round=self.round,
             resolution=resolution,
             votes=votes,
             fixed=~free,
             contributions=outcome.contributions,
-            deciding=deciding_channels(
-                outcome.contributions, votes, country_bands(outcome.contributions, self.weights)
-            ),
+            bands=bands,
+            deciding=deciding_channels(outcome.contributions, votes, bands),
             iterations=outcome.iterations,
             converged=outcome.converged,
             inducement_spent=spent,

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -107,6 +107,8 @@ def build_tables(model: AllianceModel) -> dict[str, pa.Table]:
     for c, channel in enumerate(CHANNELS):
         contributions_cols[channel] = pa.array(stacked[:, c], pa.float64())
     contributions_cols["score"] = pa.array(stacked.sum(axis=1), pa.float64())
+    bands = np.concatenate([r.bands for r in records]) if records else np.zeros(0)
+    contributions_cols["band"] = pa.array(bands, pa.float64())
     contributions_cols["vote"] = votes["vote"]
     deciding = np.concatenate([r.deciding for r in records]) if records else np.zeros(0, int)
     channel_names = np.array(CHANNELS, dtype=object)
@@ -262,11 +264,16 @@ def write_run(
     model: AllianceModel,
     seed: int,
     *,
-    plots: bool = True,
+    plots: Literal["png", "svg"] | None = "png",
+    report: bool = True,
     force: bool = False,
     command: list[str] | None = None,
 ) -> Path:
-    """Write every table, the manifest and (optionally) the plots of a run, atomically."""
+    """Write every table, the manifest and (optionally) the plots and report, atomically.
+
+    Everything is written into a staging directory that replaces ``out`` only when complete.
+    ``plots=None`` writes no plots and no report.
+    """
     tables = build_tables(model)
     manifest = build_manifest(loaded, model, seed, command)
 
@@ -276,11 +283,15 @@ def write_run(
             write_table(table, staging / f"{name}.parquet")
             files[f"{name}.parquet"] = _sha256(staging / f"{name}.parquet")
         manifest["files"] = files
-        if plots:
+        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        if plots is not None:
             from sim.plots import draw_run_plots
 
-            draw_run_plots(load_run(staging, manifest=manifest), staging / "plots")
-        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
+            draw_run_plots(load_run(staging, manifest=manifest), staging / "plots", plots)
+            if report:
+                from sim.report import write_report
+
+                write_report(staging, fmt=plots)
 
     return publish_dir(out, fill, force)
 

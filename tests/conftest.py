@@ -68,7 +68,7 @@ def write_yaml(path: Path, data: dict[str, Any]) -> Path:
 
 @pytest.fixture
 def default_scenario() -> Path:
-    return SCENARIOS_DIR / "default.yaml"
+    return SCENARIOS_DIR / "illustrative.yaml"
 
 
 @pytest.fixture

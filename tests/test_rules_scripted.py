@@ -287,3 +287,30 @@ def test_resolutions_repeat_and_dated_favours_arrive_in_their_round() -> None:
     model = model_of(data)
     assert [r.round for r in model.record.votes] == [1, 3, 5]
     assert np.isfinite(model.favour_balance).all()
+
+
+def test_neutrality_makes_a_cross_pressured_state_abstain() -> None:
+    # X: domestic +0.9 against a security pull of -0.6: net +0.3 > band 0.2 -> yes.
+    # With neutrality 0.5 its band widens by 0.5 * min(0.9, 0.6) = 0.3 to 0.5 -> abstain;
+    # Y, pulled one way only (+0.3), keeps the plain band and votes yes.
+    countries = [
+        {"id": "S"},
+        {"id": "T"},
+        {"id": "X", "domestic_pressure": 1.0, "public_opinion": {"x": 0.9}},
+        {"id": "Y", "domestic_pressure": 1.0, "public_opinion": {"x": 0.3}},
+    ]
+    ties = {"security": [{"country": "X", "partner": "T", "weight": 0.6}]}
+    params = {"domestic_weight": 1.0, "security_weight": 1.0}
+    assert votes_of(world(countries, [RESOLUTION], params, ties=ties))[0] == {
+        "S": "yes",
+        "T": "no",
+        "X": "yes",
+        "Y": "yes",
+    }
+    params["neutrality"] = 0.5
+    assert votes_of(world(countries, [RESOLUTION], params, ties=ties))[0] == {
+        "S": "yes",
+        "T": "no",
+        "X": "abstain",
+        "Y": "yes",
+    }

@@ -9,6 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from sim.cli import main
+from sim.paths import ILLUSTRATIVE_SCENARIO
 from sim.results import load_run
 
 GOLDEN_SCHEMA = {
@@ -40,6 +41,7 @@ GOLDEN_SCHEMA = {
         "inducement: double",
         "noise: double",
         "score: double",
+        "band: double",
         "vote: string",
         "deciding_channel: string",
         "fixed: bool",
@@ -64,8 +66,8 @@ def run(tmp_path: Path, capsys: pytest.CaptureFixture[str], *args: str) -> Path:
 
 @pytest.fixture(scope="module")
 def default_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("runs") / "default"
-    assert main(["run", "--out", str(out)]) == 0
+    out = tmp_path_factory.mktemp("runs") / "illustrative"
+    assert main(["run", str(ILLUSTRATIVE_SCENARIO), "--out", str(out)]) == 0
     return out
 
 
@@ -74,12 +76,22 @@ def test_run_writes_every_table_the_manifest_and_plots(default_run: Path) -> Non
     assert {f"{t}.parquet" for t in GOLDEN_SCHEMA} <= names
     assert {"manifest.json", "rounds.parquet", "plots"} <= names
     plots = {p.name for p in (default_run / "plots").iterdir()}
-    assert plots == {"tallies.png", "alignment_heatmap.png", "alignment_map.png"}
+    assert plots == {
+        f"{name}.png"
+        for name in (
+            "tallies",
+            "votes_by_bloc",
+            "alignment_heatmap",
+            "alignment_map",
+            "bloc_network",
+            "favour_ledger",
+        )
+    }
     for png in (default_run / "plots").iterdir():
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     manifest = json.loads((default_run / "manifest.json").read_text())
     assert manifest["seed"] == 20220302
-    assert manifest["scenario"]["name"] == "default"
+    assert manifest["scenario"]["name"] == "illustrative"
     assert len(manifest["scenario"]["sha256"]) == 64
     assert manifest["versions"]["mesa"].startswith("3.")
     assert manifest["parameters"]["abstention_band"] == 0.4
@@ -181,7 +193,7 @@ def test_default_out_dir_is_results_scenario_timestamp(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     out = run(tmp_path, capsys, "--no-plots", "--rounds", "1")
-    assert out.parent == Path("results") / "default"
+    assert out.parent == Path("results") / "un_2022"  # the default scenario
     assert (tmp_path / out / "votes.parquet").exists()
 
 
@@ -191,6 +203,7 @@ def test_rounds_and_set_overrides_reach_the_model(
     out = run(
         tmp_path,
         capsys,
+        str(ILLUSTRATIVE_SCENARIO),
         "--rounds",
         "1",
         "--set",
@@ -222,7 +235,7 @@ def test_plot_redraws_from_tables(
     shutil.copytree(default_run, copy)
     shutil.rmtree(copy / "plots")
     assert main(["plot", str(copy)]) == 0
-    assert len(capsys.readouterr().out.strip().splitlines()) == 3
+    assert len(capsys.readouterr().out.strip().splitlines()) == 6
     assert (copy / "plots" / "alignment_map.png").exists()
 
 

@@ -1,0 +1,95 @@
+"""The 193-member world of March 2022: membership, provenance, and validation floors."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pycountry
+import pytest
+
+from sim.cli import main
+from sim.paths import SCENARIOS_DIR
+from sim.scenario import load_scenario
+from sim.validation import validate
+
+SCENARIO = SCENARIOS_DIR / "un_2022.yaml"
+TABLES = SCENARIOS_DIR / "un_2022"
+RECORD = TABLES / "votes" / "A_RES_ES-11_1.csv"
+
+
+@pytest.fixture(scope="module")
+def scenario():  # type: ignore[no-untyped-def]
+    return load_scenario(SCENARIO).scenario
+
+
+def test_membership_is_exactly_the_193_un_members(scenario) -> None:  # type: ignore[no-untyped-def]
+    with (TABLES / "un_members_2022.csv").open() as handle:
+        members = [row["ISO3"] for row in csv.DictReader(handle)]
+    assert len(members) == 193
+    ids = [c.id for c in scenario.countries]
+    assert ids == members
+    for iso3 in ids:
+        assert pycountry.countries.get(alpha_3=iso3) is not None, iso3
+    record = pd.read_csv(RECORD)
+    assert sorted(record["iso3"]) == sorted(members)
+
+
+def test_every_non_default_value_has_a_source(scenario) -> None:  # type: ignore[no-untyped-def]
+    missing = []
+    for c in scenario.countries:
+        needs = ["domestic_pressure"]
+        if c.arrears:
+            needs.append("arrears")
+        if c.patron_budget > 0:
+            needs.append("patron_budget")
+        if c.public_opinion:
+            needs.append("opinion")
+        missing += [f"{c.id}.{field}" for field in needs if not c.sources.get(field, "").strip()]
+    for kind in ("trade", "security", "adversaries"):
+        for i, tie in enumerate(getattr(scenario.ties, kind)):
+            if not (tie.source or "").strip():
+                missing.append(f"ties.{kind}[{i}]")
+    missing += [
+        f"favours[{i}]" for i, f in enumerate(scenario.favours) if not (f.source or "").strip()
+    ]
+    missing += [f"agenda.{r.id}" for r in scenario.agenda if not (r.source or "").strip()]
+    missing += [name for name, issue in scenario.issues.items() if not issue.default_opinion_source]
+    assert missing == []
+
+
+def test_sources_document_exists_and_names_every_table() -> None:
+    text = (TABLES / "SOURCES.md").read_text()
+    for table in ("countries.csv", "trade.csv", "security.csv", "adversaries.csv", "favours.csv"):
+        assert table in text
+
+
+@pytest.fixture(scope="module")
+def report(scenario):  # type: ignore[no-untyped-def]
+    return validate(scenario, RECORD, "ES-11/1")
+
+
+def test_validation_floors_with_the_shipped_weights(report) -> None:  # type: ignore[no-untyped-def]
+    assert report["baseline_accuracy"] == pytest.approx(141 / 193)
+    assert report["accuracy"] >= 0.835  # 162 of 193 with the shipped weights
+    assert report["kappa"] >= 0.55
+    assert report["accuracy"] > report["baseline_accuracy"] + 0.1
+
+
+def test_the_motivating_votes(report) -> None:  # type: ignore[no-untyped-def]
+    wrong = {m["country"]: m["simulated"] for m in report["misses"]}
+    for country in ("RUS", "BLR", "PRK", "SYR", "CHN", "IND"):
+        assert country not in wrong, (country, wrong.get(country))
+    # Eritrea's no is the one motivating vote the sourced data do not produce: no documented
+    # favour, arms or treaty ties it to Russia, so it abstains (see README, "Validation").
+    assert wrong.get("ERI") == "abstain"
+
+
+def test_run_and_validate_agree(tmp_path: Path, report, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "run"
+    assert main(["run", str(SCENARIO), "--out", str(out), "--no-plots", "--rounds", "1"]) == 0
+    votes = pd.read_parquet(out / "votes.parquet")
+    simulated = votes[votes["resolution"] == "ES-11/1"].set_index("country")["vote"]
+    recorded = pd.read_csv(RECORD).set_index("iso3")["vote"]
+    assert (simulated == recorded.loc[simulated.index]).mean() == pytest.approx(report["accuracy"])

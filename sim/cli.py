@@ -11,12 +11,16 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim import __version__
 from sim.paths import DEFAULT_SCENARIO, RESULTS_ROOT
 from sim.results import ResultsError
+
+if TYPE_CHECKING:
+    from sim.plots import PlotFormat
 from sim.scenario import ScenarioError
 
 EXIT_OK = 0
@@ -39,12 +43,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     check_output_dir(out, args.force)
     model = run_scenario(loaded.scenario, rng=np.random.default_rng(seed), rounds=args.rounds)
+    fmt: PlotFormat = "svg" if args.svg else "png"
     written = write_run(
         out,
         loaded,
         model,
         seed,
-        plots=not args.no_plots,
+        plots=None if args.no_plots else fmt,
+        report=not args.no_report,
         force=args.force,
         command=command_line(),
     )
@@ -66,7 +72,8 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     from sim.results import load_run
 
     results = load_run(args.results)
-    for path in draw_run_plots(results, args.results / "plots"):
+    fmt: PlotFormat = "svg" if args.svg else "png"
+    for path in draw_run_plots(results, args.results / "plots", fmt):
         print(path)
     return EXIT_OK
 
@@ -167,6 +174,10 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
             f"interrupted; finished runs are kept. Resume with: alliance-sim sweep --resume {out}"
         )
         return 130
+    if not args.no_report:
+        from sim.report import write_report
+
+        write_report(out)
     print(
         f"{counts['runs']} runs ({counts['ran']} run now): {counts['ok']} ok, "
         f"{counts['failed']} failed"
@@ -211,6 +222,22 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from sim.report import write_report
+
+    fmt: PlotFormat = "svg" if args.svg else "png"
+    print(write_report(args.results, fmt=fmt))
+    return EXIT_OK
+
+
+def _cmd_viz(args: argparse.Namespace) -> int:
+    try:
+        from sim.viz import serve
+    except ImportError:
+        raise CommandError("the viz extra is not installed: pip install -e '.[viz]'") from None
+    return serve(args.host, args.port)
+
+
 def _existing_dir(text: str) -> Path:
     return Path(text)
 
@@ -247,7 +274,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, help="results directory (default: results/<scenario>/<timestamp>)"
     )
     run.add_argument("--force", action="store_true", help="replace a non-empty --out directory")
-    run.add_argument("--no-plots", action="store_true", help="write tables only")
+    run.add_argument("--no-plots", action="store_true", help="write tables only (no report)")
+    run.add_argument("--no-report", action="store_true", help="no report.html")
+    run.add_argument("--svg", action="store_true", help="plots as SVG instead of PNG")
     run.set_defaults(handler=_cmd_run)
 
     plot = verbs.add_parser(
@@ -257,6 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
         "of a results directory from its stored tables into DIR/plots.",
     )
     plot.add_argument("results", type=_existing_dir, metavar="DIR")
+    plot.add_argument("--svg", action="store_true", help="SVG instead of PNG")
     plot.set_defaults(handler=_cmd_plot)
 
     explain = verbs.add_parser(
@@ -333,6 +363,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sweep.add_argument("--force", action="store_true", help="replace a non-empty --out directory")
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
+    sweep.add_argument("--no-report", action="store_true", help="no report.html")
     sweep.set_defaults(handler=_cmd_sweep)
 
     compare = verbs.add_parser(
@@ -349,6 +380,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     compare.add_argument("--force", action="store_true", help="replace a non-empty --out directory")
     compare.set_defaults(handler=_cmd_compare)
+
+    report = verbs.add_parser(
+        "report",
+        help="write DIR/report.html for a run or a sweep",
+        description="Write a single self-contained HTML page (no server, no network) with the "
+        "manifest, every plot with a reading guide and the key tables.",
+    )
+    report.add_argument("results", type=_existing_dir, metavar="DIR")
+    report.add_argument("--svg", action="store_true", help="embed a run's plots as SVG")
+    report.set_defaults(handler=_cmd_report)
+
+    viz = verbs.add_parser(
+        "viz",
+        help="open the interactive SolaraViz app (needs the viz extra)",
+        description="Serve the Mesa SolaraViz app: pick a scenario, set the weights with "
+        "sliders, step or play rounds. Same as `solara run app.py`.",
+    )
+    viz.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    viz.add_argument("--port", type=_positive, default=8765, help="port to listen on")
+    viz.set_defaults(handler=_cmd_viz)
     return parser
 
 

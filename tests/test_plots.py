@@ -1,0 +1,126 @@
+"""Plots: exact file names in both formats, images that decode, labels that stay readable."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import matplotlib.image
+import numpy as np
+import pytest
+
+from sim.model import run_scenario
+from sim.paths import SCENARIOS_DIR
+from sim.plots import (
+    MAX_LABELS,
+    RUN_PLOTS,
+    bloc_labels,
+    draw_run_plots,
+    figure_alignment_heatmap,
+    figure_favour_ledger,
+    figure_votes_by_bloc,
+)
+from sim.results import RunResults, load_run, write_run
+from sim.scenario import LoadedScenario, load_scenario
+from sim.synthetic import synthetic_scenario
+
+RUN_PLOT_NAMES = [
+    "tallies",
+    "votes_by_bloc",
+    "alignment_heatmap",
+    "alignment_map",
+    "bloc_network",
+    "favour_ledger",
+]
+
+
+def stored_run(out: Path, loaded: LoadedScenario, rounds: int | None = None) -> RunResults:
+    model = run_scenario(loaded.scenario, rng=loaded.scenario.seed, rounds=rounds)
+    return load_run(write_run(out, loaded, model, loaded.scenario.seed, plots=None))
+
+
+@pytest.fixture(scope="module")
+def default_results(tmp_path_factory: pytest.TempPathFactory) -> RunResults:
+    loaded = load_scenario(SCENARIOS_DIR / "illustrative.yaml")
+    return stored_run(tmp_path_factory.mktemp("plots") / "default", loaded)
+
+
+@pytest.fixture(scope="module")
+def large_results(tmp_path_factory: pytest.TempPathFactory) -> RunResults:
+    scenario = synthetic_scenario(193, seed=3, rounds=3)
+    loaded = LoadedScenario(scenario=scenario, path=Path("synthetic-193"), files=(), sha256="0")
+    return stored_run(tmp_path_factory.mktemp("plots") / "large", loaded)
+
+
+def test_run_plots_png_exact_names_and_decode(default_results: RunResults, tmp_path: Path) -> None:
+    written = draw_run_plots(default_results, tmp_path / "plots")
+    assert list(RUN_PLOTS) == RUN_PLOT_NAMES
+    assert [p.name for p in written] == [f"{n}.png" for n in RUN_PLOT_NAMES]
+    assert sorted(p.name for p in (tmp_path / "plots").iterdir()) == sorted(
+        f"{n}.png" for n in RUN_PLOT_NAMES
+    )
+    for path in written:
+        image = matplotlib.image.imread(path)
+        height, width = image.shape[:2]
+        assert 300 <= width <= 2200 and 200 <= height <= 2200, (path.name, image.shape)
+        assert np.ptp(image[..., :3]) > 0.5, f"{path.name} is blank"
+
+
+def test_run_plots_svg_on_request(default_results: RunResults, tmp_path: Path) -> None:
+    written = draw_run_plots(default_results, tmp_path, fmt="svg")
+    assert [p.name for p in written] == [f"{n}.svg" for n in RUN_PLOT_NAMES]
+    for path in written:
+        assert ET.parse(path).getroot().tag == "{http://www.w3.org/2000/svg}svg"
+    with pytest.raises(ValueError, match="plot format must be one of png, svg"):
+        draw_run_plots(default_results, tmp_path, fmt="jpg")  # type: ignore[arg-type]
+
+
+def test_same_results_give_identical_png_files(default_results: RunResults, tmp_path: Path) -> None:
+    a = draw_run_plots(default_results, tmp_path / "a")
+    b = draw_run_plots(default_results, tmp_path / "b")
+    for x, y in zip(a, b, strict=True):
+        assert x.read_bytes() == y.read_bytes(), x.name
+
+
+def test_bloc_labels_name_the_reference_states(default_results: RunResults) -> None:
+    labels = bloc_labels(default_results)
+    countries = default_results["countries"].set_index("country")
+    usa_bloc = int(countries.loc["USA", "bloc"])
+    rus_bloc = int(countries.loc["RUS", "bloc"])
+    size = int((countries["bloc"] == usa_bloc).sum())
+    assert labels[usa_bloc] == f"bloc {usa_bloc}: USA +{size - 1}"
+    assert labels[rus_bloc].startswith(f"bloc {rus_bloc}: RUS")
+    assert labels[int(countries.loc["VEN", "bloc"])].endswith(": VEN")  # absent: a bloc alone
+
+
+def test_small_world_names_every_state(default_results: RunResults) -> None:
+    fig = figure_votes_by_bloc(default_results)
+    names = [t.get_text() for ax in fig.axes for t in ax.get_yticklabels()]
+    assert sorted(names) == sorted(default_results["countries"]["country"])
+    heatmap = figure_alignment_heatmap(default_results)
+    assert len(heatmap.axes[0].get_yticklabels()) == 22
+
+
+def test_large_world_stays_readable(large_results: RunResults, tmp_path: Path) -> None:
+    n = len(large_results["countries"])
+    assert n == 193 > MAX_LABELS
+    votes = figure_votes_by_bloc(large_results)
+    panels = [ax for ax in votes.axes if ax.get_yticklabels()]
+    assert len(panels) == 4  # 193 states in panels of at most 50 rows, every state named once
+    names = [t.get_text() for ax in panels for t in ax.get_yticklabels()]
+    assert sorted(names) == sorted(large_results["countries"]["country"])
+    heatmap = figure_alignment_heatmap(large_results).axes[0]
+    blocs = large_results["countries"]["bloc"].nunique()
+    assert 1 <= len(heatmap.get_yticklabels()) <= blocs  # blocs named, not 193 states
+    assert [t.get_text() for t in heatmap.get_xticklabels()] == ["S0000", "S0001"]
+    written = draw_run_plots(large_results, tmp_path)
+    assert [p.name for p in written] == [f"{n}.png" for n in RUN_PLOT_NAMES]
+
+
+def test_favour_ledger_without_favours_says_so(default_results: RunResults) -> None:
+    empty = default_results["favours"].iloc[0:0]
+    results = RunResults(
+        default_results.path, default_results.manifest, {**default_results.tables, "favours": empty}
+    )
+    fig = figure_favour_ledger(results)
+    assert [t.get_text() for t in fig.axes[0].texts] == ["No favours were owed in this run."]

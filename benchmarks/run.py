@@ -14,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from sim.model import AllianceModel
-from sim.paths import DEFAULT_SCENARIO
+from sim.paths import ILLUSTRATIVE_SCENARIO
 from sim.scenario import Scenario, load_scenario
 from sim.synthetic import synthetic_scenario
 
@@ -51,8 +51,8 @@ def main() -> None:
     repeats = 1 if args.quick else 5
     cases: list[tuple[str, Callable[[], Scenario], float]] = [
         (
-            "default scenario (22 states)",
-            lambda: every_round(load_scenario(DEFAULT_SCENARIO).scenario, rounds),
+            "illustrative scenario (22 states)",
+            lambda: every_round(load_scenario(ILLUSTRATIVE_SCENARIO).scenario, rounds),
             float("nan"),
         ),
         ("synthetic, 193 states", lambda: synthetic_scenario(193, rounds=rounds), 0.1),

@@ -20,7 +20,7 @@ from sim.paths import SCENARIOS_DIR
 from sim.sweep import SweepSpec, design_points, expand_runs, interleaved, run_seeds
 from sim.sweep_driver import execute_sweep, load_sweep_results, start_sweep
 
-DEFAULT = str(SCENARIOS_DIR / "default.yaml")
+DEFAULT = str(SCENARIOS_DIR / "illustrative.yaml")
 OUTCOMES = [
     {"measure": "share_with_target", "resolution": "ES-11/1"},
     {"measure": "position", "resolution": "ES-11/1", "country": "CHN"},

@@ -1,0 +1,106 @@
+"""Sweep benchmarks: ``python benchmarks/sweeps.py`` (``--quick`` for a CI smoke run).
+
+1. Throughput: runs per second of the process executor with 1 and 2 workers on the same
+   tasks (one round of the 193-state un_2022 scenario per run), after a warm-up so that pool
+   start-up is not counted; target speed-up >= 1.8x on 2 cores.
+2. Memory: peak resident memory of the sweep driver process for a 1,000-run and a 10,000-run
+   sweep of the illustrative scenario (process executor, 2 workers), each in a fresh interpreter;
+   target: within 20% of each other (results stream to disk).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from sim.executors import make_executor
+from sim.paths import SCENARIOS_DIR
+from sim.sweep import Task, expand_runs, load_sweep, run_tasks
+
+MEMORY_PROBE = """
+import resource, sys, pathlib
+from sim.sweep_driver import execute_sweep, start_sweep
+out = pathlib.Path(sys.argv[2])
+start_sweep(pathlib.Path(sys.argv[1]), out)
+counts = execute_sweep(out, executor="process", workers=2, quiet=True)
+assert counts["ok"] == counts["runs"], counts
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def write_sweep(folder: Path, name: str, scenario: Path, runs: int, replicates: int) -> Path:
+    points = runs // replicates
+    data = {
+        "name": name,
+        "scenario": str(scenario),
+        "parameters": {"parameters.trade_weight": {"low": 0.0, "high": 3.0, "steps": points}},
+        "design": "grid",
+        "replicates": replicates,
+        "rounds": 1,
+        "seed": 1,
+        "outcomes": [{"measure": "share_with_target", "resolution": "ES-11/1"}],
+    }
+    path = folder / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def throughput(sweep: Path, workers: int, warmup: int) -> float:
+    loaded = load_sweep(sweep)
+    tasks = [
+        Task(str(loaded.scenario_path), run, loaded.spec.rounds, tuple(loaded.spec.outcomes))
+        for run in expand_runs(loaded.spec)
+    ]
+    with make_executor("process", workers) as pool:
+        run_tasks(pool, tasks[:warmup], lambda row: None, window=4 * workers)
+        start = time.perf_counter()
+        run_tasks(pool, tasks[warmup:], lambda row: None, window=4 * workers)
+        return (len(tasks) - warmup) / (time.perf_counter() - start)
+
+
+def peak_memory_kib(sweep: Path, out: Path) -> int:
+    result = subprocess.run(
+        [sys.executable, "-c", MEMORY_PROBE, str(sweep), str(out)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return int(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes (smoke run)")
+    args = parser.parse_args()
+    sizes = (40, 200) if args.quick else (1_000, 10_000)
+    work = 40 if args.quick else 400
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        heavy = write_sweep(folder, "throughput", SCENARIOS_DIR / "un_2022.yaml", work, 4)
+        one, two = throughput(heavy, 1, warmup=8), throughput(heavy, 2, warmup=8)
+        print(
+            f"throughput ({work} runs of un_2022, 1 round): 1 worker {one:.1f} runs/s, "
+            f"2 workers {two:.1f} runs/s, speed-up {two / one:.2f}x (target >= 1.8x)"
+        )
+        memory = []
+        for size in sizes:
+            sweep = write_sweep(
+                folder, f"memory{size}", SCENARIOS_DIR / "illustrative.yaml", size, 10
+            )
+            start = time.perf_counter()
+            memory.append(peak_memory_kib(sweep, folder / f"out{size}"))
+            print(
+                f"{size:>6}-run sweep: driver peak RSS {memory[-1] / 1024:.1f} MiB "
+                f"({time.perf_counter() - start:.1f} s)"
+            )
+        print(f"peak memory ratio {memory[1] / memory[0]:.2f} (target within 20%)")
+
+
+if __name__ == "__main__":
+    main()

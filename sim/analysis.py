@@ -80,36 +80,18 @@ def sensitivity(manifest: dict[str, Any], summary: pd.DataFrame) -> pd.DataFrame
             from SALib.analyze import sobol
 
             result = sobol.analyze(problem, y, calc_second_order=False, seed=spec["seed"])
-            for k, name in enumerate(names):
-                rows.append(
-                    {
-                        "outcome": outcome,
-                        "parameter": name,
-                        "method": "sobol",
-                        "S1": result["S1"][k],
-                        "S1_conf": result["S1_conf"][k],
-                        "ST": result["ST"][k],
-                        "ST_conf": result["ST_conf"][k],
-                        "note": "",
-                    }
-                )
+            columns: tuple[str, ...] = ("S1", "S1_conf", "ST", "ST_conf")
         else:
             from SALib.analyze import morris
 
             x = summary.sort_values("point_id")[names].to_numpy(dtype=float)
             result = morris.analyze(problem, x, y, num_levels=4, seed=spec["seed"])
-            for k, name in enumerate(names):
-                rows.append(
-                    {
-                        "outcome": outcome,
-                        "parameter": name,
-                        "method": "morris",
-                        "mu_star": result["mu_star"][k],
-                        "mu_star_conf": result["mu_star_conf"][k],
-                        "sigma": result["sigma"][k],
-                        "note": "",
-                    }
-                )
+            columns = ("mu_star", "mu_star_conf", "sigma")
+        for k, name in enumerate(names):
+            indices = {column: float(result[column][k]) for column in columns}
+            rows.append(
+                {"outcome": outcome, "parameter": name, "method": design, **indices, "note": ""}
+            )
     return pd.DataFrame(rows)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from test_plots import RUN_PLOT_NAMES
 
 from sim.cli import main
 from sim.paths import ILLUSTRATIVE_SCENARIO
@@ -76,17 +77,7 @@ def test_run_writes_every_table_the_manifest_and_plots(default_run: Path) -> Non
     assert {f"{t}.parquet" for t in GOLDEN_SCHEMA} <= names
     assert {"manifest.json", "rounds.parquet", "plots"} <= names
     plots = {p.name for p in (default_run / "plots").iterdir()}
-    assert plots == {
-        f"{name}.png"
-        for name in (
-            "tallies",
-            "votes_by_bloc",
-            "alignment_heatmap",
-            "alignment_map",
-            "bloc_network",
-            "favour_ledger",
-        )
-    }
+    assert plots == {f"{name}.png" for name in RUN_PLOT_NAMES}
     for png in (default_run / "plots").iterdir():
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     manifest = json.loads((default_run / "manifest.json").read_text())

@@ -326,3 +326,35 @@ def test_load_sweep_results_round_trip(tmp_path: Path) -> None:
     ]
     assert len(loaded["runs"]) == 6 and loaded["sensitivity"] is None
     assert execute_sweep(out, executor="serial", quiet=True)["ran"] == 0
+
+
+def test_sobol_and_morris_sweeps_write_salib_indices(tmp_path: Path) -> None:
+    ranges = {
+        "parameters.quid_pro_quo_weight": {"low": 0.0, "high": 3.0},
+        "parameters.trade_weight": {"low": 0.0, "high": 3.0},
+    }
+    morris = run_cli(
+        str(write_sweep(tmp_path, "m.yaml", parameters=ranges, design="morris", samples=4)),
+        "--executor",
+        "serial",
+        "--out",
+        str(tmp_path / "morris"),
+    )
+    indices = pd.read_parquet(morris / "sensitivity.parquet")
+    assert set(indices["method"]) == {"morris"}
+    assert {"mu_star", "mu_star_conf", "sigma"} <= set(indices.columns)
+    assert len(indices) == 3 * 2  # outcomes x parameters
+    assert (indices["mu_star"] >= 0).all()
+    sobol = run_cli(
+        str(write_sweep(tmp_path, "s.yaml", parameters=ranges, design="sobol", samples=8)),
+        "--executor",
+        "serial",
+        "--out",
+        str(tmp_path / "sobol"),
+    )
+    indices = pd.read_parquet(sobol / "sensitivity.parquet")
+    assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(indices.columns)
+    assert len(indices) == 3 * 2 and (indices["note"] == "").all()
+    varying = indices[indices["outcome"] == "favours_outstanding"]
+    assert np.isfinite(varying[["S1", "ST"]].to_numpy()).all()
+    assert (varying["ST"] > 0).any()  # the ledger does respond to these weights

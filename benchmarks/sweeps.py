@@ -51,16 +51,16 @@ def write_sweep(folder: Path, name: str, scenario: Path, runs: int, replicates: 
     return path
 
 
-def throughput(sweep: Path, workers: int, warmup: int) -> float:
+def throughput(sweep: Path, workers: int, warmup: int, batch: int) -> float:
     loaded = load_sweep(sweep)
     tasks = [
         Task(str(loaded.scenario_path), run, loaded.spec.rounds, tuple(loaded.spec.outcomes))
         for run in expand_runs(loaded.spec)
     ]
     with make_executor("process", workers) as pool:
-        run_tasks(pool, tasks[:warmup], lambda row: None, window=4 * workers)
+        run_tasks(pool, tasks[:warmup], lambda row: None, window=2 * workers, batch=batch)
         start = time.perf_counter()
-        run_tasks(pool, tasks[warmup:], lambda row: None, window=4 * workers)
+        run_tasks(pool, tasks[warmup:], lambda row: None, window=2 * workers, batch=batch)
         return (len(tasks) - warmup) / (time.perf_counter() - start)
 
 

@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from sim.executors import ExecutorKind, make_executor
+from sim.executors import ExecutorKind, default_workers, make_executor
 from sim.results import ResultsError, check_output_dir, package_versions, read_manifest, write_table
 from sim.scenario import ScenarioError, load_scenario
 from sim.sweep import LoadedSweep, Task, expand_runs, load_sweep, run_tasks
@@ -177,8 +177,11 @@ def execute_sweep(
                 finished = bar.tasks[0].completed - len(done) + 1
                 bar.update(task_id, advance=1, rate=finished / elapsed)
 
-            window = 4 * (workers or 2) if executor != "serial" else 1
-            run_tasks(pool, tasks, on_result, window=window)
+            lanes = 1 if executor == "serial" else workers or default_workers()
+            # about 20 batches per worker, each at most 16 runs: short runs stop paying a
+            # round trip each, while progress and crash losses stay fine-grained.
+            batch = max(1, min(16, len(tasks) // (20 * lanes)))
+            run_tasks(pool, tasks, on_result, window=2 * lanes, batch=batch)
     finally:
         store.close()
     return _counts(len(runs), len(tasks), finish(out, manifest))

@@ -144,7 +144,7 @@ def _agreement(model: AllianceModel, outcome: Outcome) -> float:
 
 def _blocs(model: AllianceModel, outcome: Outcome) -> float:
     labels, _ = blocs(alignment(_votes(model)).agreement, model.parameters.bloc_agreement)
-    return float(labels.max())
+    return float(np.max(labels))
 
 
 def _polarisation(model: AllianceModel, outcome: Outcome) -> float:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from sim.model import AllianceModel
-from sim.paths import ILLUSTRATIVE_SCENARIO
+from sim.paths import DEFAULT_SCENARIO, ILLUSTRATIVE_SCENARIO
 from sim.scenario import Scenario, load_scenario
 from sim.synthetic import synthetic_scenario
 
@@ -55,6 +55,11 @@ def main() -> None:
             lambda: every_round(load_scenario(ILLUSTRATIVE_SCENARIO).scenario, rounds),
             float("nan"),
         ),
+        (
+            "un_2022 (193 states, neutrality on)",
+            lambda: every_round(load_scenario(DEFAULT_SCENARIO).scenario, rounds),
+            float("nan"),
+        ),
         ("synthetic, 193 states", lambda: synthetic_scenario(193, rounds=rounds), 0.1),
         ("synthetic, 2,000 states", lambda: synthetic_scenario(2000, rounds=rounds), 5.0),
     ]
@@ -63,7 +68,7 @@ def main() -> None:
         times = timed(make, rounds, repeats)
         goal = "" if np.isnan(target) else f"  (target < {target:g} s for 100 rounds)"
         median = statistics.median(times)
-        print(f"  {label:<30} best {min(times):8.4f} s   median {median:8.4f} s{goal}")
+        print(f"  {label:<36} best {min(times):8.4f} s   median {median:8.4f} s{goal}")
 
 
 if __name__ == "__main__":

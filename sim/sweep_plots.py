@@ -133,7 +133,7 @@ def plot_heatmap(summary: pd.DataFrame, parameters: list[str], outcome: str, pat
     ax.set_xlabel(x)
     ax.set_ylabel(y)
     fig.colorbar(image, ax=ax, label=f"{outcome} (mean over replicates)")
-    ax.set_title(f"{outcome} over {x} x {y}")
+    ax.set_title(f"{outcome}\nover {x} x {y}", fontsize=10)
     return _save(fig, path)
 
 
@@ -167,7 +167,9 @@ def plot_sensitivity(indices: pd.DataFrame, outcome: str, path: Path) -> Path:
     ax.set_xlabel(
         "index (bars: 95% confidence)" if method == "sobol" else "elementary effect (outcome units)"
     )
-    ax.set_title(f"{'Sobol' if method == 'sobol' else 'Morris'} sensitivity of {outcome}")
+    ax.set_title(
+        f"{'Sobol' if method == 'sobol' else 'Morris'} sensitivity of\n{outcome}", fontsize=10
+    )
     ax.legend(fontsize=8)
     return _save(fig, path)
 
@@ -226,7 +228,7 @@ def plot_comparison(
     top.plot(rows[parameter], rows["mean_b"], marker="s", color=OKABE_ITO[1], label=labels[1])
     top.set_ylabel(f"{outcome} (mean)")
     top.legend(fontsize=8)
-    top.set_title(f"{outcome}: two sweeps against {parameter}")
+    top.set_title(f"{outcome}:\ntwo sweeps against {parameter}", fontsize=10)
     top.grid(alpha=0.3)
     bottom.plot(rows[parameter], rows["difference"], marker="o", color=OKABE_ITO[2])
     bottom.fill_between(

@@ -358,3 +358,21 @@ def test_sobol_and_morris_sweeps_write_salib_indices(tmp_path: Path) -> None:
     varying = indices[indices["outcome"] == "favours_outstanding"]
     assert np.isfinite(varying[["S1", "ST"]].to_numpy()).all()
     assert (varying["ST"] > 0).any()  # the ledger does respond to these weights
+
+
+def test_dask_executor_connects_to_a_running_scheduler(tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    sweep = write_sweep(tmp_path, parameters=GRID, seed=5)
+    serial = run_cli(str(sweep), "--executor", "serial", "--out", str(tmp_path / "serial"))
+    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster:
+        remote = run_cli(
+            str(sweep),
+            "--executor",
+            "dask",
+            "--scheduler",
+            cluster.scheduler_address,
+            "--out",
+            str(tmp_path / "remote"),
+        )
+    pd.testing.assert_frame_equal(outcomes_of(serial), outcomes_of(remote))

@@ -177,7 +177,7 @@ def check_design(spec: SweepSpec, scenario_path: Path, sweep_path: Path) -> None
         else:
             axis = spec.parameters[path]
             probes = axis.values if axis.values is not None else [axis.low, axis.high]
-        for value in {0: probes[0], 1: probes[-1]}.values():
+        for value in (probes[0], probes[-1]):
             try:
                 scenario_for(str(scenario_path), {path: value})
             except ScenarioError as exc:

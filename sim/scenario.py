@@ -370,8 +370,6 @@ def _country_from_row(row: dict[str, str]) -> dict[str, Any]:
             out.setdefault("sources", {})[key.removesuffix("_source")] = value
         elif key.startswith("opinion_"):
             out.setdefault("public_opinion", {})[key.removeprefix("opinion_")] = value
-        elif key == "arrears":
-            out[key] = value.lower()
         else:
             out[key] = value
     return out
@@ -539,11 +537,17 @@ def expand_scenario_data(yaml_path: Path, origins: _Origins | None = None) -> di
     return data
 
 
-def format_validation_error(exc: ValidationError) -> tuple[str, str]:
-    """Return the field path and message of a pydantic error's first problem (plus a count)."""
+def first_error(exc: ValidationError) -> tuple[tuple[int | str, ...], str]:
+    """Return the location and message of a pydantic error's first problem (plus a count)."""
     error = exc.errors()[0]
     extra = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-    return _format_loc(tuple(error["loc"])), _format_error(error) + extra
+    return tuple(error["loc"]), _format_error(error) + extra
+
+
+def format_validation_error(exc: ValidationError) -> tuple[str, str]:
+    """Return the field path and message of a pydantic error's first problem."""
+    loc, message = first_error(exc)
+    return _format_loc(loc), message
 
 
 def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> LoadedScenario:
@@ -575,10 +579,8 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> LoadedScen
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        file, where = origins.locate(tuple(error["loc"]))
-        extra = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise ScenarioError(file, where, _format_error(error) + extra) from None
+        loc, message = first_error(exc)
+        raise ScenarioError(*origins.locate(loc), message) from None
     check_references(scenario, origins)
     return LoadedScenario(
         scenario=scenario,

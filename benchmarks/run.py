@@ -13,10 +13,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from sim.model import AllianceModel
-from sim.paths import DEFAULT_SCENARIO, ILLUSTRATIVE_SCENARIO
-from sim.scenario import Scenario, load_scenario
-from sim.synthetic import synthetic_scenario
+from sim.bundled import DEFAULT_SCENARIO, ILLUSTRATIVE_SCENARIO
+from sim.model.model import AllianceModel
+from sim.model.scenario import Scenario, load_scenario
+from sim.model.synthetic import synthetic_scenario
 
 ROUNDS = 100
 

@@ -19,13 +19,15 @@ from pathlib import Path
 
 import yaml
 
-from sim.executors import make_executor
-from sim.paths import SCENARIOS_DIR
-from sim.sweep import Task, expand_runs, load_sweep, run_tasks
+from sim.bundled import SCENARIOS_DIR
+from sim.experiments.designs import expand_runs
+from sim.experiments.executors import make_executor
+from sim.experiments.spec import load_sweep
+from sim.experiments.worker import Task, run_tasks
 
 MEMORY_PROBE = """
 import resource, sys, pathlib
-from sim.sweep_driver import execute_sweep, start_sweep
+from sim.experiments.runner import execute_sweep, start_sweep
 out = pathlib.Path(sys.argv[2])
 start_sweep(pathlib.Path(sys.argv[1]), out)
 counts = execute_sweep(out, executor="process", workers=2, quiet=True)

@@ -11,17 +11,17 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sim import __version__
-from sim.paths import DEFAULT_SCENARIO, RESULTS_ROOT
-from sim.results import ResultsError
+from sim.bundled import RESULTS_ROOT, bundled_scenarios, default_scenario, scenarios_dir
+from sim.common.files import ResultsError
+from sim.model.scenario import ScenarioError
 
 if TYPE_CHECKING:
-    from sim.plots import PlotFormat
-from sim.scenario import ScenarioError
+    from sim.output.plotting import PlotFormat
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -32,25 +32,34 @@ class CommandError(Exception):
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from sim.model import run_scenario
-    from sim.results import command_line, default_out_dir, write_run
-    from sim.scenario import load_scenario
+    from sim.common.files import check_output_dir, command_line, default_out_dir
+    from sim.experiments.runs import write_run
+    from sim.model.model import run_scenario
+    from sim.model.scenario import load_scenario
 
-    loaded = load_scenario(args.scenario, args.set)
+    loaded = load_scenario(args.scenario or default_scenario(), args.set)
     seed = loaded.scenario.seed if args.seed is None else args.seed
     out = args.out or default_out_dir(RESULTS_ROOT, loaded.scenario.name)
-    from sim.results import check_output_dir
-
     check_output_dir(out, args.force)
     model = run_scenario(loaded.scenario, rng=np.random.default_rng(seed), rounds=args.rounds)
     fmt: PlotFormat = "svg" if args.svg else "png"
+
+    def decorate(staging: Path, manifest: dict[str, Any]) -> None:
+        from sim.common.tables import load_run
+        from sim.output.plots import draw_run_plots
+
+        draw_run_plots(load_run(staging, manifest=manifest), staging / "plots", fmt)
+        if not args.no_report:
+            from sim.output.report import write_report
+
+            write_report(staging, fmt=fmt)
+
     written = write_run(
         out,
         loaded,
         model,
         seed,
-        plots=None if args.no_plots else fmt,
-        report=not args.no_report,
+        decorate=None if args.no_plots else decorate,
         force=args.force,
         command=command_line(),
     )
@@ -68,8 +77,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
-    from sim.plots import draw_run_plots
-    from sim.results import load_run
+    from sim.common.tables import load_run
+    from sim.output.plots import draw_run_plots
 
     results = load_run(args.results)
     fmt: PlotFormat = "svg" if args.svg else "png"
@@ -79,8 +88,8 @@ def _cmd_plot(args: argparse.Namespace) -> int:
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
-    from sim.explain import explain_votes
-    from sim.results import load_run
+    from sim.common.tables import load_run
+    from sim.output.explain import explain_votes
 
     results = load_run(args.results)
     text = explain_votes(results, args.country, args.resolution, args.round)
@@ -91,8 +100,8 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     import json
 
-    from sim.scenario import load_scenario
-    from sim.validation import format_report, validate
+    from sim.empirical.validate import format_report, validate
+    from sim.model.scenario import load_scenario
 
     loaded = load_scenario(args.scenario, args.set)
     report = validate(loaded.scenario, args.record, args.resolution, args.replicates)
@@ -103,9 +112,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_calibrate(args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
-    from sim.calibration import calibrate, parse_bounds, write_parameters_file
-    from sim.results import timestamp
-    from sim.scenario import load_scenario
+    from sim.common.files import timestamp
+    from sim.empirical.calibrate import calibrate, parse_bounds, write_parameters_file
+    from sim.model.scenario import load_scenario
 
     loaded = load_scenario(args.scenario, args.set)
     bounds = parse_bounds(args.fit)
@@ -147,9 +156,11 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    from sim.results import timestamp
-    from sim.sweep import load_sweep
-    from sim.sweep_driver import execute_sweep, start_sweep
+    from sim.common.files import timestamp
+    from sim.experiments.runner import execute_sweep, start_sweep
+    from sim.experiments.spec import load_sweep
+    from sim.output.plotting import read_index
+    from sim.output.sweep_plots import draw_sweep_plots
 
     if args.resume is not None:
         if args.file is not None:
@@ -174,8 +185,10 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
             f"interrupted; finished runs are kept. Resume with: alliance-sim sweep --resume {out}"
         )
         return 130
+    if read_index(out / "plots") is None:
+        draw_sweep_plots(out)
     if not args.no_report:
-        from sim.report import write_report
+        from sim.output.report import write_report
 
         write_report(out)
     print(
@@ -187,46 +200,39 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from sim.analysis import compare_summaries
-    from sim.results import publish_dir, timestamp, write_table
-    from sim.sweep_driver import load_sweep_results
-    from sim.sweep_plots import plot_comparison, slug
+    from sim.common.files import timestamp
+    from sim.common.tables import load_sweep_results
+    from sim.experiments.analysis import compare_summaries
+    from sim.output.compare import summary_columns, write_comparison
 
     a, b = load_sweep_results(args.a), load_sweep_results(args.b)
     table, shared, outcomes = compare_summaries(a, b, args.outcome or None)
     out = args.out or RESULTS_ROOT / "compare" / timestamp()
-
-    def fill(staging: Path) -> None:
-        import pyarrow as pa
-
-        write_table(
-            pa.Table.from_pandas(table, preserve_index=False), staging / "differences.parquet"
-        )
-        table.to_csv(staging / "differences.csv", index=False)
-        labels = (a["manifest"]["sweep"]["name"] + " (A)", b["manifest"]["sweep"]["name"] + " (B)")
-        numeric = [p for p in shared if table[p].dtype.kind in "fi"]
-        for outcome in outcomes:
-            for parameter in numeric:
-                plot_comparison(
-                    table,
-                    parameter,
-                    outcome,
-                    labels,
-                    staging / "plots" / f"{slug(outcome)}__vs__{slug(parameter)}.png",
-                )
-
-    publish_dir(out, fill, args.force)
-    with_cols = [*shared, "outcome", "mean_a", "mean_b", "difference", "lo", "hi"]
-    print(table[with_cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    names = (a["manifest"]["sweep"]["name"], b["manifest"]["sweep"]["name"])
+    write_comparison(out, table, shared, outcomes, names, force=args.force)
+    print(table[summary_columns(shared)].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     print(out)
     return EXIT_OK
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from sim.report import write_report
+    from sim.output.report import write_report
 
     fmt: PlotFormat = "svg" if args.svg else "png"
     print(write_report(args.results, fmt=fmt))
+    return EXIT_OK
+
+
+def _cmd_scenarios(args: argparse.Namespace) -> int:
+    from sim.model.scenario import load_scenario
+
+    print(f"bundled scenarios in {scenarios_dir()}:")
+    for name in bundled_scenarios():
+        scenario = load_scenario(scenarios_dir() / f"{name}.yaml").scenario
+        description = " ".join(scenario.description.split())
+        if len(description) > 70:
+            description = description[:67] + "..."
+        print(f"  {name:<14} {len(scenario.countries):>4} countries  {description}")
     return EXIT_OK
 
 
@@ -258,7 +264,11 @@ def build_parser() -> argparse.ArgumentParser:
         "tables, manifest and plots, and print the results directory as the last line.",
     )
     run.add_argument(
-        "scenario", nargs="?", type=Path, default=DEFAULT_SCENARIO, help="scenario YAML file"
+        "scenario",
+        nargs="?",
+        type=Path,
+        default=None,
+        help="scenario YAML file (default: the bundled un_2022; see `alliance-sim scenarios`)",
     )
     run.add_argument("--seed", type=int, help="random seed (default: the scenario's seed)")
     run.add_argument("--rounds", type=_positive, help="rounds to run (default: the scenario's)")
@@ -390,6 +400,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("results", type=_existing_dir, metavar="DIR")
     report.add_argument("--svg", action="store_true", help="embed a run's plots as SVG")
     report.set_defaults(handler=_cmd_report)
+
+    scenarios = verbs.add_parser(
+        "scenarios",
+        help="list the bundled scenarios",
+        description="List the scenarios bundled with the package, with where they are.",
+    )
+    scenarios.set_defaults(handler=_cmd_scenarios)
 
     viz = verbs.add_parser(
         "viz",

@@ -5,7 +5,9 @@ parameters (``model_params``): :class:`AllianceApp` takes a bundled scenario's n
 weights and a seed, and sliders set them. Change a slider, press *Reset* to rebuild the model
 with it, then *Step* or *Play* through the rounds; the tallies, the alignment map and every
 state's vote are redrawn after each round with the same figures as the report
-(:mod:`sim.plots`), from the same tables a run writes (:func:`sim.results.build_tables`).
+(:mod:`sim.output.plots`), from the same tables a run writes
+(:func:`sim.experiments.runs.build_tables`). The sliders are one per channel weight of the
+registry (:mod:`sim.model.channels`) plus the abstention band.
 
 Run it with ``solara run app.py`` from the repository, or ``alliance-sim viz`` anywhere
 (``solara run sim.viz:Page``).
@@ -22,73 +24,51 @@ from matplotlib.figure import Figure
 from mesa.visualization import Slider, SolaraViz, make_plot_component
 from mesa.visualization.utils import update_counter
 
-from sim.model import AllianceModel
-from sim.paths import SCENARIOS_DIR
-from sim.plots import figure_alignment_map, figure_tallies, figure_votes_by_bloc
-from sim.results import RunResults, build_manifest, build_tables
-from sim.scenario import load_scenario
+from sim.bundled import ILLUSTRATIVE_NAME, bundled_scenario, bundled_scenarios
+from sim.common.tables import RunResults
+from sim.experiments.runs import build_manifest, build_tables
+from sim.model.channels import REGISTRY
+from sim.model.model import AllianceModel
+from sim.model.scenario import load_scenario
+from sim.output.plots import figure_alignment_map, figure_tallies, figure_votes_by_bloc
 
-DEFAULT_SCENARIO_NAME = "illustrative"
-WEIGHTS = (
-    "trade_weight",
-    "security_weight",
-    "shared_adversary_weight",
-    "own_adversary_weight",
-    "domestic_weight",
-    "quid_pro_quo_weight",
-    "abstention_band",
-)
-"""The scenario parameters the app's sliders set."""
+DEFAULT_SCENARIO_NAME = ILLUSTRATIVE_NAME
+WEIGHTS = (*(c.weight_parameter for c in REGISTRY.weighted), "abstention_band")
+"""The scenario parameters the app's sliders set: every channel weight and the band."""
 DEFAULT_SEED = 20220302
 
 
-def bundled_scenarios() -> list[str]:
-    """Names of the bundled scenarios (``scenarios/<name>.yaml``), sorted."""
-    return sorted(path.stem for path in SCENARIOS_DIR.glob("*.yaml"))
-
-
 class AllianceApp(AllianceModel):
-    """An :class:`~sim.model.AllianceModel` built from simple keyword parameters (for SolaraViz).
+    """An :class:`~sim.model.model.AllianceModel` built from keyword parameters (SolaraViz).
 
     Parameters
     ----------
     scenario_name
-        A bundled scenario (``scenarios/<scenario_name>.yaml``).
-    trade_weight, security_weight, shared_adversary_weight, own_adversary_weight, \
-domestic_weight, quid_pro_quo_weight, abstention_band
-        Replace the scenario's values (score units, >= 0), as ``--set parameters.<name>=``;
-        ``None`` keeps the scenario's own value.
+        A bundled scenario (see ``alliance-sim scenarios``).
     seed
         Seed of the run's random generator (text from the seed box is accepted).
+    **weights
+        Any of :data:`WEIGHTS` (``trade_weight``, ..., ``abstention_band``): replace the
+        scenario's values (score units, >= 0), as ``--set parameters.<name>=``; ``None`` keeps
+        the scenario's own value.
     """
 
     def __init__(
         self,
         scenario_name: str = DEFAULT_SCENARIO_NAME,
-        trade_weight: float | None = None,
-        security_weight: float | None = None,
-        shared_adversary_weight: float | None = None,
-        own_adversary_weight: float | None = None,
-        domestic_weight: float | None = None,
-        quid_pro_quo_weight: float | None = None,
-        abstention_band: float | None = None,
         seed: int | str = DEFAULT_SEED,
+        **kwargs: float | None,
     ) -> None:
-        values = {
-            "trade_weight": trade_weight,
-            "security_weight": security_weight,
-            "shared_adversary_weight": shared_adversary_weight,
-            "own_adversary_weight": own_adversary_weight,
-            "domestic_weight": domestic_weight,
-            "quid_pro_quo_weight": quid_pro_quo_weight,
-            "abstention_band": abstention_band,
-        }
+        unknown = set(kwargs) - set(WEIGHTS)
+        if unknown:
+            raise TypeError(f"unknown weights: {', '.join(sorted(unknown))}")
+        values = kwargs
         overrides = [
             f"parameters.{name}={float(value)!r}"
             for name, value in values.items()
             if value is not None
         ]
-        self.loaded = load_scenario(SCENARIOS_DIR / f"{scenario_name}.yaml", overrides)
+        self.loaded = load_scenario(bundled_scenario(scenario_name), overrides)
         self.seed_value = int(seed)
         super().__init__(self.loaded.scenario, rng=self.seed_value)
         self._results: tuple[int, RunResults] | None = None
@@ -107,7 +87,7 @@ domestic_weight, quid_pro_quo_weight, abstention_band
 
 def model_params() -> dict[str, Any]:
     """SolaraViz ``model_params``: a scenario chooser, a slider per main weight, a seed box."""
-    defaults = load_scenario(SCENARIOS_DIR / f"{DEFAULT_SCENARIO_NAME}.yaml").scenario.parameters
+    defaults = load_scenario(bundled_scenario(DEFAULT_SCENARIO_NAME)).scenario.parameters
     params: dict[str, Any] = {
         "scenario_name": {
             "type": "Select",

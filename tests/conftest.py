@@ -9,16 +9,16 @@ from typing import Any
 import pytest
 import yaml
 
-from sim.model import AllianceModel, run_scenario
-from sim.paths import SCENARIOS_DIR
-from sim.rules import VOTE_WORDS
-from sim.scenario import Scenario
+from sim.bundled import SCENARIOS_DIR
+from sim.model.model import AllianceModel, run_scenario
+from sim.model.scenario import Scenario
+from sim.model.votes import VOTE_WORDS
 
 QUIET = {
     "trade_weight": 0.0,
     "security_weight": 0.0,
-    "shared_adversary_weight": 0.0,
-    "own_adversary_weight": 0.0,
+    "shared_adversaries_weight": 0.0,
+    "own_adversaries_weight": 0.0,
     "domestic_weight": 0.0,
     "quid_pro_quo_weight": 0.0,
     "abstention_band": 0.2,

@@ -22,12 +22,13 @@ from typing import Any
 
 import pytest
 
-from sim.model import run_scenario
-from sim.paths import REPO_ROOT, SCENARIOS_DIR
-from sim.report import write_report
-from sim.results import write_run
-from sim.scenario import load_scenario
+from sim.bundled import SCENARIOS_DIR
+from sim.experiments.runs import write_run
+from sim.model.model import run_scenario
+from sim.model.scenario import load_scenario
+from sim.output.report import write_report
 
+REPO_ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",

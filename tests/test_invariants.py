@@ -7,7 +7,7 @@ from conftest import model_of, world
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.rules import VOTE_WORDS, Vote
+from sim.model.votes import VOTE_WORDS, Vote
 
 unit = st.floats(0.0, 1.0, allow_nan=False)
 
@@ -44,8 +44,8 @@ def random_worlds(draw: st.DrawFn) -> dict:
     params = {
         "trade_weight": draw(st.floats(0.0, 3.0)),
         "security_weight": draw(st.floats(0.0, 3.0)),
-        "shared_adversary_weight": draw(st.floats(0.0, 2.0)),
-        "own_adversary_weight": draw(st.floats(0.0, 2.0)),
+        "shared_adversaries_weight": draw(st.floats(0.0, 2.0)),
+        "own_adversaries_weight": draw(st.floats(0.0, 2.0)),
         "domestic_weight": draw(st.floats(0.0, 2.0)),
         "quid_pro_quo_weight": draw(st.floats(0.0, 2.0)),
         "noise_sd": draw(st.floats(0.0, 1.0)),

@@ -8,7 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import cohen_kappa_score
 
-from sim.metrics import alignment, blocs, cohen_kappa
+from sim.common.measures import alignment, blocs
+
+
+def cohen_kappa(a: np.ndarray, b: np.ndarray, kappa_power: int = 2) -> float:
+    """Häge's kappa of one pair, from the all-pairs computation."""
+    return float(alignment(np.vstack([a, b]), kappa_power).kappa[0, 1])
+
 
 Y, A, N, X = 1, 2, 3, 0  # yes, abstain, no, absent
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.agents import Country
-from sim.model import AllianceModel, run_scenario
-from sim.paths import SCENARIOS_DIR
-from sim.rules import Vote
-from sim.scenario import load_scenario
+from sim.bundled import SCENARIOS_DIR
+from sim.model.agents import Country
+from sim.model.model import AllianceModel, run_scenario
+from sim.model.scenario import load_scenario
+from sim.model.votes import Vote
 
 
 def first_vote(path: Path, *overrides: str, seed: int = 0) -> dict[str, Vote]:
@@ -50,8 +50,8 @@ def test_adversary_channels_off_fewer_no_votes(default_scenario: Path) -> None:
     on = first_vote(default_scenario)
     off = first_vote(
         default_scenario,
-        "parameters.shared_adversary_weight=0",
-        "parameters.own_adversary_weight=0",
+        "parameters.shared_adversaries_weight=0",
+        "parameters.own_adversaries_weight=0",
     )
     assert sum(v == Vote.NO for v in off.values()) <= sum(v == Vote.NO for v in on.values())
     assert sum(v != on[c] for c, v in off.items()) >= 1

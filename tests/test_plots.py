@@ -9,9 +9,13 @@ import matplotlib.image
 import numpy as np
 import pytest
 
-from sim.model import run_scenario
-from sim.paths import SCENARIOS_DIR
-from sim.plots import (
+from sim.bundled import SCENARIOS_DIR
+from sim.common.tables import RunResults, load_run
+from sim.experiments.runs import write_run
+from sim.model.model import run_scenario
+from sim.model.scenario import LoadedScenario, load_scenario
+from sim.model.synthetic import synthetic_scenario
+from sim.output.plots import (
     MAX_LABELS,
     RUN_PLOTS,
     bloc_labels,
@@ -20,9 +24,6 @@ from sim.plots import (
     figure_favour_ledger,
     figure_votes_by_bloc,
 )
-from sim.results import RunResults, load_run, write_run
-from sim.scenario import LoadedScenario, load_scenario
-from sim.synthetic import synthetic_scenario
 
 RUN_PLOT_NAMES = [
     "tallies",
@@ -36,7 +37,7 @@ RUN_PLOT_NAMES = [
 
 def stored_run(out: Path, loaded: LoadedScenario, rounds: int | None = None) -> RunResults:
     model = run_scenario(loaded.scenario, rng=loaded.scenario.seed, rounds=rounds)
-    return load_run(write_run(out, loaded, model, loaded.scenario.seed, plots=None))
+    return load_run(write_run(out, loaded, model, loaded.scenario.seed))
 
 
 @pytest.fixture(scope="module")
@@ -54,10 +55,10 @@ def large_results(tmp_path_factory: pytest.TempPathFactory) -> RunResults:
 
 def test_run_plots_png_exact_names_and_decode(default_results: RunResults, tmp_path: Path) -> None:
     written = draw_run_plots(default_results, tmp_path / "plots")
-    assert list(RUN_PLOTS) == RUN_PLOT_NAMES
+    assert [spec.stem for spec in RUN_PLOTS] == RUN_PLOT_NAMES
     assert [p.name for p in written] == [f"{n}.png" for n in RUN_PLOT_NAMES]
     assert sorted(p.name for p in (tmp_path / "plots").iterdir()) == sorted(
-        f"{n}.png" for n in RUN_PLOT_NAMES
+        [f"{n}.png" for n in RUN_PLOT_NAMES] + ["plots.json"]
     )
     for path in written:
         image = matplotlib.image.imread(path)

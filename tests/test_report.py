@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sim.model import run_scenario
-from sim.paths import SCENARIOS_DIR
-from sim.report import write_report
-from sim.results import ResultsError, write_run
-from sim.scenario import load_scenario
+from sim.bundled import SCENARIOS_DIR
+from sim.common.files import ResultsError
+from sim.experiments.runs import write_run
+from sim.model.model import run_scenario
+from sim.model.scenario import load_scenario
+from sim.output.report import write_report
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -61,7 +62,7 @@ class Page(HTMLParser):
 def make_run(out: Path, scenario: Path, *overrides: str) -> Path:
     loaded = load_scenario(scenario, overrides)
     model = run_scenario(loaded.scenario, rng=loaded.scenario.seed)
-    return write_run(out, loaded, model, loaded.scenario.seed, plots=None)
+    return write_run(out, loaded, model, loaded.scenario.seed)
 
 
 @pytest.fixture(scope="module")
@@ -159,7 +160,7 @@ def test_svg_report(run_dir: Path, tmp_path: Path) -> None:
 
 def make_sweep(tmp_path: Path, design: str) -> Path:
     """A real (small) sweep of the illustrative scenario, run serially."""
-    from sim.sweep_driver import execute_sweep, start_sweep
+    from sim.experiments.runner import execute_sweep, start_sweep
 
     ranges = {
         "parameters.trade_weight": {"low": 0.0, "high": 2.0},
@@ -192,7 +193,7 @@ def test_sweep_report_with_sensitivity(tmp_path: Path) -> None:
     sweep = make_sweep(tmp_path, "sobol")
     html = write_report(sweep).read_text(encoding="utf-8")
     page = Page(html)
-    plots = sorted(p.name for p in (sweep / "plots").iterdir())
+    plots = sorted(p.name for p in (sweep / "plots").glob("*.png"))
     assert "yes_share_ES_11_1__sensitivity.png" in plots
     assert len(page.images) == len(plots)
     assert all(i["src"].startswith("data:image/png;base64,") for i in page.images)

@@ -169,7 +169,7 @@ def test_shared_adversaries_draw_together_and_own_adversaries_push_apart() -> No
     data = world(
         countries=[{"id": "S"}, {"id": "T"}, {"id": "FRIEND"}, {"id": "FOE"}, {"id": "ENEMY"}],
         agenda=[RESOLUTION],
-        parameters={"shared_adversary_weight": 1.0, "own_adversary_weight": 1.0},
+        parameters={"shared_adversaries_weight": 1.0, "own_adversaries_weight": 1.0},
         ties={
             "adversaries": [
                 {"country": "T", "partner": "ENEMY", "weight": 1.0},
@@ -237,7 +237,7 @@ def test_patron_punishes_opponents_by_cutting_credit_and_ties() -> None:
     o, t = model.world.index("O"), model.world.index("T")
     assert votes_of(data)[0]["O"] == "yes"
     assert model.favour_balance[t, o] == pytest.approx(0.5)
-    assert model.trade[o, t] == pytest.approx(0.3)
+    assert model.tables["trade"][o, t] == pytest.approx(0.3)
 
 
 def test_cross_pressured_abstainer_stays_away_on_a_low_salience_vote() -> None:

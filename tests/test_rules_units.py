@@ -6,18 +6,19 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from sim.rules import (
-    CHANNELS,
-    Vote,
+from sim.model.channels import REGISTRY
+from sim.model.ledger import cut_ties
+from sim.model.rule import (
+    VoteInputs,
     Weights,
     allocate_inducements,
-    classify,
-    cut_ties,
+    contributions_for,
     deciding_channels,
-    make_ties,
-    settle_favours,
-    social_channels,
+    make_operators,
 )
+from sim.model.votes import NO_FIXED_VOTE, Vote, classify
+
+CHANNELS = REGISTRY.names
 
 
 def test_classify_uses_strict_band_edges() -> None:
@@ -36,11 +37,34 @@ def test_social_channels_match_a_dense_computation() -> None:
     adversary = (rng.random((n, n)) < 0.3).astype(float)
     np.fill_diagonal(adversary, 0)
     positions = rng.choice([-1.0, 0.0, 1.0], size=n)
-    weights = Weights(1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.2)
-    ties = make_ties(
-        sparse.csr_array(trade), sparse.csr_array(security), sparse.csr_array(adversary), weights
+    weights = Weights.of(
+        {
+            "trade": 1.0,
+            "security": 1.0,
+            "shared_adversaries": 1.0,
+            "own_adversaries": 1.0,
+            "domestic": 0.0,
+            "quid_pro_quo": 0.0,
+        },
+        abstention_band=0.2,
     )
-    got = social_channels(ties, positions)
+    tables = {
+        "trade": sparse.csr_array(trade),
+        "security": sparse.csr_array(security),
+        "adversaries": sparse.csr_array(adversary),
+    }
+    operators = make_operators(tables, weights)
+    zeros = np.zeros(n)
+    inputs = VoteInputs(
+        attributes={"domestic_pressure": zeros},
+        opinion=zeros,
+        salience=1.0,
+        favour_pull=zeros,
+        fixed_votes=np.full(n, NO_FIXED_VOTE, dtype=np.int8),
+        noise=zeros,
+        inducement=zeros,
+    )
+    got = contributions_for(operators, inputs, weights, positions)
 
     sec = security / np.maximum(security.sum(axis=1, keepdims=True), 1.0)
     shared = adversary @ adversary.T
@@ -58,20 +82,8 @@ def test_social_channels_match_a_dense_computation() -> None:
     np.testing.assert_allclose(got[:, 1], sec @ positions)
     np.testing.assert_allclose(got[:, 2], expected_shared)
     np.testing.assert_allclose(got[:, 3], expected_own)
-    np.testing.assert_allclose(ties.influence @ positions, got.sum(axis=1))
-    np.testing.assert_allclose(ties.influence @ positions, got.sum(axis=1))
-
-
-def test_settle_favours_repays_debt_before_earning_credit() -> None:
-    owed_to = np.array([[0.3, 0.0], [0.0, 0.0], [1.0, 0.0]])  # (n=3, k=2 parties)
-    owed_by = np.zeros((3, 2))
-    votes = np.array([Vote.NO, Vote.YES, Vote.ABSTAIN], dtype=np.int8)
-    update = settle_favours(owed_to, owed_by, votes, np.array([-1.0, 1.0]), credit=0.5)
-    # country 0 voted no: favours party 0 (target): repays 0.3, earns 0.2 credit
-    # country 1 voted yes: favours party 1 (sponsor): earns 0.5; abstainer: nothing
-    np.testing.assert_allclose(update.owed_to_parties, [[0.0, 0.0], [0.0, 0.0], [1.0, 0.0]])
-    np.testing.assert_allclose(update.owed_by_parties, [[0.2, 0.0], [0.0, 0.5], [0.0, 0.0]])
-    np.testing.assert_allclose(update.repaid, [[0.3, 0.0], [0.0, 0.0], [0.0, 0.0]])
+    np.testing.assert_allclose(operators.influence @ positions, got[:, :4].sum(axis=1))
+    np.testing.assert_array_equal(got[:, 4:], 0.0)
 
 
 def test_inducements_target_opponents_toward_abstention_and_respect_the_budget() -> None:

@@ -9,9 +9,9 @@ import pyarrow.parquet as pq
 import pytest
 from test_plots import RUN_PLOT_NAMES
 
+from sim.bundled import ILLUSTRATIVE_SCENARIO
 from sim.cli import main
-from sim.paths import ILLUSTRATIVE_SCENARIO
-from sim.results import load_run
+from sim.common.tables import load_run
 
 GOLDEN_SCHEMA = {
     "votes": ["round: int32", "resolution: string", "country: string", "vote: string"],
@@ -77,8 +77,11 @@ def test_run_writes_every_table_the_manifest_and_plots(default_run: Path) -> Non
     assert {f"{t}.parquet" for t in GOLDEN_SCHEMA} <= names
     assert {"manifest.json", "rounds.parquet", "plots"} <= names
     plots = {p.name for p in (default_run / "plots").iterdir()}
-    assert plots == {f"{name}.png" for name in RUN_PLOT_NAMES}
-    for png in (default_run / "plots").iterdir():
+    assert plots == {f"{name}.png" for name in RUN_PLOT_NAMES} | {"plots.json"}
+    index = json.loads((default_run / "plots" / "plots.json").read_text())
+    assert [e["file"] for e in index] == [f"{name}.png" for name in RUN_PLOT_NAMES]
+    assert all(e["title"] and "{" not in e["guide"] for e in index)
+    for png in (default_run / "plots").glob("*.png"):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     manifest = json.loads((default_run / "manifest.json").read_text())
     assert manifest["seed"] == 20220302

@@ -15,10 +15,12 @@ import pandas as pd
 import pytest
 import yaml
 
+from sim.bundled import SCENARIOS_DIR
 from sim.cli import main
-from sim.paths import SCENARIOS_DIR
-from sim.sweep import SweepSpec, design_points, expand_runs, interleaved, run_seeds
-from sim.sweep_driver import execute_sweep, load_sweep_results, start_sweep
+from sim.common.tables import load_sweep_results
+from sim.experiments.designs import design_points, expand_runs, interleaved, run_seeds
+from sim.experiments.runner import execute_sweep, start_sweep
+from sim.experiments.spec import SweepSpec
 
 DEFAULT = str(SCENARIOS_DIR / "illustrative.yaml")
 OUTCOMES = [

@@ -9,10 +9,10 @@ import pandas as pd
 import pycountry
 import pytest
 
+from sim.bundled import SCENARIOS_DIR
 from sim.cli import main
-from sim.paths import SCENARIOS_DIR
-from sim.scenario import load_scenario
-from sim.validation import validate
+from sim.empirical.validate import validate
+from sim.model.scenario import load_scenario
 
 SCENARIO = SCENARIOS_DIR / "un_2022.yaml"
 TABLES = SCENARIOS_DIR / "un_2022"

@@ -10,13 +10,16 @@ import pytest
 import yaml
 from conftest import world, write_yaml
 
-from sim.calibration import calibrate, parse_bounds
 from sim.cli import main
-from sim.model import run_scenario
-from sim.rules import VOTE_WORDS
-from sim.scenario import ScenarioError, load_scenario
-from sim.synthetic import synthetic_scenario
-from sim.validation import cohen_kappa_nominal, read_record, replicate_seeds, validate
+from sim.common.measures import cohen_kappa
+from sim.common.seeds import Seed, replicate_seeds
+from sim.empirical.calibrate import calibrate, parse_bounds
+from sim.empirical.records import read_record
+from sim.empirical.validate import validate
+from sim.model.model import run_scenario
+from sim.model.scenario import ScenarioError, load_scenario
+from sim.model.synthetic import synthetic_scenario
+from sim.model.votes import VOTE_WORDS
 
 
 def scripted() -> dict:
@@ -64,12 +67,13 @@ def test_validate_numbers_on_a_hand_made_record(tmp_path: Path) -> None:
     assert report["misses"][0]["contributions"]["domestic"] == pytest.approx(0.9)
 
 
-def test_kappa_nominal_matches_scikit_learn() -> None:
+@pytest.mark.parametrize("weights", [None, "linear", "quadratic"])
+def test_the_one_kappa_matches_scikit_learn(weights: str | None) -> None:
     from sklearn.metrics import cohen_kappa_score
 
     rng = np.random.default_rng(0)
-    a, b = rng.integers(0, 4, 50), rng.integers(0, 4, 50)
-    assert cohen_kappa_nominal(a, b) == pytest.approx(cohen_kappa_score(a, b))
+    a, b = rng.integers(0, 4, 50), rng.integers(1, 4, 50)
+    assert cohen_kappa(a, b, weights) == pytest.approx(cohen_kappa_score(a, b, weights=weights))
 
 
 def test_validate_cli_json_and_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -106,8 +110,9 @@ def test_bad_records_are_clear_errors(tmp_path: Path) -> None:
 
 def test_replicate_seeds_start_with_the_scenario_seed() -> None:
     seeds = replicate_seeds(42, 3)
-    assert seeds[0] == {"entropy": 42, "spawn_key": []}
-    assert len({tuple(s["spawn_key"]) for s in seeds}) == 3
+    assert seeds[0] == Seed(42, ())
+    children = np.random.SeedSequence(42).spawn(2)
+    assert seeds[1:] == [Seed(42, tuple(c.spawn_key)) for c in children]
 
 
 TRUE = {"trade_weight": 1.2, "quid_pro_quo_weight": 0.8}

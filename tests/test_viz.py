@@ -11,7 +11,8 @@ pytest.importorskip("altair", reason="mesa.visualization needs altair (the viz e
 
 from mesa.visualization import Slider
 
-from sim.paths import SCENARIOS_DIR
+from sim.bundled import SCENARIOS_DIR
+from sim.model.channels import REGISTRY
 from sim.viz import WEIGHTS, AllianceApp, bundled_scenarios, components, model_params
 
 
@@ -26,7 +27,12 @@ def initial_values() -> dict[str, object]:
 def test_model_params_match_the_model_signature() -> None:
     params = model_params()
     accepted = set(inspect.signature(AllianceApp.__init__).parameters) - {"self"}
-    assert set(params) == accepted == {"scenario_name", "seed", *WEIGHTS}
+    assert accepted == {"scenario_name", "seed", "kwargs"}
+    assert set(params) == {"scenario_name", "seed", *WEIGHTS}
+    assert set(WEIGHTS) == {
+        *(c.weight_parameter for c in REGISTRY.weighted),
+        "abstention_band",
+    }
     assert params["scenario_name"]["values"] == bundled_scenarios()
     assert bundled_scenarios() == sorted(p.stem for p in SCENARIOS_DIR.glob("*.yaml"))
     for name in WEIGHTS:

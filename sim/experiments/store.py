@@ -10,18 +10,13 @@ last line is ignored) and keeps one row per ``run_id``.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from sim.results import write_table
-
-SHARDS = "shards"
-JOURNAL = "journal.jsonl"
+from sim.common.files import write_table
+from sim.common.tables import JOURNAL, SHARDS, read_journal
 
 
 class RunStore:
@@ -53,10 +48,7 @@ class RunStore:
     def _write_shard(self, rows: list[dict[str, Any]]) -> None:
         existing = sorted((self.root / SHARDS).glob("shard-*.parquet"))
         number = int(existing[-1].stem.split("-")[1]) + 1 if existing else 0
-        final = self.root / SHARDS / f"shard-{number:06d}.parquet"
-        staging = final.with_suffix(".tmp")
-        write_table(pa.Table.from_pylist(rows), staging)
-        os.replace(staging, final)
+        write_table(pa.Table.from_pylist(rows), self.root / SHARDS / f"shard-{number:06d}.parquet")
 
     def add(self, row: dict[str, Any]) -> None:
         """Record one finished run (durable against the process being killed)."""
@@ -80,36 +72,3 @@ class RunStore:
         self.flush()
         self.journal.close()
         (self.root / JOURNAL).unlink(missing_ok=True)
-
-
-def read_journal(path: Path) -> list[dict[str, Any]]:
-    """Rows of a journal; a torn last line (from a kill mid-write) is dropped."""
-    if not path.exists():
-        return []
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError:
-            break
-    return rows
-
-
-def read_runs(root: Path) -> pd.DataFrame:
-    """Every stored run (shards and journal), one row per ``run_id``, sorted by it."""
-    frames = [pq.read_table(p).to_pandas() for p in sorted((root / SHARDS).glob("shard-*.parquet"))]
-    journal = read_journal(root / JOURNAL)
-    if journal:
-        frames.append(pd.DataFrame(journal))
-    frames = [f for f in frames if not f.empty]
-    if not frames:
-        return pd.DataFrame()
-    runs = pd.concat(frames, ignore_index=True).drop_duplicates("run_id", keep="first")
-    ordered: pd.DataFrame = runs.sort_values("run_id").reset_index(drop=True)
-    return ordered
-
-
-def done_run_ids(root: Path) -> set[int]:
-    """Ids of runs already stored (ok or failed)."""
-    runs = read_runs(root)
-    return set() if runs.empty else {int(x) for x in runs["run_id"]}

@@ -8,18 +8,33 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 
-OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+from sim.common.tables import load_sweep_results
+from sim.output.plotting import OKABE_ITO, DrawnPlot, save_figure, write_index
+
 MAX_LINES = 6
+
+SENSITIVITY_GUIDE = (
+    "How much each varied parameter moves this outcome: Sobol first-order (S1) and total (ST) "
+    "indices as shares of its variance, or Morris mu* (mean absolute elementary effect, outcome "
+    "units) and sigma (interactions and non-linearity), with 95% confidence bars. A parameter "
+    "near zero can be fixed without changing it."
+)
+HEATMAP_GUIDE = (
+    "Each cell is a design point's mean over its replicates. Gradients along one axis show "
+    "which parameter drives the outcome; a diagonal pattern shows the two trade off against "
+    "each other."
+)
+CURVE_GUIDE = (
+    "Each point is a design point's mean over its replicates; the band (grids) or bars "
+    "(sampled designs) are the 95% Student-t interval over replicates. On a two-parameter grid "
+    "each line holds the other parameter fixed. A steep line means the outcome responds to "
+    "this parameter; overlapping bands mean the difference is within noise."
+)
 
 
 def slug(text: str) -> str:
@@ -30,14 +45,6 @@ def slug(text: str) -> str:
 def _label(value: object) -> str:
     """Format a parameter value for a legend or tick: ``0.5``, ``1``, ``True``, ``abc``."""
     return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def _save(fig: Figure, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
 
 
 def _band(
@@ -104,7 +111,7 @@ def plot_outcome_vs_parameter(
         fontsize=10,
     )
     ax.grid(alpha=0.3)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_heatmap(summary: pd.DataFrame, parameters: list[str], outcome: str, path: Path) -> Path:
@@ -134,7 +141,7 @@ def plot_heatmap(summary: pd.DataFrame, parameters: list[str], outcome: str, pat
     ax.set_ylabel(y)
     fig.colorbar(image, ax=ax, label=f"{outcome} (mean over replicates)")
     ax.set_title(f"{outcome}\nover {x} x {y}", fontsize=10)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_sensitivity(indices: pd.DataFrame, outcome: str, path: Path) -> Path:
@@ -171,46 +178,43 @@ def plot_sensitivity(indices: pd.DataFrame, outcome: str, path: Path) -> Path:
         f"{'Sobol' if method == 'sobol' else 'Morris'} sensitivity of\n{outcome}", fontsize=10
     )
     ax.legend(fontsize=8)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def draw_sweep_plots(out: Path) -> list[Path]:
-    """Draw every sweep plot into ``out/plots`` from the stored tables."""
-    from sim.sweep_driver import load_sweep_results
-
+    """Draw every sweep plot into ``out/plots`` from the stored tables; index them."""
     results = load_sweep_results(out)
     manifest = results["manifest"]
     summary: pd.DataFrame = results["summary"]
     parameters: list[str] = manifest["parameters"]
     numeric = [p for p in parameters if pd.api.types.is_numeric_dtype(summary[p])]
     plots = out / "plots"
-    written = []
+    drawn = []
     for outcome in manifest["outcomes"]:
         for parameter in numeric:
-            written.append(
-                plot_outcome_vs_parameter(
-                    summary,
-                    numeric,
-                    manifest["design"],
-                    outcome,
-                    parameter,
-                    plots / f"{slug(outcome)}__vs__{slug(parameter)}.png",
-                )
+            path = plot_outcome_vs_parameter(
+                summary,
+                numeric,
+                manifest["design"],
+                outcome,
+                parameter,
+                plots / f"{slug(outcome)}__vs__{slug(parameter)}.png",
             )
+            drawn.append(DrawnPlot(path, f"{outcome} against {parameter}", CURVE_GUIDE))
         if manifest["design"] == "grid" and len(numeric) == 2:
-            written.append(
-                plot_heatmap(summary, numeric, outcome, plots / f"{slug(outcome)}__heatmap.png")
-            )
+            path = plot_heatmap(summary, numeric, outcome, plots / f"{slug(outcome)}__heatmap.png")
+            drawn.append(DrawnPlot(path, f"{outcome} over the two-parameter grid", HEATMAP_GUIDE))
         indices = results["sensitivity"]
         if (
             indices is not None
             and (indices["outcome"] == outcome).any()
             and indices[indices["outcome"] == outcome]["note"].eq("").all()
         ):
-            written.append(
-                plot_sensitivity(indices, outcome, plots / f"{slug(outcome)}__sensitivity.png")
-            )
-    return written
+            path = plot_sensitivity(indices, outcome, plots / f"{slug(outcome)}__sensitivity.png")
+            drawn.append(DrawnPlot(path, f"Sensitivity of {outcome}", SENSITIVITY_GUIDE))
+    plots.mkdir(parents=True, exist_ok=True)
+    write_index(plots, drawn)
+    return [d.path for d in drawn]
 
 
 def plot_comparison(
@@ -238,4 +242,4 @@ def plot_comparison(
     bottom.set_ylabel("difference B - A (95% Welch)")
     bottom.set_xlabel(parameter)
     bottom.grid(alpha=0.3)
-    return _save(fig, path)
+    return save_figure(fig, path)

@@ -14,7 +14,7 @@ import hashlib
 import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import yaml
 from pydantic import (
@@ -23,10 +23,12 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    create_model,
     field_validator,
 )
 
-from sim.rules import Vote
+from sim.model.channels import REGISTRY
+from sim.model.votes import Vote
 
 
 class ScenarioError(Exception):
@@ -78,27 +80,15 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Parameters(_Strict):
+class ParametersBase(_Strict):
     """Global parameters of the rules; every one has a default, a unit and a range.
 
-    The channel weights multiply channel values that lie in [-1, 1], so all weights are in
-    score units; the abstention band is in the same units.
+    The channel weights (``<channel>_weight``, one per weighted channel of
+    :data:`sim.model.channels.REGISTRY`) are added to this class from the registry; they
+    multiply channel values that lie in [-1, 1], so all weights are in score units; the
+    abstention band is in the same units.
     """
 
-    trade_weight: NonNegative = Field(1.0, description="Weight of the trade channel.")
-    security_weight: NonNegative = Field(1.0, description="Weight of the security channel.")
-    shared_adversary_weight: NonNegative = Field(
-        0.5, description="Weight of affinity with states sharing an adversary."
-    )
-    own_adversary_weight: NonNegative = Field(
-        0.5, description="Weight of leaning against one's own adversaries."
-    )
-    domestic_weight: NonNegative = Field(
-        1.0, description="Weight of accountability x public opinion x salience."
-    )
-    quid_pro_quo_weight: NonNegative = Field(
-        1.0, description="Weight of favours owed to a resolution's parties (tanh-saturated)."
-    )
     abstention_band: NonNegative = Field(
         0.25, description="Half-width of the abstain zone around 0 (score units)."
     )
@@ -158,6 +148,10 @@ class Parameters(_Strict):
         0.8, description="Agreement at which hierarchical clustering joins states into a bloc."
     )
 
+    def weight(self, channel: str) -> float:
+        """Return the weight of a channel by its registry name."""
+        return float(getattr(self, f"{channel}_weight"))
+
 
 class Issue(_Strict):
     """A named issue dimension; ``default_opinion`` applies where a country gives none."""
@@ -167,16 +161,23 @@ class Issue(_Strict):
     default_opinion_source: str | None = None
 
 
-class Country(_Strict):
-    """One state. ``sources`` maps an attribute name to where its value comes from."""
+class CountryBase(_Strict):
+    """One state. ``sources`` maps an attribute name to where its value comes from.
+
+    The numeric attributes channels read (``domestic_pressure`` ...) are added to this class
+    from the registry; read them with :meth:`attribute`.
+    """
 
     id: CountryId
     name: str
-    domestic_pressure: Unit
     public_opinion: dict[str, Signed] = Field(default_factory=dict)
     arrears: bool = False
     patron_budget: NonNegative = 0.0
     sources: dict[str, str] = Field(default_factory=dict)
+
+    def attribute(self, name: str) -> float:
+        """Return a registered country attribute by name."""
+        return float(getattr(self, name))
 
 
 class Tie(_Strict):
@@ -195,12 +196,57 @@ class AdversaryTie(Tie):
     mutual: bool = True
 
 
-class Ties(_Strict):
-    """The three tie tables (each may be a CSV path in the YAML)."""
+class TiesBase(_Strict):
+    """The tie tables (each may be a CSV path in the YAML), one field per registered table."""
 
-    trade: list[Tie] = Field(default_factory=list)
-    security: list[Tie] = Field(default_factory=list)
-    adversaries: list[AdversaryTie] = Field(default_factory=list)
+    def table(self, name: str) -> list[Tie]:
+        """Return the rows of one tie table by name."""
+        rows: list[Tie] = getattr(self, name)
+        return rows
+
+
+def _weight_fields() -> dict[str, Any]:
+    return {
+        c.weight_parameter: (NonNegative, Field(c.default, description=c.doc))
+        for c in REGISTRY.weighted
+    }
+
+
+def _attribute_fields() -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for attribute in REGISTRY.country_attributes:
+        kind = Annotated[float, _between(attribute.low, attribute.high)]
+        default = ... if attribute.default is None else attribute.default
+        fields[attribute.name] = (kind, Field(default, description=attribute.description))
+    return fields
+
+
+def _table_fields() -> dict[str, Any]:
+    return {
+        t.name: (list[AdversaryTie] if t.mutual else list[Tie], Field(default_factory=list))
+        for t in REGISTRY.tie_tables
+    }
+
+
+if TYPE_CHECKING:
+    Parameters = ParametersBase
+    Country = CountryBase
+    Ties = TiesBase
+else:
+    Parameters = create_model(
+        "Parameters", __base__=ParametersBase, __module__=__name__, **_weight_fields()
+    )
+    Country = create_model(
+        "Country", __base__=CountryBase, __module__=__name__, **_attribute_fields()
+    )
+    Ties = create_model("Ties", __base__=TiesBase, __module__=__name__, **_table_fields())
+REGISTRY.frozen = True
+
+RENAMED_PARAMETERS = {
+    "shared_adversary_weight": "shared_adversaries_weight",
+    "own_adversary_weight": "own_adversaries_weight",
+}
+"""Parameters renamed so that every weight is ``<channel>_weight``."""
 
 
 class Favour(_Strict):
@@ -272,7 +318,7 @@ class Scenario(_Strict):
 
 
 TABLE_FIELDS = ("countries", "favours", "agenda")
-TIE_FIELDS = ("trade", "security", "adversaries")
+TIE_FIELDS = tuple(t.name for t in REGISTRY.tie_tables)
 
 
 class LoadedScenario(BaseModel):
@@ -576,6 +622,7 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> LoadedScen
     overrides = tuple(overrides)
     for text in overrides:
         apply_override(data, *parse_override(text))
+    check_renamed(data.get("parameters"), yaml_path)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -589,6 +636,21 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> LoadedScen
         sha256=_hash_files(origins.files, yaml_path.parent),
         overrides=overrides,
     )
+
+
+def check_renamed(parameters: Any, file: str | Path) -> None:
+    """Name the new spelling of a renamed parameter instead of calling it unknown.
+
+    Raises
+    ------
+    ScenarioError
+        If ``parameters`` (a raw mapping) uses an old name.
+    """
+    if not isinstance(parameters, dict):
+        return
+    for old, new in RENAMED_PARAMETERS.items():
+        if old in parameters:
+            raise ScenarioError(file, f"parameters.{old}", f"renamed to {new}")
 
 
 def check_references(scenario: Scenario, origins: _Origins | None = None) -> None:
@@ -620,23 +682,26 @@ def check_references(scenario: Scenario, origins: _Origins | None = None) -> Non
 
     for k, ref in enumerate(scenario.reference_states):
         known(("reference_states", k), ref)
-    for kind in TIE_FIELDS:
+    for table in REGISTRY.tie_tables:
+        kind = table.name
         seen: set[tuple[str, str]] = set()
         totals: dict[str, float] = {}
-        for i, tie in enumerate(getattr(scenario.ties, kind)):
+        for i, tie in enumerate(scenario.ties.table(kind)):
             known(("ties", kind, i, "country"), tie.country)
             known(("ties", kind, i, "partner"), tie.partner)
             if tie.country == tie.partner:
                 fail(("ties", kind, i, "partner"), "a country cannot be tied to itself")
             pair = (tie.country, tie.partner)
-            if kind == "trade" and pair in seen:
-                fail(("ties", kind, i), f"duplicate trade tie {pair[0]} -> {pair[1]}")
+            if table.unique_pairs and pair in seen:
+                fail(("ties", kind, i), f"duplicate {kind} tie {pair[0]} -> {pair[1]}")
             seen.add(pair)
             totals[tie.country] = totals.get(tie.country, 0.0) + tie.weight
-            if kind == "trade" and totals[tie.country] > 1.0 + 1e-9:
+            limit = table.row_sum_max
+            if limit is not None and totals[tie.country] > limit + 1e-9:
                 fail(
                     ("ties", kind, i, "weight"),
-                    f"trade shares of {tie.country} sum to {totals[tie.country]:.3g}, above 1",
+                    f"{kind} shares of {tie.country} sum to {totals[tie.country]:.3g}, "
+                    f"above {limit:g}",
                 )
     for i, favour in enumerate(scenario.favours):
         known(("favours", i, "debtor"), favour.debtor)

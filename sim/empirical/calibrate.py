@@ -10,8 +10,6 @@ objective is deterministic and candidates are compared on the same noise.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,20 +21,18 @@ import yaml
 from scipy.stats import qmc
 
 from sim import __version__
-from sim.scenario import Parameters, Scenario, ScenarioError
-from sim.validation import compare, read_record, simulate_resolution
+from sim.common.files import atomic_write
+from sim.empirical.records import read_record
+from sim.empirical.validate import compare, simulate_resolution
+from sim.model.channels import REGISTRY
+from sim.model.scenario import Parameters, Scenario, ScenarioError
 
 MAX_FITTED = 8
 DEFAULT_BOUNDS: dict[str, tuple[float, float]] = {
-    "trade_weight": (0.0, 3.0),
-    "security_weight": (0.0, 3.0),
-    "shared_adversary_weight": (0.0, 2.0),
-    "own_adversary_weight": (0.0, 2.0),
-    "domestic_weight": (0.0, 3.0),
-    "quid_pro_quo_weight": (0.0, 3.0),
+    **{c.weight_parameter: c.bounds for c in REGISTRY.weighted},
     "abstention_band": (0.05, 1.5),
 }
-"""The weights fitted by default and their search bounds."""
+"""The weights fitted by default (every channel weight, from the registry, and the band)."""
 
 
 def parse_bounds(specs: Sequence[str]) -> dict[str, tuple[float, float]]:
@@ -207,9 +203,4 @@ def write_parameters_file(
     ]
     body: dict[str, Any] = {"parameters": fit.parameters}
     text = "\n".join(header) + "\n" + yaml.safe_dump(body, sort_keys=False)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, staging = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(handle, "w") as out:
-        out.write(text)
-    os.replace(staging, path)
-    return path
+    return atomic_write(path, text)

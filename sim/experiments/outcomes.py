@@ -12,9 +12,9 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from sim.metrics import alignment, blocs
-from sim.model import AllianceModel, VoteRecord
-from sim.rules import POSITION_OF_VOTE, Vote
+from sim.common.measures import adopted, alignment, blocs
+from sim.model.model import AllianceModel, VoteRecord
+from sim.model.votes import POSITION_OF_VOTE, Vote
 
 Measure = Literal[
     "share_with_target",
@@ -122,10 +122,7 @@ def _share_with_target(model: AllianceModel, outcome: Outcome) -> float:
 
 def _adopted(model: AllianceModel, outcome: Outcome) -> float:
     record = _first_vote(model, str(outcome.resolution))
-    yes, no = int(np.sum(record.votes == Vote.YES)), int(np.sum(record.votes == Vote.NO))
-    if record.resolution.majority == "two_thirds":
-        return float(yes > 0 and 3 * yes >= 2 * (yes + no))
-    return float(yes > no)
+    return float(adopted(record.votes, record.resolution.majority))
 
 
 def _position(model: AllianceModel, outcome: Outcome) -> float:
@@ -159,7 +156,7 @@ def _favours_outstanding(model: AllianceModel, outcome: Outcome) -> float:
 
 
 def _debtors_repaid(model: AllianceModel, outcome: Outcome) -> float:
-    return float(model.repaid_ever.sum())
+    return float(model.ledger.repaid_ever.sum())
 
 
 MEASURES: dict[str, Callable[[AllianceModel, Outcome], float]] = {

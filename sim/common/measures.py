@@ -8,14 +8,16 @@ Häge (2011). All pairs are computed at once from joint-vote counts.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.cluster import hierarchy
 from scipy.spatial.distance import squareform
 
-CODES = (1, 2, 3)
-"""Vote codes that count as cast (yes, abstain, no)."""
+from sim.model.votes import CAST_CODES, Vote
+
+CODES = CAST_CODES
 
 
 @dataclass(frozen=True)
@@ -96,9 +98,44 @@ def alignment(votes: NDArray[np.integer], kappa_power: int = 2) -> Alignment:
     )
 
 
-def cohen_kappa(a: NDArray[np.integer], b: NDArray[np.integer], kappa_power: int = 2) -> float:
-    """Häge's kappa between two vote vectors (absent in either dropped); NaN if undefined."""
-    return float(alignment(np.vstack([a, b]), kappa_power).kappa[0, 1])
+def cohen_kappa(
+    a: NDArray[np.integer],
+    b: NDArray[np.integer],
+    weights: Literal["linear", "quadratic"] | None = None,
+) -> float:
+    """Cohen's (1960) kappa between two label vectors; NaN when undefined.
+
+    Unweighted (nominal) by default; ``linear`` or ``quadratic`` weights the disagreement by
+    the distance between the labels' ranks among the labels present (Cohen 1968), as
+    scikit-learn does. For the pairwise kappa of UN alignment see :func:`alignment`.
+    """
+    labels, codes = np.unique(np.concatenate([a, b]), return_inverse=True)
+    k = labels.size
+    confusion = np.zeros((k, k))
+    np.add.at(confusion, (codes[: a.size], codes[a.size :]), 1.0)
+    expected = np.outer(confusion.sum(axis=1), confusion.sum(axis=0)) / confusion.sum()
+    rank = np.arange(k)
+    distance = np.abs(rank[:, None] - rank[None, :]).astype(float)
+    weight = (distance > 0).astype(float) if weights is None else distance
+    if weights == "quadratic":
+        weight = distance**2
+    disagreement_expected = float((weight * expected).sum())
+    if disagreement_expected <= 0.0:
+        return float("nan")
+    return 1.0 - float((weight * confusion).sum()) / disagreement_expected
+
+
+def adopted(votes: NDArray[np.integer], majority: str) -> bool:
+    """Whether a vote adopts its resolution: a simple or two-thirds majority of those voting.
+
+    Abstentions and absences do not count as voting (UN Charter, Article 18; GA Rules of
+    Procedure, rule 86); a two-thirds vote needs at least one yes.
+    """
+    yes = int((votes == Vote.YES).sum())
+    no = int((votes == Vote.NO).sum())
+    if majority == "two_thirds":
+        return yes > 0 and 3 * yes >= 2 * (yes + no)
+    return yes > no
 
 
 def blocs(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.results import ResultsError, RunResults
-from sim.rules import CHANNELS
+from sim.common.files import ResultsError
+from sim.common.tables import RunResults
 
 BAR_WIDTH = 24
 
@@ -46,6 +46,7 @@ def explain_votes(
         rows = rows[rows["round"] == round_number]
         if rows.empty:
             raise ResultsError(f"{results.path}: no vote of {country} in round {round_number}")
+    channels = [str(c) for c in results.manifest["channels"]]
     base_band = float(results.manifest["parameters"]["abstention_band"])
     names = results["countries"].set_index("country")["name"]
     tallies = results["tallies"].set_index(["round", "resolution"])
@@ -53,13 +54,13 @@ def explain_votes(
     for _, row in rows.iterrows():
         title = tallies.loc[(row["round"], row["resolution"]), "title"]
         band = float(row["band"])
-        scale = max(float(max(abs(row[c]) for c in CHANNELS)), band, 1e-9)
+        scale = max(float(max(abs(row[c]) for c in channels)), band, 1e-9)
         lines = [
             f"{names.get(country, country)} ({country}) on {row['resolution']} "
             f"(round {row['round']}): {title}",
             f"  {'channel':<20}{'contribution':>13}   {'no <- | -> yes':^{BAR_WIDTH + 1}}",
         ]
-        ordered = sorted(CHANNELS, key=lambda c: -abs(float(row[c])))
+        ordered = sorted(channels, key=lambda c: -abs(float(row[c])))
         for channel in ordered:
             mark = "  <- decided" if channel == row["deciding_channel"] else ""
             lines.append(

@@ -8,17 +8,15 @@ Layout of a sweep directory::
     runs.parquet       one row per run (see :func:`finish`)
     summary.parquet    per design point: mean, 95% interval and count per outcome
     sensitivity.parquet  SALib indices (sobol and morris designs)
-    plots/             figures (``sim.sweep_plots``)
+    plots/             figures (drawn by the caller: :mod:`sim.output.sweep_plots`)
 """
 
 from __future__ import annotations
 
-import json
 import shutil
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -26,11 +24,23 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from sim.executors import ExecutorKind, default_workers, make_executor
-from sim.results import ResultsError, check_output_dir, package_versions, read_manifest, write_table
-from sim.scenario import ScenarioError, load_scenario
-from sim.sweep import LoadedSweep, Task, expand_runs, load_sweep, run_tasks
-from sim.sweep_store import JOURNAL, SHARDS, RunStore, read_runs
+from sim.common.files import (
+    ResultsError,
+    check_output_dir,
+    now_iso,
+    package_versions,
+    read_manifest,
+    write_json,
+    write_table,
+)
+from sim.common.tables import JOURNAL, SHARDS, read_runs
+from sim.experiments.analysis import sensitivity, summarise
+from sim.experiments.designs import expand_runs
+from sim.experiments.executors import ExecutorKind, default_workers, make_executor
+from sim.experiments.spec import LoadedSweep, load_sweep
+from sim.experiments.store import RunStore
+from sim.experiments.worker import Task, run_tasks
+from sim.model.scenario import ScenarioError, load_scenario
 
 SWEEP_COPY = "sweep.yaml"
 
@@ -40,7 +50,7 @@ def _manifest(loaded: LoadedSweep, scenario_sha: str, runs: int, points: int) ->
     return {
         "schema_version": 1,
         "kind": "sweep",
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "created": now_iso(),
         "versions": package_versions(),
         "sweep": {
             "name": spec.name,
@@ -90,14 +100,8 @@ def start_sweep(sweep_file: Path, out: Path, force: bool = False) -> Path:
     points = len({r.point_id for r in runs})
     manifest = _manifest(loaded, scenario.sha256, len(runs), points)
     (out / SWEEP_COPY).write_bytes(loaded.path.read_bytes())
-    _write_json(out / "manifest.json", manifest)
+    write_json(out / "manifest.json", manifest)
     return out
-
-
-def _write_json(path: Path, data: dict[str, Any]) -> None:
-    staging = path.with_suffix(".tmp")
-    staging.write_text(json.dumps(data, indent=2, sort_keys=True, allow_nan=True))
-    staging.replace(path)
 
 
 def _loaded_for(out: Path, manifest: dict[str, Any]) -> LoadedSweep:
@@ -149,16 +153,27 @@ def execute_sweep(
         BarColumn,
         MofNCompleteColumn,
         Progress,
+        ProgressColumn,
         TextColumn,
         TimeElapsedColumn,
         TimeRemainingColumn,
     )
+    from rich.progress import (
+        Task as ProgressTask,
+    )
+    from rich.text import Text
+
+    class RateColumn(ProgressColumn):
+        """Runs per second, from rich's own speed estimate."""
+
+        def render(self, task: ProgressTask) -> Text:
+            return Text(f"{task.speed or 0.0:.1f} runs/s")
 
     columns = (
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]:.1f} runs/s"),
+        RateColumn(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
@@ -168,14 +183,11 @@ def execute_sweep(
             Progress(*columns, disable=quiet, transient=True) as bar,
             make_executor(executor, workers, scheduler) as pool,
         ):
-            task_id = bar.add_task("sweep", total=len(runs), completed=len(done), rate=0.0)
-            started = datetime.now(UTC)
+            task_id = bar.add_task("sweep", total=len(runs), completed=len(done))
 
             def on_result(row: dict[str, Any]) -> None:
                 store.add(row)
-                elapsed = max((datetime.now(UTC) - started).total_seconds(), 1e-9)
-                finished = bar.tasks[0].completed - len(done) + 1
-                bar.update(task_id, advance=1, rate=finished / elapsed)
+                bar.update(task_id, advance=1)
 
             lanes = 1 if executor == "serial" else workers or default_workers()
             # about 20 batches per worker, each at most 16 runs: short runs stop paying a
@@ -202,8 +214,6 @@ def finish(out: Path, manifest: dict[str, Any]) -> pd.DataFrame:
     Columns: ``run_id, point_id, replicate, seed_entropy, seed_spawn_key``, one column per
     varied parameter (named by its path), ``status, error, seconds``, one per outcome.
     """
-    from sim.analysis import sensitivity, summarise
-
     raw = read_runs(out)
     if len(raw) < manifest["runs"]:
         raise ResultsError(f"{out}: {len(raw)} of {manifest['runs']} runs stored; resume it")
@@ -242,12 +252,9 @@ def finish(out: Path, manifest: dict[str, Any]) -> pd.DataFrame:
         )
     shutil.rmtree(out / SHARDS, ignore_errors=True)
     (out / JOURNAL).unlink(missing_ok=True)
-    manifest = {**manifest, "finished": datetime.now(UTC).isoformat(timespec="seconds")}
+    manifest = {**manifest, "finished": now_iso()}
     manifest["status_counts"] = {k: int(v) for k, v in table["status"].value_counts().items()}
-    _write_json(out / "manifest.json", manifest)
-    from sim.sweep_plots import draw_sweep_plots
-
-    draw_sweep_plots(out)
+    write_json(out / "manifest.json", manifest)
     return table
 
 
@@ -257,19 +264,3 @@ def _uniform(column: pd.Series) -> pd.Series:
     if numeric.notna().all() and not column.map(lambda v: isinstance(v, bool)).any():
         return numeric.astype("float64")
     return column.astype(str)
-
-
-def load_sweep_results(out: Path) -> dict[str, Any]:
-    """Read a finished sweep directory back: manifest, runs, summary, sensitivity (or None)."""
-    manifest = read_manifest(out)
-    if manifest.get("kind") != "sweep":
-        raise ResultsError(f"{out}: holds a {manifest.get('kind')!r}, not a sweep")
-    if not (out / "runs.parquet").exists():
-        raise ResultsError(f"{out}: sweep not finished (no runs.parquet); resume it")
-    sensitivity_path = out / "sensitivity.parquet"
-    return {
-        "manifest": manifest,
-        "runs": pd.read_parquet(out / "runs.parquet"),
-        "summary": pd.read_parquet(out / "summary.parquet"),
-        "sensitivity": pd.read_parquet(sensitivity_path) if sensitivity_path.exists() else None,
-    }

@@ -16,8 +16,6 @@ from __future__ import annotations
 import base64
 import json
 import math
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,97 +26,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim import __version__
-from sim.plots import (
-    RUN_PLOTS,
-    PlotFormat,
-    bloc_labels,
-    bloc_order,
-    draw_run_plots,
-)
-from sim.results import ResultsError, RunResults, load_run, read_manifest
-from sim.sweep_plots import draw_sweep_plots, slug
+from sim.common.files import ResultsError, atomic_write, read_manifest
+from sim.common.tables import RunResults, load_run
+from sim.output.plots import RUN_PLOTS, bloc_labels, bloc_order, draw_run_plots
+from sim.output.plotting import PlotFormat, read_index
+from sim.output.sweep_plots import draw_sweep_plots
 
 REPORT_NAME = "report.html"
 PAIRS_SHOWN = 10
 """Rows in each of the most- and least-aligned pair tables."""
-
-RUN_GUIDES: dict[str, tuple[str, str]] = {
-    "tallies": (
-        "Tallies",
-        "One bar per resolution vote (label: round, resolution id, and whether it was adopted): "
-        "how many states voted yes (blue), abstained (orange), voted no (vermillion) or were "
-        "absent (grey). A long orange segment means the resolution split states that did not "
-        "want to take sides.",
-    ),
-    "votes_by_bloc": (
-        "Every state's vote, grouped by bloc",
-        "One row per state, one column per resolution vote, coloured by the vote (same colours "
-        "as the tallies). States are grouped by bloc (black lines; the label names a leading "
-        "member and how many others the bloc holds), so a bloc that votes together shows as a "
-        "block of one colour and a state that breaks ranks shows as a cell of another. Large "
-        "worlds are split into side-by-side panels.",
-    ),
-    "alignment_heatmap": (
-        "Agreement between every pair of states",
-        "Cell colour is the share of joint votes two states cast alike (1 yellow: always the "
-        "same vote; 0.5: one abstained; 0 dark blue: opposite votes); white cells had no vote "
-        "in common. States are ordered by bloc, so blocs appear as bright squares on the "
-        "diagonal, separated by white lines, and dark off-diagonal blocks are opposed blocs.",
-    ),
-    "alignment_map": (
-        "Alignment map",
-        "Each state's agreement with the two reference states, {ref_a} (x) and {ref_b} (y), "
-        "coloured by bloc. States top-left vote with {ref_b}, bottom-right with {ref_a}; the "
-        "dashed diagonal is where siding with one means opposing the other, and states in the "
-        "middle of it are cross-pressured. States at the same point are named together.",
-    ),
-    "bloc_network": (
-        "Bloc network",
-        "States are nodes coloured by bloc; a line joins two states that cast the same vote on "
-        "at least {threshold:.0%} of their joint votes. Tightly knit clusters are voting blocs; "
-        "a state bridging two clusters agrees strongly with both. Distances come from a "
-        "force-directed layout and have no unit; states linked to nobody are listed below.",
-    ),
-    "favour_ledger": (
-        "Favour ledger",
-        "Left: the debts with the largest balances (\u201cA owes B\u201d, in favour units) after "
-        "each round, round 0 being the favours the scenario starts with. Debts shrink when the "
-        "debtor votes the creditor's way and by decay every round. Right: the total credit held "
-        "by the largest creditors, i.e. how much leverage each can still call on.",
-    ),
-}
-"""Title and one-paragraph reading guide of each run plot, by file stem."""
-
-
-def sweep_guide(stem: str, manifest: dict[str, Any]) -> tuple[str, str]:
-    """Title and reading guide of a sweep plot from its file stem (see :mod:`sim.sweep_plots`)."""
-    names = {slug(n): n for n in [*manifest["parameters"], *manifest["outcomes"]]}
-    if stem.endswith("__sensitivity"):
-        outcome = names.get(stem.removesuffix("__sensitivity"), stem)
-        return (
-            f"Sensitivity of {outcome}",
-            "How much each varied parameter moves this outcome: Sobol first-order (S1) and "
-            "total (ST) indices as shares of its variance, or Morris mu* (mean absolute "
-            "elementary effect, outcome units) and sigma (interactions and non-linearity), "
-            "with 95% confidence bars. A parameter near zero can be fixed without changing it.",
-        )
-    if stem.endswith("__heatmap"):
-        outcome = names.get(stem.removesuffix("__heatmap"), stem)
-        return (
-            f"{outcome} over the two-parameter grid",
-            "Each cell is a design point's mean over its replicates. Gradients along one axis "
-            "show which parameter drives the outcome; a diagonal pattern shows the two trade "
-            "off against each other.",
-        )
-    outcome_slug, _, parameter_slug = stem.partition("__vs__")
-    outcome, parameter = names.get(outcome_slug, outcome_slug), names.get(parameter_slug, "")
-    return (
-        f"{outcome} against {parameter}",
-        "Each point is a design point's mean over its replicates; the band (grids) or bars "
-        "(sampled designs) are the 95% Student-t interval over replicates. On a two-parameter "
-        "grid each line holds the other parameter fixed. A steep line means the outcome "
-        "responds to this parameter; overlapping bands mean the difference is within noise.",
-    )
 
 
 @dataclass(frozen=True)
@@ -158,29 +74,18 @@ def write_report(results_dir: Path, *, fmt: PlotFormat = "png") -> Path:
     else:
         raise ResultsError(f"{results_dir}: holds a {kind!r}; a report needs a run or a sweep")
     html = _environment().get_template(template).render(package_version=__version__, **context)
-    return _write_atomically(results_dir / REPORT_NAME, html)
+    atomic_write(results_dir / REPORT_NAME, html)
+    return results_dir / REPORT_NAME
 
 
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("sim", "templates"),
+        loader=jinja2.PackageLoader("sim.output", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-
-
-def _write_atomically(path: Path, text: str) -> Path:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def data_uri(path: Path) -> str:
@@ -218,28 +123,39 @@ def _mapping_table(mapping: dict[str, Any], key: str, value: str) -> Table:
     )
 
 
-def _embed(files: list[Path], guides: dict[str, tuple[str, str]], **fill: Any) -> list[Any]:
-    plots = []
-    for path in files:
-        title, guide = guides.get(path.stem, (path.stem.replace("_", " ").capitalize(), ""))
-        plots.append(
-            {
-                "stem": path.stem,
-                "file": f"plots/{path.name}",
-                "title": title,
-                "guide": guide.format(**fill),
-                "src": data_uri(path),
-            }
-        )
-    return plots
+def _embed(folder: Path, entries: list[dict[str, Any]]) -> list[Any]:
+    """Return the figures of a plots index, ready for the template (images inlined)."""
+    return [
+        {
+            "stem": Path(entry["file"]).stem,
+            "file": f"plots/{entry['file']}",
+            "title": entry["title"],
+            "guide": entry["guide"],
+            "src": data_uri(folder / entry["file"]),
+        }
+        for entry in entries
+        if (folder / entry["file"]).exists()
+    ]
+
+
+def _plots_index(folder: Path, wanted: list[str], draw: Any) -> list[dict[str, Any]]:
+    """Return the plot index, drawing the plots first when a wanted file is missing."""
+    index = read_index(folder)
+    files = {entry["file"] for entry in index or []}
+    if index is None or not all(name in files and (folder / name).exists() for name in wanted):
+        draw()
+        index = read_index(folder) or []
+    return index
 
 
 def _run_context(path: Path, manifest: dict[str, Any], fmt: PlotFormat) -> dict[str, Any]:
     results = load_run(path, manifest=manifest)
     plot_dir = path / "plots"
-    files = [plot_dir / f"{stem}.{fmt}" for stem in RUN_PLOTS]
-    if not all(f.exists() for f in files):
-        files = draw_run_plots(results, plot_dir, fmt)
+    index = _plots_index(
+        plot_dir,
+        [f"{spec.stem}.{fmt}" for spec in RUN_PLOTS],
+        lambda: draw_run_plots(results, plot_dir, fmt),
+    )
     scenario = manifest["scenario"]
     ref_a, ref_b = scenario["reference_states"]
     threshold = float(manifest["parameters"]["bloc_agreement"])
@@ -280,7 +196,7 @@ def _run_context(path: Path, manifest: dict[str, Any], fmt: PlotFormat) -> dict[
             f"over {manifest['rounds']} rounds, seed {manifest['seed']}."
         ),
         "summary": summary,
-        "plots": _embed(files, RUN_GUIDES, ref_a=ref_a, ref_b=ref_b, threshold=threshold),
+        "plots": _embed(plot_dir, [e for e in index if e["file"].endswith(f".{fmt}")]),
         "tallies": frame_table(tallies),
         "top_pairs": frame_table(_pairs(results, top=True)),
         "bottom_pairs": frame_table(_pairs(results, top=False)),
@@ -392,10 +308,7 @@ def _sweep_context(path: Path, manifest: dict[str, Any]) -> dict[str, Any]:
     parameters = [str(p) for p in manifest["parameters"]]
     outcomes = [str(o) for o in manifest["outcomes"]]
     plot_dir = path / "plots"
-    if not any(plot_dir.glob("*.png")):
-        draw_sweep_plots(path)
-    files = sorted(plot_dir.glob("*.png"))
-    guides = {p.stem: sweep_guide(p.stem, manifest) for p in files}
+    index = _plots_index(plot_dir, [], lambda: draw_sweep_plots(path))
     status = runs.groupby("status", sort=True).agg(
         runs=("run_id", "size"), seconds=("seconds", "sum")
     )
@@ -415,7 +328,7 @@ def _sweep_context(path: Path, manifest: dict[str, Any]) -> dict[str, Any]:
             ("command", " ".join(manifest.get("command") or []) or "\u2013"),
         ],
         "specification": json.dumps(manifest.get("sweep", {}), indent=2, sort_keys=True),
-        "plots": _embed(files, guides),
+        "plots": _embed(plot_dir, index),
         "status": frame_table(status.reset_index()),
         "failures": frame_table(failed),
         "point_summary": frame_table(summary),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.scenario import Parameters, Scenario
+from sim.model.scenario import Parameters, Scenario
 
 
 def synthetic_scenario(

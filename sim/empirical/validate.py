@@ -1,99 +1,26 @@
 """Hold a simulated vote against a recorded roll call (``alliance-sim validate``).
 
-A record is a CSV with one row per member: ``iso3`` (or ``country``), optionally ``name``, and
-``vote`` in ``yes / no / abstain / absent``. The scenario is run for ``replicates`` seeds (the
-first is the scenario's own seed, so one replicate reproduces ``alliance-sim run``; the others are
-children spawned from it); each country's simulated vote is its modal vote over replicates.
+A record (:mod:`sim.empirical.records`) is a CSV with one vote per member. The scenario is
+run for ``replicates`` seeds (the first is the scenario's own seed, so one replicate
+reproduces ``alliance-sim run``; the others are children spawned from it); each country's
+simulated vote is its modal vote over replicates.
 """
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from sim.model import run_scenario
-from sim.rules import CHANNELS, VOTE_WORDS, Vote
-from sim.scenario import Scenario, ScenarioError
-
-
-@dataclass(frozen=True)
-class Record:
-    """A recorded roll call: vote codes aligned to a scenario's countries."""
-
-    path: Path
-    codes: np.ndarray
-
-
-def read_record(path: str | Path, scenario: Scenario) -> Record:
-    """Read a roll-call CSV and align it to the scenario's countries.
-
-    Raises
-    ------
-    ScenarioError
-        Naming the file and row for unreadable files, unknown ids, bad votes, duplicates, or
-        scenario countries missing from the record.
-    """
-    path = Path(path)
-    ids = [c.id for c in scenario.countries]
-    position = {c: i for i, c in enumerate(ids)}
-    codes = np.full(len(ids), -1, dtype=np.int8)
-    try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            fields = reader.fieldnames or []
-            key = "iso3" if "iso3" in fields else "country" if "country" in fields else None
-            if key is None or "vote" not in fields:
-                raise ScenarioError(path, "", "needs columns iso3 (or country) and vote")
-            for row_number, row in enumerate(reader):
-                where = f"[{row_number}] (line {row_number + 2})"
-                country = (row.get(key) or "").strip()
-                if country not in position:
-                    raise ScenarioError(path, f"{where}.{key}", f"names no country: {country!r}")
-                if codes[position[country]] >= 0:
-                    raise ScenarioError(path, f"{where}.{key}", f"duplicate row for {country}")
-                try:
-                    codes[position[country]] = Vote.from_word(row.get("vote") or "")
-                except ValueError as exc:
-                    raise ScenarioError(path, f"{where}.vote", str(exc)) from None
-    except FileNotFoundError:
-        raise ScenarioError(path, "", "file not found") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise ScenarioError(path, "", f"cannot read CSV: {exc}") from None
-    missing = [ids[i] for i in np.flatnonzero(codes < 0)]
-    if missing:
-        shown = ", ".join(missing[:8]) + (" ..." if len(missing) > 8 else "")
-        raise ScenarioError(path, "", f"no vote for {len(missing)} scenario countries: {shown}")
-    return Record(path=path, codes=codes)
-
-
-def cohen_kappa_nominal(a: np.ndarray, b: np.ndarray) -> float:
-    """Unweighted Cohen's (1960) kappa between two label vectors; NaN if undefined."""
-    labels = np.union1d(a, b)
-    observed = float(np.mean(a == b))
-    expected = float(sum(np.mean(a == k) * np.mean(b == k) for k in labels))
-    return (observed - expected) / (1.0 - expected) if expected < 1.0 else float("nan")
-
-
-def replicate_seeds(seed: int, replicates: int) -> list[dict[str, Any]]:
-    """Seeds of ``replicates`` runs as ``{entropy, spawn_key}``.
-
-    Replicate 0 is the scenario seed itself (``spawn_key`` empty), so it reproduces
-    ``alliance-sim run``; the others are children spawned from ``SeedSequence(seed)``.
-    """
-    children = np.random.SeedSequence(seed).spawn(max(replicates - 1, 0))
-    keys = [(), *[child.spawn_key for child in children]]
-    return [{"entropy": seed, "spawn_key": list(key)} for key in keys]
-
-
-def generator_for(seed: dict[str, Any]) -> np.random.Generator:
-    """Make the run generator for a recorded ``{entropy, spawn_key}`` seed."""
-    return np.random.default_rng(
-        np.random.SeedSequence(seed["entropy"], spawn_key=tuple(seed["spawn_key"]))
-    )
+from sim.common.measures import cohen_kappa
+from sim.common.seeds import replicate_seeds
+from sim.empirical.records import read_record
+from sim.model.channels import REGISTRY
+from sim.model.model import run_scenario
+from sim.model.scenario import Scenario, ScenarioError
+from sim.model.votes import VOTE_WORDS, Vote
 
 
 def modal_votes(codes: np.ndarray) -> np.ndarray:
@@ -127,14 +54,14 @@ def simulate_resolution(scenario: Scenario, resolution: str, replicates: int = 1
     seeds = replicate_seeds(scenario.seed, replicates)
     votes, contributions = [], []
     for seed in seeds:
-        model = run_scenario(scenario, rng=generator_for(seed), rounds=item.round)
+        model = run_scenario(scenario, rng=seed.generator(), rounds=item.round)
         record = next(r for r in model.record.votes if r.resolution.id == resolution)
         votes.append(record.votes)
         contributions.append(record.contributions)
     return Simulated(
         votes=modal_votes(np.stack(votes)),
         contributions=np.mean(contributions, axis=0),
-        seeds=seeds,
+        seeds=[seed.as_dict() for seed in seeds],
     )
 
 
@@ -147,7 +74,7 @@ def compare(simulated: np.ndarray, recorded: np.ndarray) -> dict[str, Any]:
     return {
         "accuracy": float(np.mean(simulated == recorded)),
         "accuracy_merged": float(np.mean(merged_sim == merged_rec)),
-        "kappa": cohen_kappa_nominal(simulated, recorded),
+        "kappa": cohen_kappa(simulated, recorded),
         "baseline_accuracy": float(np.mean(recorded == majority)),
         "baseline_vote": VOTE_WORDS[majority],
         "confusion": {
@@ -191,7 +118,7 @@ def validate(
                 "simulated": VOTE_WORDS[simulated.votes[i]],
                 "score": float(contributions.sum()),
                 "contributions": {
-                    c: float(v) for c, v in zip(CHANNELS, contributions, strict=True)
+                    c: float(v) for c, v in zip(REGISTRY.names, contributions, strict=True)
                 },
             }
         )

@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.results import ResultsError
+from sim.common.files import ResultsError
+from sim.experiments.designs import salib_problem
+from sim.experiments.spec import SweepSpec
 
 CONFIDENCE = 0.95
 
@@ -24,8 +26,8 @@ def mean_interval(values: np.ndarray) -> tuple[float, float, float, int]:
         return mean, float("nan"), float("nan"), 1
     if np.ptp(finite) == 0:  # identical replicates: no spread (avoid rounding noise)
         return mean, mean, mean, n
-    half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * finite.std(ddof=1) / np.sqrt(n))
-    return mean, mean - half, mean + half, n
+    interval = stats.ttest_1samp(finite, 0.0).confidence_interval(CONFIDENCE)
+    return mean, float(interval.low), float(interval.high), n
 
 
 def summarise(runs: pd.DataFrame, parameters: list[str], outcomes: list[str]) -> pd.DataFrame:
@@ -57,11 +59,7 @@ def sensitivity(manifest: dict[str, Any], summary: pd.DataFrame) -> pd.DataFrame
         return None
     spec = manifest["sweep"]["spec"]
     names: list[str] = manifest["parameters"]
-    problem = {
-        "num_vars": len(names),
-        "names": names,
-        "bounds": [[spec["parameters"][n]["low"], spec["parameters"][n]["high"]] for n in names],
-    }
+    problem = salib_problem(SweepSpec.model_validate(spec))
     rows = []
     for outcome in manifest["outcomes"]:
         y = summary.sort_values("point_id")[f"{outcome}_mean"].to_numpy(dtype=float)
@@ -168,10 +166,7 @@ def welch_difference(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]
     diff = float(b.mean() - a.mean())
     if a.size < 2 or b.size < 2:
         return diff, float("nan"), float("nan")
-    va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
-    se = float(np.sqrt(va + vb))
-    if se == 0:
+    if np.ptp(a) == 0 and np.ptp(b) == 0:  # no spread on either side
         return diff, diff, diff
-    dof = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
-    half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, dof) * se)
-    return diff, diff - half, diff + half
+    interval = stats.ttest_ind(b, a, equal_var=False).confidence_interval(CONFIDENCE)
+    return diff, float(interval.low), float(interval.high)

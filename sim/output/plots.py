@@ -2,21 +2,19 @@
 
 Every figure is built by a ``figure_*`` function that takes result tables and returns a
 matplotlib :class:`~matplotlib.figure.Figure`; :func:`draw_run_plots` saves them as PNG
-(default) or SVG (sweep figures are in :mod:`sim.sweep_plots`). States are ordered by bloc (the
-hierarchical clustering of :func:`sim.metrics.blocs`) wherever they are listed, and are named
-only where a label can be read: above :data:`MAX_LABELS` states, figures name blocs, the
-reference states and isolated states instead of every state.
+(default) or SVG (sweep figures are in :mod:`sim.output.sweep_plots`). States are ordered by
+bloc (the hierarchical clustering of :func:`sim.common.measures.blocs`) wherever they are
+listed, and are named only where a label can be read: above :data:`MAX_LABELS` states,
+figures name blocs, the reference states and isolated states instead of every state.
 
-Colours are the Okabe & Ito (2008) colour-blind-safe palette.
+Colours are the Okabe & Ito (2008) colour-blind-safe palette (:mod:`sim.output.plotting`).
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
 
 import matplotlib
 
@@ -32,30 +30,25 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from sim.results import RunResults
-
-PlotFormat = Literal["png", "svg"]
-FORMATS: tuple[PlotFormat, ...] = ("png", "svg")
-
-OKABE_ITO = (
-    "#0072B2",  # blue
-    "#D55E00",  # vermillion
-    "#009E73",  # bluish green
-    "#E69F00",  # orange
-    "#CC79A7",  # reddish purple
-    "#56B4E9",  # sky blue
-    "#000000",  # black
-    "#F0E442",  # yellow
+from sim.common.tables import RunResults
+from sim.output.plotting import (
+    OKABE_ITO,
+    VOTE_COLOURS,
+    VOTE_ORDER,
+    DrawnPlot,
+    PlotFormat,
+    PlotSpec,
+    check_format,
+    save_figure,
+    write_index,
 )
-VOTE_COLOURS = {"yes": "#0072B2", "abstain": "#E69F00", "no": "#D55E00", "absent": "#BBBBBB"}
-VOTE_ORDER = ("yes", "abstain", "no", "absent")
+
 MAX_LABELS = 60
 """Above this many countries, figures name blocs and notable states instead of every state."""
 ROWS_PER_PANEL = 50
 """Most states listed in one panel of the vote chart (more are split over side-by-side panels)."""
 LEDGER_PAIRS = 15
 """Debtor-creditor pairs shown in the favour ledger (those with the largest balances)."""
-DPI = 120
 
 
 def bloc_colour(bloc: int) -> str:
@@ -438,44 +431,116 @@ def figure_favour_ledger(results: RunResults) -> Figure:
     return fig
 
 
-RUN_PLOTS: dict[str, Callable[[RunResults], Figure]] = {
-    "tallies": figure_tallies,
-    "votes_by_bloc": figure_votes_by_bloc,
-    "alignment_heatmap": figure_alignment_heatmap,
-    "alignment_map": figure_alignment_map,
-    "bloc_network": figure_bloc_network,
-    "favour_ledger": figure_favour_ledger,
-}
-"""Every run plot, by file stem, in the order the report shows them."""
+RUN_PLOTS: tuple[PlotSpec[RunResults], ...] = (
+    PlotSpec(
+        "tallies",
+        "Tallies",
+        (
+            "One bar per resolution vote (label: round, resolution id, and whether it was "
+            "adopted): how many states voted yes (blue), abstained (orange), voted no "
+            "(vermillion) or were absent (grey). A long orange segment means the resolution "
+            "split states that did not want to take sides."
+        ),
+        figure_tallies,
+    ),
+    PlotSpec(
+        "votes_by_bloc",
+        "Every state's vote, grouped by bloc",
+        (
+            "One row per state, one column per resolution vote, coloured by the vote (same "
+            "colours as the tallies). States are grouped by bloc (black lines; the label "
+            "names a leading member and how many others the bloc holds), so a bloc that votes"
+            " together shows as a block of one colour and a state that breaks ranks shows as "
+            "a cell of another. Large worlds are split into side-by-side panels."
+        ),
+        figure_votes_by_bloc,
+    ),
+    PlotSpec(
+        "alignment_heatmap",
+        "Agreement between every pair of states",
+        (
+            "Cell colour is the share of joint votes two states cast alike (1 yellow: always "
+            "the same vote; 0.5: one abstained; 0 dark blue: opposite votes); white cells had"
+            " no vote in common. States are ordered by bloc, so blocs appear as bright "
+            "squares on the diagonal, separated by white lines, and dark off-diagonal blocks "
+            "are opposed blocs."
+        ),
+        figure_alignment_heatmap,
+    ),
+    PlotSpec(
+        "alignment_map",
+        "Alignment map",
+        (
+            "Each state's agreement with the two reference states, {ref_a} (x) and {ref_b} "
+            "(y), coloured by bloc. States top-left vote with {ref_b}, bottom-right with "
+            "{ref_a}; the dashed diagonal is where siding with one means opposing the other, "
+            "and states in the middle of it are cross-pressured. States at the same point are"
+            " named together."
+        ),
+        figure_alignment_map,
+    ),
+    PlotSpec(
+        "bloc_network",
+        "Bloc network",
+        (
+            "States are nodes coloured by bloc; a line joins two states that cast the same "
+            "vote on at least {threshold:.0%} of their joint votes. Tightly knit clusters are"
+            " voting blocs; a state bridging two clusters agrees strongly with both. "
+            "Distances come from a force-directed layout and have no unit; states linked to "
+            "nobody are listed below."
+        ),
+        figure_bloc_network,
+    ),
+    PlotSpec(
+        "favour_ledger",
+        "Favour ledger",
+        (
+            "Left: the debts with the largest balances (“A owes B”, in favour units) after "
+            "each round, round 0 being the favours the scenario starts with. Debts shrink "
+            "when the debtor votes the creditor's way and by decay every round. Right: the "
+            "total credit held by the largest creditors, i.e. how much leverage each can "
+            "still call on."
+        ),
+        figure_favour_ledger,
+    ),
+)
+"""Every run plot, in the order the report shows them; ``{placeholders}`` are filled by
+:func:`guide_fill`."""
 
 
-def save_figure(fig: Figure, path: Path) -> Path:
-    """Lay out, save (format from the suffix) and close a figure; return ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not fig.get_layout_engine():
-        fig.tight_layout()
-    metadata = {"Date": None} if path.suffix == ".svg" else {"Software": None}
-    fig.savefig(path, dpi=DPI, bbox_inches="tight", metadata=metadata)
-    plt.close(fig)
-    return path
+def guide_fill(results: RunResults) -> dict[str, object]:
+    """Values for the placeholders in the run plots' guides."""
+    refs = results.manifest["scenario"].get("reference_states") or ["", ""]
+    return {
+        "ref_a": refs[0],
+        "ref_b": refs[1],
+        "threshold": results.manifest["parameters"]["bloc_agreement"],
+    }
 
 
 def draw_run_plots(results: RunResults, out: Path, fmt: PlotFormat = "png") -> list[Path]:
     """Draw every run plot into ``out`` (created if needed) as ``fmt``; return the files written.
 
+    Also writes ``out/plots.json`` with each figure's title and filled-in reading guide.
+
     Parameters
     ----------
     results
-        A run read back by :func:`sim.results.load_run`.
+        A run read back by :func:`sim.common.tables.load_run`.
     out
         Folder for the figures (``<stem>.<fmt>``, stems as in :data:`RUN_PLOTS`).
     fmt
         ``"png"`` (default) or ``"svg"``.
     """
-    _check_format(fmt)
-    return [save_figure(draw(results), out / f"{stem}.{fmt}") for stem, draw in RUN_PLOTS.items()]
-
-
-def _check_format(fmt: str) -> None:
-    if fmt not in FORMATS:
-        raise ValueError(f"plot format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    check_format(fmt)
+    fill = guide_fill(results)
+    drawn = [
+        DrawnPlot(
+            save_figure(spec.draw(results), out / f"{spec.stem}.{fmt}"),
+            spec.title,
+            spec.guide.format(**fill),
+        )
+        for spec in RUN_PLOTS
+    ]
+    write_index(out, drawn)
+    return [d.path for d in drawn]

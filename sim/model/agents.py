@@ -1,6 +1,6 @@
 """The Mesa agent: a thin ``Country`` that names a state and views its row of the model's arrays.
 
-All decisions are made for every country at once by the pure functions in ``sim.rules``; an
+All decisions are made for every country at once by the pure functions in :mod:`sim.model.rule`; an
 agent is the handle through which Mesa tools (AgentSet queries, DataCollector, SolaraViz) and
 users see one state's current situation.
 """
@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from sim.rules import Vote
+from sim.model.votes import Vote
 
 if TYPE_CHECKING:
-    from sim.model import AllianceModel
+    from sim.model.model import AllianceModel
 
 
 class Country(mesa.Agent):  # type: ignore[misc]

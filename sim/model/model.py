@@ -1,9 +1,10 @@
 """The Mesa model: scenario -> arrays -> rules -> records.
 
 Each round (a GA session in the bundled scenarios): favours dated to the round are granted; every
-resolution on the round's agenda is voted on in agenda order (:func:`sim.rules.decide_votes`,
+resolution on the round's agenda is voted on in agenda order (:func:`sim.model.rule.decide_votes`,
 then optional inducements and stay-aways); after each vote the favour ledger is settled and
-parties may punish opponents; at the end of the round every balance decays.
+parties may punish opponents (:mod:`sim.model.ledger`); at the end of the round every balance
+decays.
 """
 
 from __future__ import annotations
@@ -13,31 +14,22 @@ from dataclasses import dataclass, field
 import mesa
 import numpy as np
 
-from sim.agents import Country
-from sim.rules import (
-    CHANNELS,
-    NO_FIXED_VOTE,
-    FloatArray,
-    Vote,
-    VoteArray,
+from sim.model.agents import Country
+from sim.model.channels import REGISTRY
+from sim.model.ledger import FavourLedger, Parties, cut_ties, opposed
+from sim.model.rule import (
     VoteInputs,
     VoteOutcome,
     allocate_inducements,
     country_bands,
-    cut_ties,
     decide_votes,
     deciding_channels,
-    favour_pull,
-    make_ties,
-    opposed,
-    settle_favours,
+    make_operators,
     stay_away,
 )
-from sim.scenario import Resolution, Scenario
-from sim.world import Parties, build_world, fixed_votes_of, parties_of, weights_of
-
-FAVOUR_EPSILON = 1e-9
-"""Balances below this many favour units are treated as settled."""
+from sim.model.scenario import Resolution, Scenario
+from sim.model.votes import NO_FIXED_VOTE, FloatArray, Vote, VoteArray
+from sim.model.world import build_world, weights_of
 
 
 @dataclass
@@ -58,7 +50,7 @@ class VoteRecord:
 
 @dataclass
 class RunRecord:
-    """Everything a run produced, held as arrays until :mod:`sim.results` writes it."""
+    """Everything a run produced, as arrays until :func:`sim.experiments.runs.write_run`."""
 
     votes: list[VoteRecord] = field(default_factory=list)
     favours: list[tuple[int, np.ndarray, np.ndarray, FloatArray]] = field(default_factory=list)
@@ -98,14 +90,11 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         self.rounds = scenario.rounds if rounds is None else rounds
         self.round = 0
         n = self.world.size
-        self.trade = self.world.trade.copy()
-        self.security = self.world.security.copy()
-        self.ties = make_ties(self.trade, self.security, self.world.adversary, self.weights)
-        self.favour_balance = np.zeros((n, n))
+        self.tables = dict(self.world.tables)
+        self.operators = make_operators(self.tables, self.weights)
+        self.ledger = FavourLedger(n)
         self.patron_budget = self.world.patron_budget.copy()
         self.last_votes = np.full(n, -1, dtype=np.int8)
-        self.repaid_this_round = np.zeros(n, dtype=bool)
-        self.repaid_ever = np.zeros(n, dtype=bool)
         self.record = RunRecord()
         Country.create_agents(
             self,
@@ -118,37 +107,33 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
             model_reporters={
                 "round": "round",
                 "resolutions": lambda m: sum(1 for r in m.record.votes if r.round == m.round),
-                "favours_outstanding": lambda m: float(m.favour_balance.sum()),
-                "debtors": lambda m: int((m.favour_balance.sum(axis=1) > FAVOUR_EPSILON).sum()),
-                "debtors_repaid": lambda m: int(m.repaid_this_round.sum()),
+                "favours_outstanding": lambda m: float(m.ledger.balance.sum()),
+                "debtors": lambda m: m.ledger.debtors(),
+                "debtors_repaid": lambda m: int(m.ledger.repaid_this_round.sum()),
                 "budget_left": lambda m: float(m.patron_budget.sum()),
             }
         )
-        self._grant_favours(0)
+        self.ledger.grant(self.world.favours.get(0, []))
         self._record_favours()
         self.running = self.round < self.rounds
 
-    def _grant_favours(self, round_number: int) -> None:
-        for favour in self.spec.favours:
-            if favour.round == round_number:
-                debtor = self.world.index(favour.debtor)
-                creditor = self.world.index(favour.creditor)
-                self.favour_balance[debtor, creditor] += favour.amount
+    @property
+    def favour_balance(self) -> FloatArray:
+        """``(n, n)``: what each country owes each other now (the ledger's balances)."""
+        return self.ledger.balance
 
     def _record_favours(self) -> None:
-        debtor, creditor = np.nonzero(self.favour_balance > FAVOUR_EPSILON)
-        balance = self.favour_balance[debtor, creditor]
-        self.record.favours.append((self.round, debtor, creditor, balance))
+        self.record.favours.append((self.round, *self.ledger.outstanding()))
 
     def step(self) -> None:
         """Run one round: grant dated favours, vote the agenda, decay the ledger."""
         self.round += 1
-        self.repaid_this_round[:] = False
-        self._grant_favours(self.round)
+        self.ledger.new_round()
+        self.ledger.grant(self.world.favours.get(self.round, []))
         for resolution in self.spec.agenda:
             if resolution.comes_up(self.round):
                 self.vote(resolution)
-        self.favour_balance *= 1.0 - self.parameters.favour_decay
+        self.ledger.decay(self.parameters.favour_decay)
         self._record_favours()
         self.datacollector.collect(self)
         self.running = self.round < self.rounds
@@ -160,18 +145,17 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         return self.record
 
     def _inputs(
-        self, resolution: Resolution, parties: Parties, inducement: FloatArray | None = None
+        self, resolution: Resolution, parties: Parties, fixed_votes: VoteArray, issue: int
     ) -> VoteInputs:
-        issue = self.world.issues.index(resolution.issue)
         n = self.world.size
         return VoteInputs(
-            accountability=self.world.accountability,
+            attributes=self.world.attributes,
             opinion=self.world.opinion[:, issue],
             salience=resolution.salience,
-            favour_pull=favour_pull(self.favour_balance[:, parties.index], parties.preference),
-            fixed_votes=fixed_votes_of(resolution, self.world),
+            favour_pull=self.ledger.pull(parties),
+            fixed_votes=fixed_votes,
             noise=self.parameters.noise_sd * self.rng.standard_normal(n),
-            inducement=np.zeros(n) if inducement is None else inducement,
+            inducement=np.zeros(n),
         )
 
     def _buy_votes(
@@ -203,11 +187,12 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
 
     def vote(self, resolution: Resolution) -> VoteRecord:
         """Vote on one resolution now, settle the ledger, punish, and record."""
-        parties = parties_of(resolution, self.world)
-        inputs = self._inputs(resolution, parties)
+        facts = self.world.resolutions[resolution.id]
+        parties = facts.parties
+        inputs = self._inputs(resolution, parties, facts.fixed_votes, facts.issue)
         max_iterations = self.parameters.max_iterations
         outcome = decide_votes(
-            self.ties, inputs, self.weights, max_iterations, self.parameters.expectation_weight
+            self.operators, inputs, self.weights, max_iterations, self.parameters.expectation_weight
         )
         spent = 0.0
         if self.parameters.inducements and np.any(self.patron_budget[parties.index] > 0):
@@ -215,7 +200,7 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
             if spent > 0:
                 inputs = VoteInputs(**{**inputs.__dict__, "inducement": bonus})
                 outcome = decide_votes(
-                    self.ties,
+                    self.operators,
                     inputs,
                     self.weights,
                     max_iterations,
@@ -254,21 +239,7 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         """Repay and earn favours with the parties; patrons punish those who opposed them."""
         if parties.index.size == 0:
             return
-        owed_to = self.favour_balance[:, parties.index]
-        owed_by = self.favour_balance[parties.index, :].T
-        update = settle_favours(
-            owed_to, owed_by, votes, parties.preference, self.parameters.favour_credit * salience
-        )
-        new_to = update.owed_to_parties
-        new_by = update.owed_by_parties
-        # Parties neither owe nor earn with each other through their own resolution.
-        new_to[parties.index] = owed_to[parties.index]
-        new_by[parties.index] = owed_by[parties.index]
-        self.favour_balance[:, parties.index] = new_to
-        self.favour_balance[parties.index, :] = new_by.T
-        repaid = update.repaid.sum(axis=1) > FAVOUR_EPSILON
-        self.repaid_this_round |= repaid
-        self.repaid_ever |= repaid
+        self.ledger.settle(votes, parties, self.parameters.favour_credit * salience)
         if not self.parameters.punishment:
             return
         against = opposed(votes, parties.preference)
@@ -276,13 +247,11 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         against[parties.index] = False  # parties' own votes are fixed by their role
         if not against.any():
             return
-        keep = 1.0 - self.parameters.punishment_credit_loss
-        for k, punisher in enumerate(parties.index):
-            self.favour_balance[punisher, against[:, k]] *= keep
+        self.ledger.punish(against, parties, 1.0 - self.parameters.punishment_credit_loss)
         cut = 1.0 - self.parameters.punishment_tie_loss
-        self.trade = cut_ties(self.trade, against, parties.index, cut)
-        self.security = cut_ties(self.security, against, parties.index, cut)
-        self.ties = make_ties(self.trade, self.security, self.world.adversary, self.weights)
+        for name in REGISTRY.sanctioned_tables:
+            self.tables[name] = cut_ties(self.tables[name], against, parties.index, cut)
+        self.operators = make_operators(self.tables, self.weights)
 
 
 def run_scenario(
@@ -294,4 +263,4 @@ def run_scenario(
     return model
 
 
-__all__ = ["CHANNELS", "AllianceModel", "RunRecord", "VoteRecord", "run_scenario"]
+__all__ = ["AllianceModel", "RunRecord", "VoteRecord", "run_scenario"]

@@ -1,0 +1,1 @@
+"""Shared plumbing under experiments, empirical and output: files, manifests, seeds, measures."""

@@ -1,0 +1,1 @@
+"""Empirical checks against recorded roll calls: records, validation and calibration."""

@@ -1,0 +1,202 @@
+"""One run written to disk: a finished model's record as tidy tables plus a manifest.
+
+The layout is in :mod:`sim.common.tables`; the whole directory is published atomically
+(:func:`sim.common.files.publish_dir`). Plots and the report are drawn by the caller (the CLI)
+into the staging directory through ``decorate``, so nothing here depends on the output layer.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from sim.common.files import (
+    SCHEMA_VERSION,
+    now_iso,
+    package_versions,
+    publish_dir,
+    sha256_of,
+    write_table,
+)
+from sim.common.measures import adopted, alignment, blocs
+from sim.model.channels import REGISTRY
+from sim.model.model import AllianceModel
+from sim.model.scenario import LoadedScenario
+from sim.model.votes import VOTE_WORDS
+
+
+def vote_matrix(model: AllianceModel) -> np.ndarray:
+    """``(n_countries, n_votes)`` vote codes over every resolution vote of a run."""
+    records = model.record.votes
+    if not records:
+        return np.zeros((model.world.size, 0), dtype=np.int8)
+    return np.column_stack([r.votes for r in records])
+
+
+def build_tables(model: AllianceModel) -> dict[str, pa.Table]:
+    """Turn a finished model's record into the results tables."""
+    ids = np.array(model.world.ids, dtype=object)
+    n = ids.size
+    records = model.record.votes
+    words = np.array(VOTE_WORDS, dtype=object)
+    round_col = np.repeat([r.round for r in records], n).astype(np.int32)
+    resolution_col = np.repeat([r.resolution.id for r in records], n).astype(object)
+    country_col = np.tile(ids, len(records))
+    codes = np.concatenate([r.votes for r in records]) if records else np.zeros(0, dtype=np.int8)
+    votes = pa.table(
+        {
+            "round": pa.array(round_col, pa.int32()),
+            "resolution": pa.array(resolution_col, pa.string()),
+            "country": pa.array(country_col, pa.string()),
+            "vote": pa.array(words[codes], pa.string()),
+        }
+    )
+    contributions_cols: dict[str, pa.Array] = {
+        "round": votes["round"],
+        "resolution": votes["resolution"],
+        "country": votes["country"],
+    }
+    stacked = (
+        np.vstack([r.contributions for r in records]) if records else np.zeros((0, len(REGISTRY)))
+    )
+    for c, channel in enumerate(REGISTRY.names):
+        contributions_cols[channel] = pa.array(stacked[:, c], pa.float64())
+    contributions_cols["score"] = pa.array(stacked.sum(axis=1), pa.float64())
+    bands = np.concatenate([r.bands for r in records]) if records else np.zeros(0)
+    contributions_cols["band"] = pa.array(bands, pa.float64())
+    contributions_cols["vote"] = votes["vote"]
+    deciding = np.concatenate([r.deciding for r in records]) if records else np.zeros(0, int)
+    channel_names = np.array(REGISTRY.names, dtype=object)
+    contributions_cols["deciding_channel"] = pa.array(channel_names[deciding], pa.string())
+    fixed = np.concatenate([r.fixed for r in records]) if records else np.zeros(0, bool)
+    contributions_cols["fixed"] = pa.array(fixed, pa.bool_())
+
+    tallies = pa.table(
+        {
+            "round": pa.array([r.round for r in records], pa.int32()),
+            "resolution": pa.array([r.resolution.id for r in records], pa.string()),
+            "title": pa.array([r.resolution.title for r in records], pa.string()),
+            "issue": pa.array([r.resolution.issue for r in records], pa.string()),
+            **{
+                word: pa.array([int((r.votes == code).sum()) for r in records], pa.int32())
+                for code, word in enumerate(VOTE_WORDS)
+            },
+            "adopted": pa.array([adopted(r.votes, r.resolution.majority) for r in records]),
+            "iterations": pa.array([r.iterations for r in records], pa.int32()),
+            "converged": pa.array([r.converged for r in records], pa.bool_()),
+            "inducement_spent": pa.array([r.inducement_spent for r in records], pa.float64()),
+        }
+    )
+    favour_rows = model.record.favours
+    favours = pa.table(
+        {
+            "round": pa.array(
+                np.concatenate([np.full(d.size, rnd) for rnd, d, _, _ in favour_rows]), pa.int32()
+            ),
+            "debtor": pa.array(np.concatenate([ids[d] for _, d, _, _ in favour_rows]), pa.string()),
+            "creditor": pa.array(
+                np.concatenate([ids[c] for _, _, c, _ in favour_rows]), pa.string()
+            ),
+            "balance": pa.array(np.concatenate([b for _, _, _, b in favour_rows]), pa.float64()),
+        }
+    )
+    matrix = vote_matrix(model)
+    aligned = alignment(matrix)
+    a, b = np.triu_indices(n, k=1)
+    alignment_table = pa.table(
+        {
+            "country_a": pa.array(ids[a], pa.string()),
+            "country_b": pa.array(ids[b], pa.string()),
+            "joint_votes": pa.array(aligned.joint[a, b], pa.int32()),
+            "agreement": pa.array(aligned.agreement[a, b], pa.float64()),
+            "s_score": pa.array(aligned.s_score[a, b], pa.float64()),
+            "kappa": pa.array(aligned.kappa[a, b], pa.float64()),
+        }
+    )
+    labels, order = blocs(aligned.agreement, model.parameters.bloc_agreement)
+    position_in_order = np.empty(n, dtype=np.int32)
+    position_in_order[order] = np.arange(n, dtype=np.int32)
+    countries = pa.table(
+        {
+            "country": pa.array(ids, pa.string()),
+            "name": pa.array(list(model.world.names), pa.string()),
+            "bloc": pa.array(labels, pa.int32()),
+            "order": pa.array(position_in_order, pa.int32()),
+        }
+    )
+    rounds = pa.Table.from_pandas(
+        model.datacollector.get_model_vars_dataframe().reset_index(drop=True),
+        preserve_index=False,
+    ).replace_schema_metadata(None)
+    return {
+        "votes": votes,
+        "tallies": tallies,
+        "contributions": pa.table(contributions_cols),
+        "favours": favours,
+        "alignment": alignment_table,
+        "countries": countries,
+        "rounds": rounds,
+    }
+
+
+def build_manifest(
+    loaded: LoadedScenario, model: AllianceModel, seed: int, command: list[str] | None
+) -> dict[str, Any]:
+    """Build the provenance record of a run."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "run",
+        "created": now_iso(),
+        "command": command,
+        "versions": package_versions(),
+        "platform": platform.platform(),
+        "scenario": {
+            "name": loaded.scenario.name,
+            "path": str(loaded.path),
+            "sha256": loaded.sha256,
+            "files": [str(f) for f in loaded.files],
+            "overrides": list(loaded.overrides),
+            "reference_states": list(loaded.scenario.reference_states),
+        },
+        "seed": seed,
+        "rounds": model.rounds,
+        "parameters": loaded.scenario.parameters.model_dump(mode="json"),
+        "channels": list(REGISTRY.names),
+    }
+
+
+def write_run(
+    out: Path,
+    loaded: LoadedScenario,
+    model: AllianceModel,
+    seed: int,
+    *,
+    decorate: Callable[[Path, dict[str, Any]], None] | None = None,
+    force: bool = False,
+    command: list[str] | None = None,
+) -> Path:
+    """Write every table and the manifest, atomically; ``decorate`` may add plots and a report.
+
+    Everything is written into a staging directory that replaces ``out`` only when complete;
+    ``decorate(staging, manifest)`` runs last, inside it.
+    """
+    tables = build_tables(model)
+    manifest = build_manifest(loaded, model, seed, command)
+
+    def fill(staging: Path) -> None:
+        files = {}
+        for name, table in tables.items():
+            write_table(table, staging / f"{name}.parquet")
+            files[f"{name}.parquet"] = sha256_of(staging / f"{name}.parquet")
+        manifest["files"] = files
+        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        if decorate is not None:
+            decorate(staging, manifest)
+
+    return publish_dir(out, fill, force)

@@ -1,0 +1,376 @@
+"""The channel registry: one record per channel of the vote rule.
+
+A *channel* is one reason a state moves toward yes or no. Each record names the channel, its
+weight parameter (``<name>_weight`` in a scenario's ``parameters``, with default, calibration
+bounds and description), the scenario data it reads, and the pure function that computes its
+contribution for every country at once. Everything else derives from this registry: the
+contributions columns (in registry order), the scenario schema's weight fields, country
+attributes and tie tables, the rule's weights, calibration bounds, the app's sliders and the
+ODD's parameter table. Adding a channel is one :meth:`Registry.register` call here (plus the
+scenario data it reads); see ``docs/ARCHITECTURE.md``.
+
+Two kinds of channel:
+
+*tie channels* (``operator``)
+    Pull toward (or, ``against``, away from) the expected positions of partners: the raw
+    value is ``operator @ positions`` (or minus it), where ``operator`` is an ``(n, n)`` sparse
+    matrix built once from the scenario's tie tables (rows scaled so the value lies in
+    [-1, 1]). Their weighted sum is the linear part of the score, one sparse product per
+    best-response iteration.
+*own channels* (``term``)
+    Depend only on the country and the resolution (opinion, favours owed, side payments,
+    noise): ``term(inputs, weight)`` returns the weighted contribution of every country.
+
+The literature each channel comes from is in its ``doc`` and in ``docs/ODD.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+from scipy import sparse
+
+from sim.model.votes import FloatArray
+
+if TYPE_CHECKING:
+    from sim.model.rule import VoteInputs
+
+TieOperator = Callable[[Mapping[str, sparse.csr_array]], sparse.csr_array]
+OwnTerm = Callable[["VoteInputs", float], FloatArray]
+
+
+@dataclass(frozen=True)
+class CountryAttribute:
+    """A numeric per-country field a channel reads (a column of ``countries.csv``).
+
+    ``default`` None makes the field required. Values must lie in ``[low, high]``.
+    """
+
+    name: str
+    low: float
+    high: float
+    description: str
+    default: float | None = None
+
+
+@dataclass(frozen=True)
+class TieTable:
+    """A tie table (``ties.<name>``) a channel reads: rows ``country, partner, weight``.
+
+    Attributes
+    ----------
+    combine
+        How repeated cells combine: ``sum`` (capped at 1; arms + alliance + base links add
+        up) or ``max`` (a rivalry listed twice is one rivalry).
+    mutual
+        Rows may carry ``mutual`` (default true), which adds the reverse tie.
+    row_sum_max
+        Largest allowed sum of a country's weights (trade shares sum to at most 1).
+    unique_pairs
+        A pair may appear only once.
+    """
+
+    name: str
+    description: str
+    combine: Literal["sum", "max"] = "sum"
+    mutual: bool = False
+    row_sum_max: float | None = None
+    unique_pairs: bool = False
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One channel of the vote rule.
+
+    Attributes
+    ----------
+    name
+        Column name in every contributions table; the weight parameter is ``<name>_weight``.
+    doc
+        What it measures, its unit and the literature it comes from (one or two sentences).
+    default
+        Default weight (score units per unit of raw value).
+    bounds
+        Range calibration searches by default.
+    reads
+        The scenario data it reads: tie tables, country attributes, or a description.
+    operator
+        Tie channels: builds the ``(n, n)`` operator from the raw tie tables (by name).
+    against
+        Tie channels: the raw value is minus ``operator @ positions`` (leaning against the
+        partners' positions rather than toward them).
+    term
+        Own channels: the weighted contribution ``(n,)`` given the vote inputs and weight.
+    weighted
+        False for the bookkeeping columns (inducement, noise) that carry no weight parameter.
+    sanctioned
+        Its tie tables are the ones punishment cuts (economic and security links).
+    """
+
+    name: str
+    doc: str
+    reads: tuple[TieTable | CountryAttribute | str, ...]
+    default: float = 1.0
+    bounds: tuple[float, float] = (0.0, 3.0)
+    operator: TieOperator | None = None
+    against: bool = False
+    term: OwnTerm | None = None
+    weighted: bool = True
+    sanctioned: bool = False
+
+    def __post_init__(self) -> None:
+        if (self.operator is None) == (self.term is None):
+            raise ValueError(f"channel {self.name!r}: give exactly one of operator and term")
+
+    @property
+    def weight_parameter(self) -> str:
+        """Name of its weight in a scenario's ``parameters`` (``trade_weight``)."""
+        return f"{self.name}_weight"
+
+    @property
+    def is_tie(self) -> bool:
+        """Whether it pulls toward partners' positions through a tie operator."""
+        return self.operator is not None
+
+    @property
+    def tables(self) -> tuple[TieTable, ...]:
+        """The tie tables it reads."""
+        return tuple(r for r in self.reads if isinstance(r, TieTable))
+
+    @property
+    def attributes(self) -> tuple[CountryAttribute, ...]:
+        """The country attributes it reads."""
+        return tuple(r for r in self.reads if isinstance(r, CountryAttribute))
+
+
+@dataclass
+class Registry:
+    """The ordered channels; frozen once the scenario schema has been built from it."""
+
+    _channels: list[Channel] = field(default_factory=list)
+    frozen: bool = False
+
+    def register(self, channel: Channel) -> Channel:
+        """Add a channel at the end (its contributions column comes last)."""
+        if self.frozen:
+            raise RuntimeError(
+                f"channel {channel.name!r} registered after the scenario schema was built: "
+                "register channels before importing sim.model.scenario"
+            )
+        if channel.name in self.names:
+            raise ValueError(f"channel {channel.name!r} is registered already")
+        self._channels.append(channel)
+        return channel
+
+    def __iter__(self) -> Iterator[Channel]:
+        return iter(self._channels)
+
+    def __len__(self) -> int:
+        return len(self._channels)
+
+    def __getitem__(self, name: str) -> Channel:
+        for channel in self._channels:
+            if channel.name == name:
+                return channel
+        raise KeyError(name)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Channel names in contributions-column order."""
+        return tuple(c.name for c in self._channels)
+
+    @property
+    def weighted(self) -> tuple[Channel, ...]:
+        """Channels with a weight parameter."""
+        return tuple(c for c in self._channels if c.weighted)
+
+    @property
+    def tie_tables(self) -> tuple[TieTable, ...]:
+        """Every tie table some channel reads, each once, in registry order."""
+        seen: dict[str, TieTable] = {}
+        for channel in self._channels:
+            for table in channel.tables:
+                seen.setdefault(table.name, table)
+        return tuple(seen.values())
+
+    @property
+    def country_attributes(self) -> tuple[CountryAttribute, ...]:
+        """Every country attribute some channel reads, each once, in registry order."""
+        seen: dict[str, CountryAttribute] = {}
+        for channel in self._channels:
+            for attribute in channel.attributes:
+                seen.setdefault(attribute.name, attribute)
+        return tuple(seen.values())
+
+    @property
+    def sanctioned_tables(self) -> tuple[str, ...]:
+        """Names of the tie tables punishment cuts."""
+        return tuple(
+            dict.fromkeys(t.name for c in self._channels if c.sanctioned for t in c.tables)
+        )
+
+
+def row_normalised(matrix: sparse.csr_array, cap_only: bool) -> sparse.csr_array:
+    """Divide each row by its sum (``cap_only``: only rows summing above 1)."""
+    row_sum = np.asarray(matrix.sum(axis=1)).ravel()
+    divisor = np.maximum(row_sum, 1.0) if cap_only else np.where(row_sum > 1e-12, row_sum, 1.0)
+    return sparse.csr_array(sparse.diags_array(1.0 / divisor) @ matrix)
+
+
+def _as_float(matrix: sparse.csr_array) -> sparse.csr_array:
+    return sparse.csr_array(matrix, dtype=np.float64)
+
+
+def trade_operator(tables: Mapping[str, sparse.csr_array]) -> sparse.csr_array:
+    """Trade shares as they are (rows already sum to at most 1)."""
+    return _as_float(tables["trade"])
+
+
+def security_operator(tables: Mapping[str, sparse.csr_array]) -> sparse.csr_array:
+    """Security strengths, rows whose sum exceeds 1 scaled down to sum 1."""
+    return row_normalised(_as_float(tables["security"]), cap_only=True)
+
+
+def shared_adversary_operator(tables: Mapping[str, sparse.csr_array]) -> sparse.csr_array:
+    """Return ``A A^T`` without its diagonal, rows normalised to sum 1 (or 0)."""
+    adversary = _as_float(tables["adversaries"])
+    shared = sparse.csr_array(adversary @ adversary.T).tolil()
+    shared.setdiag(0.0)
+    shared = sparse.csr_array(shared)
+    shared.eliminate_zeros()
+    return row_normalised(shared, cap_only=False)
+
+
+def adversary_operator(tables: Mapping[str, sparse.csr_array]) -> sparse.csr_array:
+    """Adversary intensities, rows normalised to sum 1 (0 for states with no adversary)."""
+    return row_normalised(_as_float(tables["adversaries"]), cap_only=False)
+
+
+TRADE = TieTable(
+    "trade",
+    "i's trade with j as a share of i's total trade (rows sum to at most 1)",
+    row_sum_max=1.0,
+    unique_pairs=True,
+)
+SECURITY = TieTable(
+    "security", "i's security dependence on j in [0, 1]: arms imports, alliances, bases, pacts"
+)
+ADVERSARIES = TieTable(
+    "adversaries", "i counts j as an adversary, intensity in [0, 1]", combine="max", mutual=True
+)
+DOMESTIC_PRESSURE = CountryAttribute(
+    "domestic_pressure", 0.0, 1.0, "government accountability to its public in [0, 1]"
+)
+
+REGISTRY = Registry()
+"""The channels of the model, in contributions-column order."""
+
+REGISTRY.register(
+    Channel(
+        "trade",
+        "Pull toward trade partners' expected positions, weighted by trade share: economic "
+        "interdependence restrains hostile alignment (Oneal & Russett 1999; on UN votes, "
+        "Flores-Macías & Kreps 2013).",
+        reads=(TRADE,),
+        operator=trade_operator,
+        sanctioned=True,
+    )
+)
+REGISTRY.register(
+    Channel(
+        "security",
+        "The same through arms-import shares, alliances, bases and defence agreements "
+        "(Strüver 2016).",
+        reads=(SECURITY,),
+        operator=security_operator,
+        sanctioned=True,
+    )
+)
+REGISTRY.register(
+    Channel(
+        "shared_adversaries",
+        "Affinity with states that share one's adversaries, 'the enemy of my enemy' (Heider "
+        "1946; Maoz et al. 2007).",
+        reads=(ADVERSARIES,),
+        default=0.5,
+        bounds=(0.0, 2.0),
+        operator=shared_adversary_operator,
+    )
+)
+REGISTRY.register(
+    Channel(
+        "own_adversaries",
+        "Leaning against what one's own adversaries want (strategic rivalry, Thompson & "
+        "Dreyer 2011).",
+        reads=(ADVERSARIES,),
+        default=0.5,
+        bounds=(0.0, 2.0),
+        operator=adversary_operator,
+        against=True,
+    )
+)
+REGISTRY.register(
+    Channel(
+        "domestic",
+        "Accountability x public opinion on the issue x salience: democratic governments "
+        "answer to their publics, personalist regimes do not (Bueno de Mesquita et al. 2003).",
+        reads=(DOMESTIC_PRESSURE, "countries.public_opinion", "agenda.salience"),
+        term=lambda inputs, weight: (
+            weight * inputs.salience * inputs.attributes["domestic_pressure"] * inputs.opinion
+        ),
+    )
+)
+REGISTRY.register(
+    Channel(
+        "quid_pro_quo",
+        "tanh of the favours owed to a resolution's parties, signed by what each wants: a "
+        "debtor repays past protection (Dreher, Nunnenkamp & Thiele 2008; Kuziemko & Werker "
+        "2006).",
+        reads=("favours", "the favour ledger"),
+        term=lambda inputs, weight: weight * np.tanh(inputs.favour_pull),
+    )
+)
+REGISTRY.register(
+    Channel(
+        "inducement",
+        "Score bonus bought by patrons from persuadable voters (Groseclose & Snyder 1996).",
+        reads=("countries.patron_budget",),
+        weighted=False,
+        term=lambda inputs, weight: inputs.inducement,
+    )
+)
+REGISTRY.register(
+    Channel(
+        "noise",
+        "Idiosyncratic shock per country and vote, sd noise_sd, from the run's one generator.",
+        reads=("parameters.noise_sd",),
+        weighted=False,
+        term=lambda inputs, weight: inputs.noise,
+    )
+)
+
+
+def parameter_table() -> str:
+    """Return the channel weights as a Markdown table (the ODD's parameter table)."""
+    lines = [
+        "| parameter | default | calibration range | reads | meaning and source |",
+        "|---|---|---|---|---|",
+    ]
+    for channel in REGISTRY.weighted:
+        reads = ", ".join(
+            f"ties.{r.name}"
+            if isinstance(r, TieTable)
+            else f"countries.{r.name}"
+            if isinstance(r, CountryAttribute)
+            else r
+            for r in channel.reads
+        )
+        low, high = channel.bounds
+        lines.append(
+            f"| `{channel.weight_parameter}` | {channel.default:g} | {low:g}-{high:g} | {reads} "
+            f"| {channel.doc} |"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,467 @@
+"""The vote rule, as pure functions over arrays of every country at once.
+
+Vectors have shape ``(n,)``; tie operators are ``(n, n)`` sparse CSR arrays whose row ``i``
+describes country ``i``'s links to every ``j``. Nothing here keeps state or draws random
+numbers; the model (:mod:`sim.model.model`) owns both, and the favour ledger lives in
+:mod:`sim.model.ledger`. The channels and their literature are in the registry,
+:mod:`sim.model.channels`; the sign convention in :mod:`sim.model.votes`.
+
+A country's score (net support) is the sum of its channels' contributions; the vote is the
+score cut by an abstention band, widened by cross-pressure when ``neutrality > 0``; states in
+arrears lose their vote (UN Charter, Article 19). Others' positions are *expected* positions:
+all countries update simultaneously from the positions of the previous iteration, repeated
+until nothing changes (a fixed point) or an iteration cap is hit (a best-response dynamic in the
+sense of Fudenberg & Levine 1998).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from sim.model.channels import REGISTRY, Channel, OwnTerm
+from sim.model.votes import (
+    NO_FIXED_VOTE,
+    POSITION_OF_VOTE,
+    BoolArray,
+    FloatArray,
+    IntArray,
+    Vote,
+    VoteArray,
+    classify,
+)
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The global weights of the vote rule (all dimensionless score units).
+
+    Attributes
+    ----------
+    channel
+        One weight per registered channel, in registry order (1 for unweighted channels).
+    abstention_band
+        Half-width of the abstain zone: yes above ``+band``, no below ``-band``.
+    neutrality
+        How much cross-pressure widens a country's abstain zone (score units per unit of
+        cross-pressure; 0 = off). See :func:`country_bands`.
+    """
+
+    channel: FloatArray
+    abstention_band: float
+    neutrality: float = 0.0
+
+    @classmethod
+    def of(
+        cls, weights: Mapping[str, float], abstention_band: float, neutrality: float = 0.0
+    ) -> Weights:
+        """Weights by channel name; weighted channels not named take their registry default."""
+        unknown = set(weights) - set(REGISTRY.names)
+        if unknown:
+            raise KeyError(f"unknown channels: {sorted(unknown)}")
+        values = [float(weights.get(c.name, c.default)) if c.weighted else 1.0 for c in REGISTRY]
+        return cls(np.array(values), abstention_band, neutrality)
+
+    def __getitem__(self, name: str) -> float:
+        """Weight of one channel by name."""
+        return float(self.channel[REGISTRY.names.index(name)])
+
+
+@dataclass(frozen=True)
+class Operators:
+    """The tie channels' operators and their weighted sum, built once per set of tie tables.
+
+    Attributes
+    ----------
+    tie_columns
+        Registry indices of the tie channels.
+    against
+        Per tie channel, whether its raw value is minus its product (leaning away).
+    matrices
+        One ``(n, n)`` CSR operator per tie channel; ``matrix @ positions`` is its raw value.
+    influence
+        ``sum(weight_c * matrix_c)``: the linear part of the score, one sparse product per
+        best-response iteration.
+    own_columns
+        Registry indices of the own channels.
+    own_terms
+        Their term functions, in the same order.
+    """
+
+    tie_columns: IntArray
+    against: tuple[bool, ...]
+    matrices: tuple[sparse.csr_array, ...]
+    influence: sparse.csr_array
+    own_columns: IntArray
+    own_terms: tuple[OwnTerm, ...]
+
+
+def make_operators(tables: Mapping[str, sparse.csr_array], weights: Weights) -> Operators:
+    """Build every tie channel's operator from the raw tie tables and combine them.
+
+    Parameters
+    ----------
+    tables
+        Raw tie matrices by table name (see :class:`sim.model.channels.TieTable`).
+    weights
+        Channel weights (for the combined ``influence`` matrix).
+    """
+    ties: list[tuple[int, Channel]] = [(i, c) for i, c in enumerate(REGISTRY) if c.is_tie]
+    own: list[tuple[int, Channel]] = [(i, c) for i, c in enumerate(REGISTRY) if not c.is_tie]
+    matrices = tuple(c.operator(tables) for _, c in ties if c.operator is not None)
+    n = next(iter(tables.values())).shape[0] if tables else 0
+    influence = sparse.csr_array((n, n))
+    for k, (i, channel) in enumerate(ties):
+        term = float(weights.channel[i]) * matrices[k]
+        if k == 0:
+            influence = -term if channel.against else term
+        else:
+            influence = influence - term if channel.against else influence + term
+    return Operators(
+        tie_columns=np.array([i for i, _ in ties], dtype=np.int64),
+        against=tuple(c.against for _, c in ties),
+        matrices=matrices,
+        influence=sparse.csr_array(influence),
+        own_columns=np.array([i for i, _ in own], dtype=np.int64),
+        own_terms=tuple(c.term for _, c in own if c.term is not None),
+    )
+
+
+@dataclass(frozen=True)
+class VoteInputs:
+    """Everything about one resolution that the vote rule reads, one entry per country.
+
+    Attributes
+    ----------
+    attributes
+        Every per-country attribute a channel reads, by name (n,) each (the world's).
+    opinion
+        Public opinion on the resolution's issue in [-1, 1] (n,).
+    salience
+        Salience of the resolution in [0, 1]; scales the domestic channel.
+    favour_pull
+        Net favours owed to the resolution's parties, signed by what each party wants (n,);
+        see :meth:`sim.model.ledger.FavourLedger.pull`.
+    fixed_votes
+        A vote code per country that does not decide freely (sponsors yes, target no,
+        scenario overrides, arrears absent), else :data:`NO_FIXED_VOTE` (n,).
+    noise
+        Idiosyncratic shock per country (n,), drawn by the caller from the run's generator.
+    inducement
+        Score bonus bought by patrons (n,); zeros when inducements are off.
+    """
+
+    attributes: Mapping[str, FloatArray]
+    opinion: FloatArray
+    salience: float
+    favour_pull: FloatArray
+    fixed_votes: VoteArray
+    noise: FloatArray
+    inducement: FloatArray
+
+
+@dataclass(frozen=True)
+class VoteOutcome:
+    """Result of :func:`decide_votes` for one resolution.
+
+    Attributes
+    ----------
+    votes
+        Vote codes (n,).
+    contributions
+        ``(n, len(REGISTRY))`` channel contributions at the final iteration.
+    score
+        Net support (n,), the row sums of ``contributions``.
+    iterations
+        Simultaneous-update iterations used.
+    converged
+        Whether a fixed point was reached before the cap.
+    """
+
+    votes: VoteArray
+    contributions: FloatArray
+    score: FloatArray
+    iterations: int
+    converged: bool
+
+
+def own_contributions(operators: Operators, inputs: VoteInputs, weights: Weights) -> FloatArray:
+    """Weighted contributions of the own channels (those not depending on others' positions).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, k)`` for the k own channels, in registry order.
+    """
+    return np.column_stack(
+        [
+            term(inputs, float(weights.channel[i]))
+            for i, term in zip(operators.own_columns, operators.own_terms, strict=True)
+        ]
+    )
+
+
+def contributions_for(
+    operators: Operators, inputs: VoteInputs, weights: Weights, positions: FloatArray
+) -> FloatArray:
+    """Weighted contribution of every channel for every country, given others' positions.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, len(REGISTRY))`` in registry order; row sums are the scores.
+    """
+    n = positions.shape[0]
+    contributions = np.empty((n, operators.tie_columns.size + operators.own_columns.size))
+    for column, against, matrix in zip(
+        operators.tie_columns, operators.against, operators.matrices, strict=True
+    ):
+        raw = -(matrix @ positions) if against else matrix @ positions
+        contributions[:, column] = raw * weights.channel[column]
+    contributions[:, operators.own_columns] = own_contributions(operators, inputs, weights)
+    return contributions
+
+
+def decide_votes(
+    operators: Operators,
+    inputs: VoteInputs,
+    weights: Weights,
+    max_iterations: int,
+    expectation_weight: float = 0.5,
+) -> VoteOutcome:
+    """Find every country's vote on one resolution by iterated best response.
+
+    All countries update simultaneously. Each iteration classifies every score computed from
+    the *expected* positions of the others, then moves the expectations a share
+    ``expectation_weight`` toward the positions just observed (adaptive expectations, Nerlove
+    1958; with weight 1 this is plain simultaneous best response, with smaller weights a damped
+    fictitious play, Brown 1951, which damps the two-cycles that simultaneous updating produces
+    in coordination games). Iteration 0 expects the fixed votes (parties, overrides, arrears)
+    and abstention from everyone else. The loop stops at a fixed point -- the votes repeat and
+    each is the best response to the others' actual votes -- or after ``max_iterations``;
+    the outcome says which (no fixed point need exist, and several may).
+
+    Parameters
+    ----------
+    operators
+        Tie operators and own-channel terms (see :func:`make_operators`).
+    inputs
+        The resolution's per-country inputs.
+    weights
+        Channel weights and the abstention band.
+    max_iterations
+        Cap on iterations (>= 1).
+    expectation_weight
+        Share in [0.01, 1] by which expectations move toward observed positions per iteration.
+
+    Returns
+    -------
+    VoteOutcome
+        Votes, contributions (at the others' final votes when converged, else at the
+        expectations that produced the final votes), scores and convergence information.
+    """
+    fixed = inputs.fixed_votes != NO_FIXED_VOTE
+    fixed_codes = inputs.fixed_votes[fixed]
+    own = own_contributions(operators, inputs, weights).sum(axis=1)
+
+    def best_response(expected: FloatArray) -> VoteArray:
+        if weights.neutrality > 0:
+            contributions = contributions_for(operators, inputs, weights, expected)
+            band = country_bands(contributions, weights)
+            votes = classify(contributions.sum(axis=1), band)
+        else:
+            votes = classify(operators.influence @ expected + own, weights.abstention_band)
+        votes[fixed] = fixed_codes
+        return votes
+
+    votes = np.full(own.shape, Vote.ABSTAIN, dtype=np.int8)
+    votes[fixed] = fixed_codes
+    expected = POSITION_OF_VOTE[votes]
+    used = expected
+    converged = False
+    iterations = 0
+    while iterations < max_iterations:
+        iterations += 1
+        used = expected
+        new_votes = best_response(expected)
+        observed = POSITION_OF_VOTE[new_votes]
+        repeated = np.array_equal(new_votes, votes)
+        votes = new_votes
+        # A fixed point: every vote is the best response to the others' actual votes.
+        if repeated and (
+            np.array_equal(used, observed) or np.array_equal(best_response(observed), votes)
+        ):
+            converged = True
+            used = observed
+            break
+        expected = expected + expectation_weight * (observed - expected)
+    contributions = contributions_for(operators, inputs, weights, used)
+    return VoteOutcome(
+        votes=votes,
+        contributions=contributions,
+        score=contributions.sum(axis=1),
+        iterations=iterations,
+        converged=converged,
+    )
+
+
+def allocate_inducements(
+    score: FloatArray,
+    votes: VoteArray,
+    band: float,
+    preference: float,
+    budget: float,
+    price: float,
+    reach: float,
+    eligible: BoolArray,
+) -> tuple[FloatArray, float]:
+    """Buy one-category swings for a patron from the cheapest persuadable voters.
+
+    A voter is persuadable when its score is within ``reach`` of the next boundary toward the
+    patron's side; swinging it costs ``price`` per score unit of that gap. The patron buys the
+    cheapest swings first until its budget runs out (a greedy version of the vote-buying models
+    of Groseclose & Snyder 1996).
+
+    Parameters
+    ----------
+    score
+        Net support before inducements (n,).
+    votes
+        Votes before inducements (n,).
+    band
+        Abstention band.
+    preference
+        +1 if the patron sponsors the resolution, -1 if it is the target.
+    budget
+        What the patron can spend (budget units).
+    price
+        Budget units per score unit of swing.
+    reach
+        Largest gap a patron will try to close (score units).
+    eligible
+        Countries that may be bought (n,): free voters that are not parties.
+
+    Returns
+    -------
+    tuple
+        The bonus added to each voter's score (n,), signed toward the patron's side, and the
+        amount spent.
+    """
+    bonus = np.zeros_like(score)
+    if budget <= 0 or price <= 0:
+        return bonus, 0.0
+    # Distance to the next boundary toward the patron's side, in the patron's direction.
+    oriented = preference * score
+    next_boundary = np.where(
+        preference * POSITION_OF_VOTE[votes] < 0, -band, band
+    )  # opposed -> reach abstain; abstaining -> reach the patron's side
+    gap = next_boundary - oriented
+    on_side = preference * POSITION_OF_VOTE[votes] > 0
+    candidates = np.flatnonzero(eligible & ~on_side & (gap <= reach))
+    order = candidates[np.argsort(gap[candidates], kind="stable")]
+    cost = np.cumsum(gap[order] * price)
+    bought = order[cost <= budget + 1e-12]
+    # A hair past the boundary, so that the bought voter crosses it (the cut is strict).
+    bonus[bought] = preference * (gap[bought] + 1e-9)
+    spent = float(gap[bought].sum() * price)
+    return bonus, spent
+
+
+def cross_pressure(contributions: FloatArray) -> FloatArray:
+    """How hard a country is pulled both ways: the smaller of its total push and total pull.
+
+    Cross-pressured actors withdraw (Lazarsfeld, Berelson & Gaudet 1944; for UN absence,
+    Voeten 2000 on strategic non-voting). Returns (n,) values >= 0.
+    """
+    push = np.clip(contributions, 0.0, None).sum(axis=1)
+    pull = -np.clip(contributions, None, 0.0).sum(axis=1)
+    pressure: FloatArray = np.minimum(push, pull)
+    return pressure
+
+
+def country_bands(contributions: FloatArray, weights: Weights) -> FloatArray:
+    """Each country's abstention band, widened by the cross-pressure it is under.
+
+    ``band_i = abstention_band + neutrality * cross_pressure_i``: a state pulled hard both ways
+    needs a clearer net lean before it takes a side, the cross-pressure hypothesis of
+    Lazarsfeld, Berelson & Gaudet (1944) applied to hedging states at the UN (the neutrality of
+    China and India in March 2022).
+    """
+    bands: FloatArray = weights.abstention_band + weights.neutrality * cross_pressure(contributions)
+    return bands
+
+
+def stay_away(
+    votes: VoteArray,
+    contributions: FloatArray,
+    salience: float,
+    min_cross_pressure: float,
+    max_salience: float,
+) -> BoolArray:
+    """Abstainers that stay away instead: cross-pressure high and the resolution not salient.
+
+    Parameters
+    ----------
+    votes
+        Vote codes (n,).
+    contributions
+        ``(n, len(CHANNELS))`` channel contributions.
+    salience
+        The resolution's salience in [0, 1].
+    min_cross_pressure
+        Cross-pressure (score units) at which an abstainer stays away.
+    max_salience
+        Stay-aways happen only on resolutions at most this salient.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean mask (n,) of countries recorded absent.
+    """
+    if salience > max_salience:
+        return np.zeros(votes.shape, dtype=bool)
+    away: BoolArray = (votes == Vote.ABSTAIN) & (
+        cross_pressure(contributions) >= min_cross_pressure
+    )
+    return away
+
+
+def deciding_channels(
+    contributions: FloatArray, votes: VoteArray, band: float | FloatArray
+) -> IntArray:
+    """Registry index (:mod:`sim.model.channels`) of the channel that decided each vote.
+
+    A channel is *pivotal* when removing it alone would change the vote. The deciding channel
+    is the pivotal channel with the largest absolute contribution. When none is pivotal: for
+    a yes or no, the largest contribution toward that side; for an abstention, the strongest
+    channel against the side the score leans to (what held it back), or, if nothing opposes,
+    the strongest channel (too weak a pull). This is the counterfactual notion of cause of
+    Lewis (1973) applied one channel at a time. Absent votes get the largest absolute
+    contribution. ``band`` is each country's band with every channel present.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n,)`` channel indices.
+    """
+    score = contributions.sum(axis=1)
+    without = score[:, None] - contributions
+    changes = np.empty(contributions.shape, dtype=bool)
+    for c in range(contributions.shape[1]):
+        changes[:, c] = classify(without[:, c], band) != votes
+    side = POSITION_OF_VOTE[votes][:, None]
+    against_lean = -contributions * np.sign(score)[:, None]
+    held_back = np.where(
+        (against_lean > 0).any(axis=1, keepdims=True), against_lean, np.abs(contributions)
+    )
+    toward = np.where(side != 0, contributions * side, np.abs(contributions))
+    toward = np.where((votes == Vote.ABSTAIN)[:, None], held_back, toward)
+    pivotal_strength = np.where(changes, np.abs(contributions), -np.inf)
+    any_pivotal = changes.any(axis=1)
+    deciding: IntArray = np.where(
+        any_pivotal, np.argmax(pivotal_strength, axis=1), np.argmax(toward, axis=1)
+    ).astype(np.int64)
+    return deciding

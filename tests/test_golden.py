@@ -1,0 +1,91 @@
+"""Runs reproduce, bit for bit, the outputs captured before the package was restructured.
+
+The golden tables in ``tests/golden/<scenario>-<variant>/`` were written by the code at commit
+fa2dadb (see ``tests/golden/README.md``). Every case is rerun through the command line and
+every golden table must be equal exactly -- same schema, same rows, same float bits.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from sim.bundled import SCENARIOS_DIR
+from sim.cli import EXIT_OK, main
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+SCENARIOS = ("illustrative", "synthetic", "un_2022")
+EVERYTHING_ON = (
+    "parameters.inducements=true",
+    "parameters.punishment=true",
+    "parameters.absence=true",
+    "parameters.neutrality=0.5",
+)
+VARIANTS: dict[str, tuple[int, tuple[str, ...]]] = {
+    "0": (0, ()),
+    "7": (7, ()),
+    "all": (3, EVERYTHING_ON),
+}
+"""Variant -> (seed, ``--set`` overrides)."""
+TABLES = ("votes", "tallies", "alignment")
+ALL_TABLES = (*TABLES, "contributions")
+NAN_TABLES = frozenset({"alignment"})
+"""Tables with NaN cells (pairs without joint votes), compared NaN-safely."""
+
+CASES = [(name, variant) for name in SCENARIOS for variant in VARIANTS]
+
+
+def _tables_of(variant: str) -> tuple[str, ...]:
+    return ALL_TABLES if variant == "all" else TABLES
+
+
+def _run(name: str, variant: str, out: Path) -> Path:
+    seed, overrides = VARIANTS[variant]
+    argv = ["run", str(SCENARIOS_DIR / f"{name}.yaml"), "--seed", str(seed), "--no-plots"]
+    for override in overrides:
+        argv += ["--set", override]
+    assert main([*argv, "--out", str(out)]) == EXIT_OK
+    return out
+
+
+def _differences(actual: pa.Table, golden: pa.Table) -> str:
+    """Describe how two tables differ (for the failure message)."""
+    if not actual.schema.equals(golden.schema):
+        return f"schema\n{actual.schema}\n!=\n{golden.schema}"
+    if actual.num_rows != golden.num_rows:
+        return f"{actual.num_rows} rows != {golden.num_rows}"
+    a, g = actual.to_pandas(), golden.to_pandas()
+    columns = [c for c in a.columns if not a[c].equals(g[c])]
+    return f"columns differ: {columns}"
+
+
+def _assert_same(table: str, actual: pa.Table, golden: pa.Table) -> None:
+    if table in NAN_TABLES:
+        assert actual.schema.equals(golden.schema), _differences(actual, golden)
+        pd.testing.assert_frame_equal(actual.to_pandas(), golden.to_pandas(), check_exact=True)
+    else:
+        assert actual.equals(golden), f"{table}: {_differences(actual, golden)}"
+
+
+def test_golden_files_are_all_there() -> None:
+    for name, variant in CASES:
+        folder = GOLDEN / f"{name}-{variant}"
+        present = {p.stem for p in folder.glob("*.parquet")}
+        assert present == set(_tables_of(variant)), folder
+    size = sum(p.stat().st_size for p in GOLDEN.rglob("*") if p.is_file())
+    assert size < 1_500_000
+
+
+@pytest.mark.parametrize(("name", "variant"), CASES, ids=[f"{n}-{v}" for n, v in CASES])
+def test_run_matches_the_output_captured_before_the_restructure(
+    name: str, variant: str, tmp_path: Path
+) -> None:
+    out = _run(name, variant, tmp_path / "run")
+    for table in _tables_of(variant):
+        golden = pq.read_table(GOLDEN / f"{name}-{variant}" / f"{table}.parquet")
+        actual = pq.read_table(out / f"{table}.parquet")
+        _assert_same(table, actual, golden)

@@ -22,13 +22,19 @@ ROUNDS = 100
 
 
 def every_round(scenario: Scenario, rounds: int) -> Scenario:
-    """The scenario with its agenda cycling so that one resolution comes up every round."""
+    """The scenario with its agenda cycling so that one resolution comes up every round.
+
+    The agenda becomes numbered (dates and the dated history dropped), as repeats need.
+    """
     k = len(scenario.agenda)
     agenda = [
-        r.model_copy(update={"round": i + 1, "repeat_every": k})
+        r.model_copy(update={"round": i + 1, "repeat_every": k, "date": None})
         for i, r in enumerate(scenario.agenda)
     ]
-    return scenario.model_copy(update={"agenda": agenda, "rounds": rounds})
+    favours = [f.model_copy(update={"round": 0}) for f in scenario.favours]
+    return scenario.model_copy(
+        update={"agenda": agenda, "rounds": rounds, "history": [], "favours": favours}
+    )
 
 
 def timed(make: Callable[[], Scenario], rounds: int, repeats: int) -> list[float]:

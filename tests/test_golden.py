@@ -7,6 +7,7 @@ every golden table must be equal exactly -- same schema, same rows, same float b
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -43,9 +44,28 @@ def _tables_of(variant: str) -> tuple[str, ...]:
     return ALL_TABLES if variant == "all" else TABLES
 
 
+FROZEN = {"un_2022": GOLDEN / "un_2022_fa2dadb.yaml"}
+"""Scenarios whose file has changed since the capture, kept as they were then.
+
+The bundled un_2022.yaml has since gained a dated history and ES-11/4 (issue 9); its file as
+of fa2dadb is run over the bundled tables, so the code is still held to the old outputs.
+"""
+
+
+def _scenario_path(name: str, out: Path) -> Path:
+    if name not in FROZEN:
+        return SCENARIOS_DIR / f"{name}.yaml"
+    folder = out.parent / f"{name}-scenario"
+    if not folder.exists():
+        shutil.copytree(SCENARIOS_DIR / name, folder / name)
+        shutil.copy(FROZEN[name], folder / f"{name}.yaml")
+    return folder / f"{name}.yaml"
+
+
 def _run(name: str, variant: str, out: Path) -> Path:
     seed, overrides = VARIANTS[variant]
-    argv = ["run", str(SCENARIOS_DIR / f"{name}.yaml"), "--seed", str(seed), "--no-plots"]
+    scenario = _scenario_path(name, out)
+    argv = ["run", str(scenario), "--seed", str(seed), "--no-plots"]
     for override in overrides:
         argv += ["--set", override]
     assert main([*argv, "--out", str(out)]) == EXIT_OK
@@ -74,7 +94,7 @@ def _assert_same(table: str, actual: pa.Table, golden: pa.Table) -> None:
 def test_golden_files_are_all_there() -> None:
     for name, variant in CASES:
         folder = GOLDEN / f"{name}-{variant}"
-        present = {p.stem for p in folder.glob("*.parquet")}
+        present = {p.stem for p in folder.glob("*.parquet")}  # the frozen yaml is no table
         assert present == set(_tables_of(variant)), folder
     size = sum(p.stat().st_size for p in GOLDEN.rglob("*") if p.is_file())
     assert size < 1_500_000

@@ -12,6 +12,7 @@ from sim.model.agents import Country
 from sim.model.model import AllianceModel, run_scenario
 from sim.model.scenario import load_scenario
 from sim.model.votes import Vote
+from sim.model.world import build_world
 
 
 def first_vote(path: Path, *overrides: str, seed: int = 0) -> dict[str, Vote]:
@@ -89,10 +90,10 @@ def test_country_agents_mirror_the_model_arrays(default_scenario: Path) -> None:
 @pytest.mark.parametrize("path", sorted(SCENARIOS_DIR.glob("*.yaml")), ids=lambda p: p.stem)
 def test_every_bundled_scenario_runs_and_records_each_resolution(path: Path) -> None:
     scenario = load_scenario(path).scenario
-    model = run_scenario(scenario, rng=0, rounds=min(scenario.rounds, 3))
-    expected = sum(
-        r.comes_up(k) for k in range(1, min(scenario.rounds, 3) + 1) for r in scenario.agenda
-    )
+    timeline = build_world(scenario).timeline
+    rounds = min(timeline.rounds, 3)
+    model = run_scenario(scenario, rng=0, rounds=rounds)
+    expected = sum(len(timeline.agenda[k]) for k in range(1, rounds + 1))
     assert len(model.record.votes) == expected > 0
     for record in model.record.votes:
         assert record.converged or record.iterations == scenario.parameters.max_iterations

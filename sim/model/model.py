@@ -9,6 +9,7 @@ decays.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import mesa
@@ -28,8 +29,16 @@ from sim.model.rule import (
     stay_away,
 )
 from sim.model.scenario import Resolution, Scenario
-from sim.model.votes import NO_FIXED_VOTE, FloatArray, Vote, VoteArray
-from sim.model.world import build_world, weights_of
+from sim.model.votes import (
+    NO_FIXED_VOTE,
+    POSITION_OF_VOTE,
+    BoolArray,
+    FloatArray,
+    IntArray,
+    Vote,
+    VoteArray,
+)
+from sim.model.world import ResolutionFacts, build_world, weights_of
 
 
 @dataclass
@@ -87,7 +96,7 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         self.parameters = scenario.parameters
         self.weights = weights_of(scenario.parameters)
         self.world = build_world(scenario)
-        self.rounds = scenario.rounds if rounds is None else rounds
+        self.rounds = self.world.timeline.rounds if rounds is None else rounds
         self.round = 0
         n = self.world.size
         self.tables = dict(self.world.tables)
@@ -95,6 +104,10 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         self.ledger = FavourLedger(n)
         self.patron_budget = self.world.patron_budget.copy()
         self.last_votes = np.full(n, -1, dtype=np.int8)
+        # each country's latest own position per issue in this run, and when (for history)
+        self.own_position = np.zeros((n, len(self.world.issues)))
+        self.own_time = np.full((n, len(self.world.issues)), -np.inf)
+        self.punishments: list[tuple[BoolArray, IntArray, float]] = []
         self.record = RunRecord()
         Country.create_agents(
             self,
@@ -130,13 +143,28 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         self.round += 1
         self.ledger.new_round()
         self.ledger.grant(self.world.favours.get(self.round, []))
-        for resolution in self.spec.agenda:
-            if resolution.comes_up(self.round):
-                self.vote(resolution)
+        if self.round in self.world.tie_rounds:
+            self._ties_come_into_force()
+        for index in self.world.timeline.agenda.get(self.round, ()):
+            self.vote(self.spec.agenda[index])
         self.ledger.decay(self.parameters.favour_decay)
         self._record_favours()
         self.datacollector.collect(self)
         self.running = self.round < self.rounds
+
+    def _ties_come_into_force(self) -> None:
+        """Dated ties enter this round: rebuild the tables, then re-apply every punishment."""
+        self.tables = self.world.tables_at(self.round)
+        for against, parties, keep in self.punishments:
+            for name in REGISTRY.sanctioned_tables:
+                self.tables[name] = cut_ties(self.tables[name], against, parties, keep)
+        self.operators = make_operators(self.tables, self.weights)
+
+    def _now(self, day: object) -> float:
+        """Return the time of a vote: its day (ordinal) on a dated agenda, else the round."""
+        if isinstance(day, dt.date):
+            return float(day.toordinal())
+        return float(self.round)
 
     def run(self) -> RunRecord:
         """Step until the last round and return the record."""
@@ -144,18 +172,24 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
             self.step()
         return self.record
 
-    def _inputs(
-        self, resolution: Resolution, parties: Parties, fixed_votes: VoteArray, issue: int
-    ) -> VoteInputs:
+    def _inputs(self, resolution: Resolution, facts: ResolutionFacts) -> VoteInputs:
         n = self.world.size
+        now = self._now(facts.day)
+        own_time = self.own_time[:, facts.issue]
+        recorded = facts.known.time >= own_time  # a record of the same day beats the run's vote
+        own_record = np.where(recorded, facts.known.position, self.own_position[:, facts.issue])
+        latest = np.maximum(facts.known.time, own_time)
         return VoteInputs(
             attributes=self.world.attributes,
-            opinion=self.world.opinion[:, issue],
+            opinion=facts.opinion,
             salience=resolution.salience,
-            favour_pull=self.ledger.pull(parties),
-            fixed_votes=fixed_votes,
+            favour_pull=self.ledger.pull(facts.parties),
+            fixed_votes=facts.fixed_votes,
             noise=self.parameters.noise_sd * self.rng.standard_normal(n),
             inducement=np.zeros(n),
+            own_record=np.where(np.isfinite(latest), own_record, 0.0),
+            own_record_age=now - latest,
+            expected=(facts.known.position, facts.known.known) if facts.known.known.any() else None,
         )
 
     def _buy_votes(
@@ -189,7 +223,7 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         """Vote on one resolution now, settle the ledger, punish, and record."""
         facts = self.world.resolutions[resolution.id]
         parties = facts.parties
-        inputs = self._inputs(resolution, parties, facts.fixed_votes, facts.issue)
+        inputs = self._inputs(resolution, facts)
         max_iterations = self.parameters.max_iterations
         outcome = decide_votes(
             self.operators, inputs, self.weights, max_iterations, self.parameters.expectation_weight
@@ -217,7 +251,12 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
                 self.parameters.absence_max_salience,
             )
             votes[away & free] = Vote.ABSENT
-        self._settle(votes, parties, resolution.salience)
+        # What follows the vote rests on the recorded votes when the history holds them.
+        happened = votes if facts.recorded is None else facts.recorded
+        self._settle(happened, parties, resolution.salience)
+        cast = happened != Vote.ABSENT
+        self.own_position[cast, facts.issue] = POSITION_OF_VOTE[happened[cast]]
+        self.own_time[cast, facts.issue] = self._now(facts.day)
         self.last_votes = votes
         bands = country_bands(outcome.contributions, self.weights)
         record = VoteRecord(
@@ -249,6 +288,7 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
             return
         self.ledger.punish(against, parties, 1.0 - self.parameters.punishment_credit_loss)
         cut = 1.0 - self.parameters.punishment_tie_loss
+        self.punishments.append((against, parties.index, cut))
         for name in REGISTRY.sanctioned_tables:
             self.tables[name] = cut_ties(self.tables[name], against, parties.index, cut)
         self.operators = make_operators(self.tables, self.weights)

@@ -152,6 +152,15 @@ class VoteInputs:
         Idiosyncratic shock per country (n,), drawn by the caller from the run's generator.
     inducement
         Score bonus bought by patrons (n,); zeros when inducements are off.
+    own_record
+        Each country's latest known position on the resolution's issue, from recorded roll
+        calls dated before the vote or its own earlier votes in the run (0 where none) (n,).
+    own_record_age
+        How long ago that position was taken (days on a dated agenda, rounds on a numbered
+        one; ``inf`` where none) (n,). None in inputs built without a history.
+    expected
+        Expected positions of the others before any iteration: recorded positions from the
+        history where known, else None (everyone free starts from abstention).
     """
 
     attributes: Mapping[str, FloatArray]
@@ -161,6 +170,9 @@ class VoteInputs:
     fixed_votes: VoteArray
     noise: FloatArray
     inducement: FloatArray
+    own_record: FloatArray | None = None
+    own_record_age: FloatArray | None = None
+    expected: tuple[FloatArray, BoolArray] | None = None
 
 
 @dataclass(frozen=True)
@@ -240,7 +252,9 @@ def decide_votes(
     1958; with weight 1 this is plain simultaneous best response, with smaller weights a damped
     fictitious play, Brown 1951, which damps the two-cycles that simultaneous updating produces
     in coordination games). Iteration 0 expects the fixed votes (parties, overrides, arrears)
-    and abstention from everyone else. The loop stops at a fixed point -- the votes repeat and
+    and abstention from everyone else, except that a country whose position on the issue is
+    known from recorded roll calls (``inputs.expected``) is first expected to vote as it last
+    did. The loop stops at a fixed point -- the votes repeat and
     each is the best response to the others' actual votes -- or after ``max_iterations``;
     the outcome says which (no fixed point need exist, and several may).
 
@@ -280,6 +294,9 @@ def decide_votes(
     votes = np.full(own.shape, Vote.ABSTAIN, dtype=np.int8)
     votes[fixed] = fixed_codes
     expected = POSITION_OF_VOTE[votes]
+    if inputs.expected is not None:
+        prior, known = inputs.expected
+        expected = np.where(known & ~fixed, prior, expected)
     used = expected
     converged = False
     iterations = 0

@@ -10,11 +10,12 @@ file and the field path (``countries[3].domestic_pressure: must be between 0 and
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
 
 import yaml
 from pydantic import (
@@ -28,27 +29,10 @@ from pydantic import (
 )
 
 from sim.model.channels import REGISTRY
+from sim.model.errors import ScenarioError
+from sim.model.records import read_roll_call
+from sim.model.timeline import timeline_of
 from sim.model.votes import Vote
-
-
-class ScenarioError(Exception):
-    """A scenario (or override) problem, located by file and field path.
-
-    Parameters
-    ----------
-    file
-        The file the problem is in (or ``--set`` for a command-line override).
-    path
-        Field path inside it, e.g. ``countries[3].domestic_pressure``.
-    message
-        What is wrong, e.g. ``must be between 0 and 1, got 1.7``.
-    """
-
-    def __init__(self, file: str | Path, path: str, message: str) -> None:
-        self.file = str(file)
-        self.path = path
-        self.message = message
-        super().__init__(f"{self.file}: {path}: {message}" if path else f"{self.file}: {message}")
 
 
 def _between(low: float, high: float) -> AfterValidator:
@@ -181,12 +165,17 @@ class CountryBase(_Strict):
 
 
 class Tie(_Strict):
-    """A directed tie from ``country`` to ``partner`` with a weight in [0, 1]."""
+    """A directed tie from ``country`` to ``partner`` with a weight in [0, 1].
+
+    ``date`` (a dated agenda only) is when the tie came into being (a treaty, a sanctions
+    designation): it counts only for votes after that date.
+    """
 
     country: CountryId
     partner: CountryId
     weight: Unit
     kind: str | None = None
+    date: dt.date | None = None
     source: str | None = None
 
 
@@ -254,24 +243,82 @@ class Favour(_Strict):
 
     Favour units are the scale of the quid-pro-quo channel (it saturates as ``tanh``); the
     bundled scenarios code one Security Council veto cast to shield the debtor as 0.25 and a
-    documented block of sanctions or a military rescue as 1.0. ``round`` 0 means
-    before the first round; a later round grants the favour at the start of that round.
+    documented block of sanctions or a military rescue as 1.0.
+
+    With numbered rounds, ``round`` 0 (the default) means before the first round and a later
+    round grants the favour at the start of that round. With a dated agenda the favour counts
+    only for votes after its ``date`` (required there): it is granted before the first voting
+    day after it (``round``, if given, must agree).
     """
 
     debtor: CountryId
     creditor: CountryId
     amount: NonNegative
-    round: Annotated[int, _at_least(0)] = 0
+    round: Annotated[int, _at_least(0)] | None = None
     event: str
-    date: str | None = None
+    date: dt.date | None = None
     source: str | None = None
 
 
+class Suspension(_Strict):
+    """A member without a vote from ``start`` until ``end``.
+
+    Charter Article 19 arrears, or a seat whose credentials were not accepted. Counts for votes
+    after ``start`` and up to ``end``.
+    """
+
+    country: CountryId
+    start: dt.date
+    end: dt.date | None = None
+    reason: str
+    source: str | None = None
+
+
+class Poll(_Strict):
+    """A survey of ``country``'s public on ``issue`` (value in [-1, 1], + favours UN action).
+
+    Counts for votes after ``fieldwork_end``; the latest such poll replaces the country's
+    undated ``public_opinion`` for that issue.
+    """
+
+    country: CountryId
+    issue: str
+    value: Signed
+    fieldwork_start: dt.date | None = None
+    fieldwork_end: dt.date
+    source: str
+
+
+class HistoryRecord(_Strict):
+    """A recorded roll call known to the states for every vote after its ``date``.
+
+    In a scenario file an entry names the record file and its issue: ``{record: path, issue:
+    sovereignty}``; the loader reads the file (:mod:`sim.model.records`) into this form.
+    """
+
+    resolution: str = Field(min_length=1)
+    date: dt.date
+    issue: str
+    votes: dict[CountryId, str]
+    file: str | None = None
+
+    @field_validator("votes")
+    @classmethod
+    def _vote_words(cls, value: dict[str, str]) -> dict[str, str]:
+        for word in value.values():
+            Vote.from_word(word)
+        return value
+
+
 class Resolution(_Strict):
-    """An agenda item voted on in ``round`` (and every ``repeat_every`` rounds after it)."""
+    """An agenda item voted on in ``round`` (and every ``repeat_every`` rounds after it).
+
+    On a dated agenda (every item has a ``date``) rounds are voting days: an item's round is
+    the rank of its date among the distinct dates, and ``round`` may be left out.
+    """
 
     id: str = Field(min_length=1)
-    round: Positive
+    round: Positive | None = None
     title: str
     issue: str
     target: CountryId | None = None
@@ -280,7 +327,7 @@ class Resolution(_Strict):
     majority: Literal["simple", "two_thirds"] = "simple"
     repeat_every: Positive | None = None
     fixed_votes: dict[CountryId, str] = Field(default_factory=dict)
-    date: str | None = None
+    date: dt.date | None = None
     source: str | None = None
 
     @field_validator("fixed_votes")
@@ -290,16 +337,6 @@ class Resolution(_Strict):
             Vote.from_word(word)
         return value
 
-    def comes_up(self, round_number: int) -> bool:
-        """Whether this resolution is voted on in ``round_number``."""
-        if round_number == self.round:
-            return True
-        return (
-            self.repeat_every is not None
-            and round_number > self.round
-            and (round_number - self.round) % self.repeat_every == 0
-        )
-
 
 class Scenario(_Strict):
     """A whole scenario after CSV tables and the parameters file are read in."""
@@ -307,17 +344,20 @@ class Scenario(_Strict):
     name: str = Field(min_length=1)
     description: str = ""
     seed: Annotated[int, _at_least(0)] = 0
-    rounds: Positive = 1
+    rounds: Positive | None = None
     reference_states: tuple[CountryId, CountryId]
     issues: dict[str, Issue]
     parameters: Parameters = Field(default_factory=lambda: Parameters())
     countries: list[Country] = Field(min_length=2)
     ties: Ties = Field(default_factory=Ties)
     favours: list[Favour] = Field(default_factory=list)
+    suspensions: list[Suspension] = Field(default_factory=list)
+    polls: list[Poll] = Field(default_factory=list)
+    history: list[HistoryRecord] = Field(default_factory=list)
     agenda: list[Resolution] = Field(min_length=1)
 
 
-TABLE_FIELDS = ("countries", "favours", "agenda")
+TABLE_FIELDS = ("countries", "favours", "suspensions", "polls", "agenda")
 TIE_FIELDS = tuple(t.name for t in REGISTRY.tie_tables)
 
 
@@ -459,6 +499,34 @@ class _Origins:
         return self.tables[label], path
 
 
+def _expand_history(data: dict[str, Any], origins: _Origins) -> None:
+    """Read every ``{record: path, issue: ...}`` history entry's record file in place."""
+    entries = data.get("history")
+    if not isinstance(entries, list):
+        return
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict) or "record" not in entry:
+            continue
+        extra = set(entry) - {"record", "issue"}
+        if extra:
+            raise ScenarioError(
+                origins.yaml_path, f"history[{i}].{sorted(extra)[0]}", "unknown field"
+            )
+        record = entry["record"]
+        if not isinstance(record, str):
+            raise ScenarioError(origins.yaml_path, f"history[{i}].record", "must be a file path")
+        path = (origins.yaml_path.parent / record).resolve()
+        roll_call = read_roll_call(path)
+        origins.files.append(path)
+        entries[i] = {
+            "resolution": roll_call.resolution,
+            "date": roll_call.date,
+            "issue": entry.get("issue"),
+            "votes": {c: v.word for c, v in roll_call.votes.items()},
+            "file": record,
+        }
+
+
 def _expand_tables(data: dict[str, Any], origins: _Origins) -> None:
     base = origins.yaml_path.parent
 
@@ -479,6 +547,7 @@ def _expand_tables(data: dict[str, Any], origins: _Origins) -> None:
 
     for key in TABLE_FIELDS:
         expand(data, key, key)
+    _expand_history(data, origins)
     ties = data.get("ties")
     if isinstance(ties, dict):
         for key in TIE_FIELDS:
@@ -662,7 +731,7 @@ def check_references(scenario: Scenario, origins: _Origins | None = None) -> Non
         Naming the offending field path.
     """
 
-    def fail(loc: tuple[int | str, ...], message: str) -> None:
+    def fail(loc: tuple[int | str, ...], message: str) -> NoReturn:
         if origins is None:
             raise ScenarioError("<scenario>", _format_loc(loc), message)
         raise ScenarioError(*origins.locate(loc), message)
@@ -722,6 +791,13 @@ def check_references(scenario: Scenario, origins: _Origins | None = None) -> Non
                 fail(("agenda", i, "sponsors", k), "the target cannot sponsor")
         for country_id in res.fixed_votes:
             known(("agenda", i, "fixed_votes", country_id), country_id)
+    for i, suspension in enumerate(scenario.suspensions):
+        known(("suspensions", i, "country"), suspension.country)
+        if suspension.end is not None and suspension.end < suspension.start:
+            fail(("suspensions", i, "end"), "is before start")
+    for i, poll in enumerate(scenario.polls):
+        known(("polls", i, "country"), poll.country)
+    timeline_of(scenario, fail)
 
 
 def _unknown(kind: str, value: str, known: Iterable[str] = ()) -> str:

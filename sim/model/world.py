@@ -7,26 +7,82 @@ schedule by round and each resolution's parties and fixed votes.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import NoReturn
 
 import numpy as np
 from scipy import sparse
 
 from sim.model.channels import REGISTRY, TieTable
+from sim.model.errors import ScenarioError
 from sim.model.ledger import Grant, Parties
 from sim.model.rule import Weights
 from sim.model.scenario import Parameters, Resolution, Scenario, Tie
-from sim.model.votes import NO_FIXED_VOTE, BoolArray, FloatArray, Vote, VoteArray
+from sim.model.timeline import Timeline, timeline_of
+from sim.model.votes import (
+    NO_FIXED_VOTE,
+    POSITION_OF_VOTE,
+    BoolArray,
+    FloatArray,
+    Vote,
+    VoteArray,
+)
+
+
+@dataclass(frozen=True)
+class Known:
+    """The latest recorded position of every country on an issue before a vote.
+
+    Attributes
+    ----------
+    position
+        Position (+1 yes, 0 abstain, -1 no) in the latest record where the country voted; 0
+        where it has none (n,).
+    known
+        Whether a record gave it a position (n,).
+    time
+        When that record was voted (days since 0001-01-01; ``-inf`` where unknown) (n,).
+    """
+
+    position: FloatArray
+    known: BoolArray
+    time: FloatArray
 
 
 @dataclass(frozen=True)
 class ResolutionFacts:
-    """What a resolution fixes before anyone decides: parties, fixed votes, issue column."""
+    """What is settled about a resolution before anyone decides.
+
+    Attributes
+    ----------
+    parties
+        Sponsors (+1) and target (-1).
+    fixed_votes
+        Parties' votes, overrides, and absences (arrears, suspensions in force), else
+        :data:`~sim.model.votes.NO_FIXED_VOTE`.
+    issue
+        Column of the issue in the world's ``opinion``.
+    opinion
+        Public opinion on the issue before the vote: the latest poll whose fieldwork ended
+        before it, else the country's undated opinion, else the issue default (n,).
+    day
+        The voting day (dated agendas).
+    known
+        The latest recorded positions on the issue dated before the vote (history).
+    recorded
+        This vote's own record, when the scenario's history holds it (used for what happens
+        after the vote: the favour ledger, punishment and later history), else None.
+    """
 
     parties: Parties
     fixed_votes: VoteArray
     issue: int
+    opinion: FloatArray
+    day: dt.date | None
+    known: Known
+    recorded: VoteArray | None
 
 
 @dataclass(frozen=True)
@@ -53,6 +109,12 @@ class World:
         The favour schedule: grants by the round at whose start they are made (0 = before).
     resolutions
         Facts of every agenda item, by resolution id.
+    timeline
+        The rounds and what is voted on in each (:mod:`sim.model.timeline`).
+    tie_rounds
+        Rounds at whose start dated ties come into force (tables change then).
+    unused_favours
+        Favours dated after the last vote (never granted).
     """
 
     ids: tuple[str, ...]
@@ -65,6 +127,31 @@ class World:
     tables: Mapping[str, sparse.csr_array]
     favours: Mapping[int, list[Grant]]
     resolutions: Mapping[str, ResolutionFacts]
+    timeline: Timeline
+    tie_rounds: frozenset[int]
+    unused_favours: int
+    scenario: Scenario
+
+    def tables_at(self, round_number: int) -> dict[str, sparse.csr_array]:
+        """Raw tie matrices with every tie in force at the start of ``round_number``."""
+        position = {c: i for i, c in enumerate(self.ids)}
+        timeline = self.timeline
+        return {
+            t.name: _tie_matrix(
+                _entries(
+                    t,
+                    [
+                        tie
+                        for tie in self.scenario.ties.table(t.name)
+                        if timeline.enters(tie.date) <= round_number
+                    ],
+                    position,
+                ),
+                self.size,
+                t.combine == "max",
+            )
+            for t in REGISTRY.tie_tables
+        }
 
     @property
     def size(self) -> int:
@@ -104,10 +191,39 @@ def _entries(
             yield position[tie.partner], position[tie.country], tie.weight
 
 
+def _fail(loc: tuple[int | str, ...], message: str) -> NoReturn:
+    raise ScenarioError("<scenario>", ".".join(str(p) for p in loc), message)
+
+
+def _known(scenario: Scenario, ids: tuple[str, ...], issue: str, day: dt.date | None) -> Known:
+    """Latest recorded position per country on ``issue`` from history dated before ``day``."""
+    n = len(ids)
+    position = np.zeros(n)
+    time = np.full(n, -np.inf)
+    if day is not None:
+        index = {c: i for i, c in enumerate(ids)}
+        records = sorted(
+            (r for r in scenario.history if r.issue == issue and r.date < day),
+            key=lambda r: r.date,
+        )
+        for record in records:  # later records overwrite earlier ones
+            for country, word in record.votes.items():
+                code = Vote.from_word(word)
+                if country in index and code != Vote.ABSENT:
+                    position[index[country]] = POSITION_OF_VOTE[code]
+                    time[index[country]] = record.date.toordinal()
+    return Known(position=position, known=np.isfinite(time), time=time)
+
+
 def _facts(
-    resolution: Resolution, position: dict[str, int], issues: tuple[str, ...], arrears: BoolArray
+    scenario: Scenario,
+    resolution: Resolution,
+    position: dict[str, int],
+    issues: tuple[str, ...],
+    arrears: BoolArray,
+    opinion: FloatArray,
 ) -> ResolutionFacts:
-    """Sponsors (+1) then the target (-1); fixed votes: parties, overrides, then arrears."""
+    """Parties, fixed votes, opinion and history of one agenda item (see ResolutionFacts)."""
     index = [position[s] for s in resolution.sponsors]
     preference = [1.0] * len(index)
     if resolution.target is not None:
@@ -121,10 +237,35 @@ def _facts(
     for country_id, word in resolution.fixed_votes.items():
         fixed[position[country_id]] = Vote.from_word(word)
     fixed[arrears] = Vote.ABSENT
+    day = resolution.date
+    issue = issues.index(resolution.issue)
+    column = opinion[:, issue].copy()
+    if day is not None:
+        for suspension in scenario.suspensions:
+            if suspension.start < day and (suspension.end is None or day <= suspension.end):
+                fixed[position[suspension.country]] = Vote.ABSENT
+        latest: dict[str, dt.date] = {}
+        for poll in scenario.polls:
+            if poll.issue != resolution.issue or not poll.fieldwork_end < day:
+                continue
+            if poll.country not in latest or latest[poll.country] <= poll.fieldwork_end:
+                latest[poll.country] = poll.fieldwork_end
+                column[position[poll.country]] = poll.value
+    ids = tuple(position)
+    recorded = None
+    for record in scenario.history:
+        if record.resolution.removeprefix("A/RES/") == resolution.id.removeprefix("A/RES/"):
+            recorded = np.array(
+                [Vote.from_word(record.votes.get(c, "absent")) for c in ids], dtype=np.int8
+            )
     return ResolutionFacts(
         parties=Parties(np.asarray(index, dtype=np.int64), np.asarray(preference)),
         fixed_votes=fixed,
-        issue=issues.index(resolution.issue),
+        issue=issue,
+        opinion=column,
+        day=day,
+        known=_known(scenario, ids, resolution.issue, day),
+        recorded=recorded,
     )
 
 
@@ -141,11 +282,23 @@ def build_world(scenario: Scenario) -> World:
         dtype=float,
     ).reshape(n, len(issues))
     arrears = np.array([c.arrears for c in scenario.countries], bool)
+    timeline = timeline_of(scenario, _fail)
     favours: dict[int, list[Grant]] = {}
+    unused = 0
     for favour in scenario.favours:
-        favours.setdefault(favour.round, []).append(
+        enters = favour.round if favour.round is not None else timeline.enters(favour.date)
+        if enters > timeline.rounds:
+            unused += 1
+            continue
+        favours.setdefault(enters, []).append(
             Grant(position[favour.debtor], position[favour.creditor], favour.amount)
         )
+    tie_rounds = frozenset(
+        enters
+        for t in REGISTRY.tie_tables
+        for tie in scenario.ties.table(t.name)
+        if 0 < (enters := timeline.enters(tie.date)) <= timeline.rounds
+    )
     return World(
         ids=tuple(c.id for c in scenario.countries),
         names=tuple(c.name for c in scenario.countries),
@@ -159,12 +312,24 @@ def build_world(scenario: Scenario) -> World:
         patron_budget=np.array([c.patron_budget for c in scenario.countries], float),
         tables={
             t.name: _tie_matrix(
-                _entries(t, scenario.ties.table(t.name), position), n, t.combine == "max"
+                _entries(
+                    t,
+                    [x for x in scenario.ties.table(t.name) if timeline.enters(x.date) == 0],
+                    position,
+                ),
+                n,
+                t.combine == "max",
             )
             for t in REGISTRY.tie_tables
         },
         favours=favours,
-        resolutions={r.id: _facts(r, position, issues, arrears) for r in scenario.agenda},
+        resolutions={
+            r.id: _facts(scenario, r, position, issues, arrears, opinion) for r in scenario.agenda
+        },
+        timeline=timeline,
+        tie_rounds=tie_rounds,
+        unused_favours=unused,
+        scenario=scenario,
     )
 
 

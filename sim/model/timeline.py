@@ -1,0 +1,164 @@
+"""The timeline of a scenario: which resolutions are voted on in which round, and when facts count.
+
+Two kinds of agenda:
+
+numbered
+    Every item names its ``round`` (and may repeat every ``repeat_every`` rounds); ``rounds``
+    defaults to the last round with a vote. Facts are placed by round (favours' ``round``).
+dated
+    Every item has a ``date``. A round is one voting day: the rounds are the distinct dates in
+    order, and every item is voted on its day, in agenda order. A dated fact (favour, tie,
+    suspension, poll, recorded roll call) counts only for votes *after* its date: it enters
+    before the first voting day later than it, never for a vote on the same day (ODD, 7.1).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from sim.model.scenario import Scenario
+
+Fail = Callable[[tuple[int | str, ...], str], NoReturn]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Rounds of a scenario and the agenda items voted on in each.
+
+    Attributes
+    ----------
+    dated
+        Whether rounds are voting days.
+    rounds
+        Number of rounds.
+    days
+        Dated agendas: the voting day of round ``r`` is ``days[r - 1]``; empty otherwise.
+    agenda
+        For each round 1..rounds, the indices of the agenda items voted on, in agenda order.
+    """
+
+    dated: bool
+    rounds: int
+    days: tuple[dt.date, ...]
+    agenda: dict[int, tuple[int, ...]]
+
+    def round_after(self, day: dt.date) -> int:
+        """Return the first round whose voting day is after ``day`` (``rounds + 1`` if none)."""
+        return bisect.bisect_right(self.days, day) + 1
+
+    def enters(self, day: dt.date | None) -> int:
+        """Round at whose start a fact dated ``day`` enters: 0 = before the first vote.
+
+        Undated facts and facts before the first voting day are there from the start;
+        ``rounds + 1`` means after the last vote (never used).
+        """
+        if day is None or not self.dated:
+            return 0
+        first = self.round_after(day)
+        return 0 if first == 1 else first
+
+    def day_of(self, round_number: int) -> dt.date | None:
+        """Return the voting day of a round (None on a numbered agenda)."""
+        return self.days[round_number - 1] if self.dated else None
+
+    def rounds_until(self, day: dt.date) -> int:
+        """How many rounds vote on or before ``day``."""
+        return bisect.bisect_right(self.days, day)
+
+    def first_round(self, index: int) -> int | None:
+        """Return the first round in which agenda item ``index`` is voted on (None if never)."""
+        return next((r for r in sorted(self.agenda) if index in self.agenda[r]), None)
+
+    def empty_rounds(self, rounds: int) -> list[int]:
+        """Return rounds up to ``rounds`` in which nothing is voted on."""
+        return [r for r in range(1, rounds + 1) if not self.agenda.get(r)]
+
+
+def timeline_of(scenario: Scenario, fail: Fail) -> Timeline:
+    """Build and check the timeline; ``fail(location, message)`` reports a problem.
+
+    Raises
+    ------
+    Whatever ``fail`` raises (the loader's :class:`~sim.model.errors.ScenarioError`).
+    """
+    agenda = scenario.agenda
+    if all(r.date is not None for r in agenda):
+        return _dated(scenario, fail)
+    for i, resolution in enumerate(agenda):
+        if resolution.round is None:
+            fail(("agenda", i, "round"), "required unless every agenda item has a date")
+    last = max(r.round or 0 for r in agenda)
+    rounds = scenario.rounds if scenario.rounds is not None else last
+    for i, resolution in enumerate(agenda):
+        if (resolution.round or 0) > rounds:
+            fail(("agenda", i, "round"), f"{resolution.round} is after the last round ({rounds})")
+    for key in ("suspensions", "polls", "history"):
+        if getattr(scenario, key):
+            fail((key,), "dated facts need a dated agenda (a date on every agenda item)")
+    for i, favour in enumerate(scenario.favours):
+        if (favour.round or 0) > rounds:
+            fail(("favours", i, "round"), f"{favour.round} is after the last round ({rounds})")
+    voted: dict[int, tuple[int, ...]] = {}
+    for r in range(1, rounds + 1):
+        voted[r] = tuple(i for i, item in enumerate(agenda) if _comes_up(item.round, item, r))
+    return Timeline(dated=False, rounds=rounds, days=(), agenda=voted)
+
+
+def _comes_up(first: int | None, item: object, round_number: int) -> bool:
+    every = getattr(item, "repeat_every", None)
+    if first is None:
+        return False
+    if round_number == first:
+        return True
+    return every is not None and round_number > first and (round_number - first) % every == 0
+
+
+def _dated(scenario: Scenario, fail: Fail) -> Timeline:
+    days = tuple(sorted({r.date for r in scenario.agenda if r.date is not None}))
+    rank = {day: k + 1 for k, day in enumerate(days)}
+    voted: dict[int, list[int]] = {r: [] for r in range(1, len(days) + 1)}
+    for i, item in enumerate(scenario.agenda):
+        assert item.date is not None
+        derived = rank[item.date]
+        if item.repeat_every is not None:
+            fail(("agenda", i, "repeat_every"), "needs numbered rounds (not a dated agenda)")
+        if item.round is not None and item.round != derived:
+            fail(
+                ("agenda", i, "round"),
+                f"{item.round}, but {item.date} is voting day {derived} of the dated agenda",
+            )
+        voted[derived].append(i)
+    if scenario.rounds is not None and scenario.rounds != len(days):
+        fail(("rounds",), f"{scenario.rounds}, but the dated agenda has {len(days)} voting days")
+    timeline = Timeline(
+        dated=True, rounds=len(days), days=days, agenda={r: tuple(v) for r, v in voted.items()}
+    )
+    for i, favour in enumerate(scenario.favours):
+        if favour.date is None:
+            fail(("favours", i, "date"), "required on a dated agenda (when did it happen?)")
+        entered = timeline.enters(favour.date)
+        if favour.round is not None and favour.round != entered:
+            fail(
+                ("favours", i, "round"),
+                f"{favour.round}, but dated {favour.date} it enters in round {entered}",
+            )
+    on_agenda = {r.id: r for r in scenario.agenda}
+    for i, record in enumerate(scenario.history):
+        if record.issue not in scenario.issues:
+            fail(("history", i, "issue"), f"unknown issue {record.issue!r}")
+        for item in on_agenda.values():
+            same = record.resolution.removeprefix("A/RES/") == item.id.removeprefix("A/RES/")
+            if same and item.date != record.date:
+                fail(
+                    ("history", i, "date"),
+                    f"{record.date}, but {item.id} is on the agenda for {item.date}",
+                )
+    for i, poll in enumerate(scenario.polls):
+        if poll.issue not in scenario.issues:
+            fail(("polls", i, "issue"), f"unknown issue {poll.issue!r}")
+    return timeline

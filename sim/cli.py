@@ -8,6 +8,8 @@ naming the file and the field; nothing is written.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,9 +20,11 @@ import numpy as np
 from sim import __version__
 from sim.bundled import RESULTS_ROOT, bundled_scenarios, default_scenario, scenarios_dir
 from sim.common.files import ResultsError
-from sim.model.scenario import ScenarioError
+from sim.model.errors import ScenarioError
 
 if TYPE_CHECKING:
+    from sim.model.scenario import Scenario
+    from sim.model.timeline import Timeline
     from sim.output.plotting import PlotFormat
 
 EXIT_OK = 0
@@ -36,12 +40,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from sim.experiments.runs import write_run
     from sim.model.model import run_scenario
     from sim.model.scenario import load_scenario
+    from sim.model.world import build_world
 
     loaded = load_scenario(args.scenario or default_scenario(), args.set)
     seed = loaded.scenario.seed if args.seed is None else args.seed
     out = args.out or default_out_dir(RESULTS_ROOT, loaded.scenario.name)
     check_output_dir(out, args.force)
-    model = run_scenario(loaded.scenario, rng=np.random.default_rng(seed), rounds=args.rounds)
+    timeline = build_world(loaded.scenario).timeline
+    rounds = _rounds_to_run(timeline, args.rounds, args.until)
+    for note in _timeline_notes(loaded.scenario, timeline, rounds):
+        print(f"note: {note}", file=sys.stderr)
+    model = run_scenario(loaded.scenario, rng=np.random.default_rng(seed), rounds=rounds)
     fmt: PlotFormat = "svg" if args.svg else "png"
 
     def decorate(staging: Path, manifest: dict[str, Any]) -> None:
@@ -76,6 +85,41 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _rounds_to_run(timeline: Timeline, rounds: int | None, until: dt.date | None) -> int:
+    """Return how many rounds to run (all, ``--rounds N`` or ``--until DATE``), or refuse."""
+    if rounds is not None and until is not None:
+        raise CommandError("give --rounds or --until, not both")
+    if until is not None:
+        if not timeline.dated:
+            raise CommandError("--until needs a dated agenda (a date on every agenda item)")
+        chosen = timeline.rounds_until(until)
+        if chosen == 0:
+            raise CommandError(f"--until {until}: nothing is voted on by then")
+        return chosen
+    if rounds is not None and rounds > timeline.rounds:
+        raise CommandError(
+            f"--rounds {rounds}: the agenda has {timeline.rounds} round(s); rounds "
+            f"{timeline.rounds + 1}-{rounds} would have nothing to vote on"
+        )
+    return timeline.rounds if rounds is None else rounds
+
+
+def _timeline_notes(scenario: Scenario, timeline: Timeline, rounds: int) -> list[str]:
+    """Return what a run leaves out: empty rounds, resolutions after the last round run."""
+    notes = []
+    empty = timeline.empty_rounds(rounds)
+    if empty:
+        notes.append(f"round(s) {', '.join(map(str, empty))} have nothing on the agenda")
+    left = [
+        scenario.agenda[i].id
+        for r in range(rounds + 1, timeline.rounds + 1)
+        for i in timeline.agenda.get(r, ())
+    ]
+    if left:
+        notes.append(f"not voted on, after round {rounds}: {', '.join(dict.fromkeys(left))}")
+    return notes
+
+
 def _cmd_plot(args: argparse.Namespace) -> int:
     from sim.common.tables import load_run
     from sim.output.plots import draw_run_plots
@@ -98,14 +142,80 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    import json
-
     from sim.empirical.validate import format_report, validate
     from sim.model.scenario import load_scenario
 
     loaded = load_scenario(args.scenario, args.set)
     report = validate(loaded.scenario, args.record, args.resolution, args.replicates)
     print(json.dumps(report, indent=2) if args.json else format_report(report))
+    return EXIT_OK
+
+
+def _cmd_ablate(args: argparse.Namespace) -> int:
+    from sim.empirical.ablate import ablate, format_ablation
+    from sim.model.scenario import load_scenario
+
+    loaded = load_scenario(args.scenario, args.set)
+    report = ablate(loaded.scenario, args.record, args.resolution, args.replicates)
+    print(json.dumps(report, indent=2) if args.json else format_ablation(report))
+    return EXIT_OK
+
+
+def _cmd_backtest(args: argparse.Namespace) -> int:
+    from rich.progress import Progress
+
+    from sim.common.files import command_line, default_out_dir
+    from sim.empirical.backtest import DEFAULT_CUTOFF, backtest
+    from sim.model.scenario import load_scenario
+    from sim.output.backtest import write_backtest
+
+    loaded = load_scenario(args.scenario, args.set)
+    cutoff = args.cutoff or DEFAULT_CUTOFF
+    out = args.out or default_out_dir(RESULTS_ROOT / "backtest", loaded.scenario.name)
+    with Progress(disable=args.json or args.calibrate is None, transient=True) as bar:
+        task = bar.add_task("calibrating", total=args.calibrate or 0)
+        result = backtest(
+            loaded.scenario,
+            cutoff,
+            args.replicates,
+            calibration_budget=args.calibrate,
+            progress=lambda done: bar.update(task, completed=done),
+        )
+    meta = {
+        "scenario": {
+            "name": loaded.scenario.name,
+            "path": str(loaded.path),
+            "sha256": loaded.sha256,
+        },
+        "cutoff": cutoff.isoformat(),
+        "replicates": args.replicates,
+        "weights": result.weights,
+        "parameters": result.parameters,
+        "command": command_line(),
+    }
+    written = write_backtest(out, result.rows, meta, force=args.force)
+    if args.json:
+        print(json.dumps({**meta, "out": str(written), "rows": result.rows}, indent=2))
+        return EXIT_OK
+    print(
+        f"{'resolution':<12} {'date':<10} {'model':>15} {'persistence':>11} {'all yes':>8} "
+        f"{'no F1':>6}  tallies simulated (recorded) yes/abstain/no/absent"
+    )
+    for row in result.rows:
+        sim, rec = row["tallies"], row["recorded_tallies"]
+        tallies = "/".join(f"{sim[w]:.0f}({rec[w]})" for w in ("yes", "abstain", "no", "absent"))
+        print(
+            f"{row['resolution']:<12} {row['date']:<10} "
+            f"{row['accuracy_mean']:.3f} +/- {row['accuracy_sd']:.3f} "
+            f"{row['persistence_accuracy']:>11.3f} {row['all_yes_accuracy']:>8.3f} "
+            f"{row['no_f1_mean']:>6.3f}  {tallies}"
+        )
+    beaten = sum(r["accuracy_mean"] > r["persistence_accuracy"] for r in result.rows)
+    print(
+        f"model beats persistence on {beaten} of {len(result.rows)} votes after {cutoff} "
+        f"({args.replicates} seeds; weights: {result.weights})"
+    )
+    print(written)
     return EXIT_OK
 
 
@@ -130,6 +240,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
             bounds=bounds,
             budget=args.budget,
             seed=args.search_seed,
+            replicates=args.replicates,
             progress=lambda done: bar.update(task, completed=done),
         )
     written = write_parameters_file(
@@ -141,9 +252,11 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
         budget=args.budget,
         seed=args.search_seed,
         force=args.force,
+        replicates=args.replicates,
     )
     print(
         f"start: accuracy {fit.start_score['accuracy']:.3f}, kappa {fit.start_score['kappa']:.3f}"
+        f" (means over {args.replicates} seeds)"
     )
     print(
         f"best after {fit.evaluations} evaluations: accuracy {fit.score['accuracy']:.3f}, "
@@ -271,7 +384,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="scenario YAML file (default: the bundled un_2022; see `alliance-sim scenarios`)",
     )
     run.add_argument("--seed", type=int, help="random seed (default: the scenario's seed)")
-    run.add_argument("--rounds", type=_positive, help="rounds to run (default: the scenario's)")
+    run.add_argument("--rounds", type=_positive, help="run only the first N rounds (default: all)")
+    run.add_argument(
+        "--until",
+        type=_date,
+        metavar="DATE",
+        help="dated agendas: run the voting days up to DATE (YYYY-MM-DD)",
+    )
     run.add_argument(
         "--set",
         action="append",
@@ -320,10 +439,56 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _record_arguments(validate)
     validate.add_argument(
-        "--replicates", type=_positive, default=1, help="seeds to run (default 1: the scenario's)"
+        "--replicates",
+        type=_positive,
+        default=10,
+        help="seeds to run; scores are means +/- sd over them (default 10)",
     )
     validate.add_argument("--json", action="store_true", help="print one JSON object")
     validate.set_defaults(handler=_cmd_validate)
+
+    ablate = verbs.add_parser(
+        "ablate",
+        help="leave one channel out: accuracy and the states that change, per channel",
+        description="Switch each weighted channel off in turn (same seeds) and report the "
+        "accuracy against the record (mean +/- sd over replicates) and the states whose modal "
+        "vote changes.",
+    )
+    _record_arguments(ablate)
+    ablate.add_argument("--replicates", type=_positive, default=10, help="seeds (default 10)")
+    ablate.add_argument("--json", action="store_true", help="print one JSON object")
+    ablate.set_defaults(handler=_cmd_ablate)
+
+    backtest = verbs.add_parser(
+        "backtest",
+        help="score every recorded vote after a cutoff against persistence and all-yes",
+        description="Rolling-origin evaluation: weights from the scenario (or --calibrate on "
+        "the records up to the cutoff); every recorded vote in the scenario's history after "
+        "the cutoff is simulated with every earlier record known, and scored (seed mean +/- "
+        "sd) next to persistence (each state repeats its latest vote on the issue) and "
+        "all-yes. Writes backtest.parquet, a plot and report.html; prints the results "
+        "directory as the last line.",
+    )
+    backtest.add_argument("scenario", type=Path, help="a dated scenario with a history")
+    backtest.add_argument(
+        "--cutoff", type=_date, metavar="DATE", help="last date calibration may see (2022-03-02)"
+    )
+    backtest.add_argument("--replicates", type=_positive, default=10, help="seeds (default 10)")
+    backtest.add_argument(
+        "--calibrate",
+        type=_positive,
+        metavar="BUDGET",
+        help="refit the weights on the latest record up to the cutoff (BUDGET evaluations)",
+    )
+    backtest.add_argument(
+        "--set", action="append", default=[], metavar="PATH=VALUE", help="override a value"
+    )
+    backtest.add_argument("--json", action="store_true", help="print one JSON document")
+    backtest.add_argument(
+        "--out", type=Path, help="output directory (default results/backtest/<scenario>/<time>)"
+    )
+    backtest.add_argument("--force", action="store_true", help="replace a non-empty --out")
+    backtest.set_defaults(handler=_cmd_backtest)
 
     calibrate = verbs.add_parser(
         "calibrate",
@@ -342,6 +507,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="a weight to fit (repeatable; default: the 6 channel weights and the band)",
     )
     calibrate.add_argument("--search-seed", type=int, default=0, help="seed of the search")
+    calibrate.add_argument(
+        "--replicates",
+        type=_positive,
+        default=3,
+        help="model seeds per evaluation; the objective is their mean accuracy (default 3)",
+    )
     calibrate.add_argument(
         "--out",
         type=Path,
@@ -427,6 +598,13 @@ def _record_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--set", action="append", default=[], metavar="PATH=VALUE", help="override a value"
     )
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a date YYYY-MM-DD, got {text!r}") from None
 
 
 def _positive(text: str) -> int:

@@ -178,9 +178,9 @@ def test_app_slider_changes_the_plot(browser: Browser, solara_app: str) -> None:
     slider.press("Home")  # weight 0: nobody repays favours
     assert slider.get_attribute("aria-valuenow") == "0"
     page.get_by_role("button", name="Reset").click()
-    shown_step(page, 0).wait_for(timeout=10_000)
+    shown_step(page, 0).wait_for(timeout=30_000)
     step.click()
-    shown_step(page, 1).wait_for(timeout=10_000)
+    shown_step(page, 1).wait_for(timeout=30_000)
     wait_for_images(page, 3)
     after = image_digest(page, 0)
     assert after != before, "the tallies did not change with the quid pro quo weight"

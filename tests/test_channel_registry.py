@@ -240,7 +240,8 @@ def toy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]
     here = tmp_path_factory.mktemp("toy")
     (here / "toy.yaml").write_text(yaml.safe_dump(_toy_scenario(), sort_keys=False))
     (here / "record.csv").write_text(
-        "iso3,vote\n" + "".join(f"{c},{TOY_VOTES[c]}\n" for c in TOY_COUNTRIES)
+        "resolution,date,iso3,vote\n"
+        + "".join(f"R1,2000-01-01,{c},{TOY_VOTES[c]}\n" for c in TOY_COUNTRIES)
     )
     script = here / "toy_channel.py"
     script.write_text(TOY_SCRIPT)

@@ -225,6 +225,6 @@ def test_report_refuses_other_directories(tmp_path: Path) -> None:
         write_report(tmp_path)
     (tmp_path / "manifest.json").write_text(json.dumps({"kind": "calibration"}))
     with pytest.raises(
-        ResultsError, match="holds a 'calibration'; a report needs a run or a sweep"
+        ResultsError, match="holds a 'calibration'; a report needs a run, a sweep or a backtest"
     ):
         write_report(tmp_path)

@@ -154,19 +154,19 @@ def test_runs_table_layout_summary_and_plots(tmp_path: Path) -> None:
 
 
 def test_a_failing_run_is_recorded_and_the_sweep_completes(tmp_path: Path) -> None:
-    # ES-11/3 comes up in round 2; moved to round 5 (after the last round) it is never voted,
-    # so its outcome raises in those runs only.
+    # ES-11/3 comes up in round 2; moved to round 3 it is not voted in a sweep that runs two
+    # rounds, so its outcome raises in those runs only.
     outcomes = [*OUTCOMES, {"measure": "yes_share", "resolution": "ES-11/3"}]
     sweep = write_sweep(
         tmp_path,
-        parameters={"agenda.ES-11/3.round": {"values": [2, 5]}},
+        parameters={"agenda.ES-11/3.round": {"values": [2, 3]}},
         outcomes=outcomes,
         rounds=2,
     )
     out = run_cli(str(sweep), "--executor", "serial", "--out", str(tmp_path / "o"))
     runs = pd.read_parquet(out / "runs.parquet")
     failed = runs[runs["status"] == "failed"]
-    assert len(failed) == 1 and failed["agenda.ES-11/3.round"].item() == 5
+    assert len(failed) == 1 and failed["agenda.ES-11/3.round"].item() == 3
     assert "was not voted on" in failed["error"].item()
     assert np.isnan(failed["yes_share[ES-11/3]"].item())
     assert json.loads((out / "manifest.json").read_text())["status_counts"] == {

@@ -16,7 +16,7 @@ from sim.model.scenario import load_scenario
 
 SCENARIO = SCENARIOS_DIR / "un_2022.yaml"
 TABLES = SCENARIOS_DIR / "un_2022"
-RECORD = TABLES / "votes" / "A_RES_ES-11_1.csv"
+RECORD = SCENARIOS_DIR / "records" / "A_RES_ES-11_1.csv"
 
 
 @pytest.fixture(scope="module")

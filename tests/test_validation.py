@@ -41,7 +41,18 @@ def scripted() -> dict:
     )
 
 
-RECORD = "iso3,vote\nS,yes\nT,no\nY1,yes\nY2,abstain\nN1,no\nA1,absent\nP,absent\n"
+RECORD = "resolution,date,iso3,vote\n" + "".join(
+    f"R,2000-01-01,{c},{v}\n"
+    for c, v in [
+        ("S", "yes"),
+        ("T", "no"),
+        ("Y1", "yes"),
+        ("Y2", "abstain"),
+        ("N1", "no"),
+        ("A1", "absent"),
+        ("P", "absent"),
+    ]
+)
 # simulated: yes no yes yes no abstain absent -> misses: Y2 (abstain->yes), A1 (absent->abstain)
 
 
@@ -94,17 +105,22 @@ def test_validate_cli_json_and_text(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 def test_bad_records_are_clear_errors(tmp_path: Path) -> None:
     scenario = load_scenario(write_yaml(tmp_path / "s.yaml", scripted())).scenario
+    head = "resolution,date,iso3,vote\n"
     cases = {
-        "iso3,vote\nS,yes\nZZ,no\n": "[1] (line 3).iso3: names no country: 'ZZ'",
-        "iso3,vote\nS,maybe\n": "[0] (line 2).vote: must be one of yes, no, abstain, absent",
-        "iso3,vote\nS,yes\nS,no\n": "[1] (line 3).iso3: duplicate row for S",
-        "code,vote\nS,yes\n": "needs columns iso3 (or country) and vote",
-        "iso3,vote\nS,yes\n": "no vote for 6 scenario countries: T, Y1",
+        head + "R,2000-01-01,S,yes\nR,2000-01-01,ZZ,no\n": "iso3: names no scenario country: ZZ",
+        head + "R,2000-01-01,S,maybe\n": "[0] (line 2).vote: must be one of yes, no, abstain",
+        head + "R,2000-01-01,S,yes\nR,2000-01-01,S,no\n": "[1] (line 3).iso3: duplicate row for S",
+        "resolution,date,code,vote\nR,2000-01-01,S,yes\n": "needs columns iso3 (or country)",
+        head + "R,2000-01-01,S,yes\n": "no vote for 6 scenario countries: T, Y1",
+        "iso3,vote\nS,yes\n": "needs columns resolution and date",
+        head + "Q,2000-01-01,S,yes\n": "resolution: records Q, not R: give the record of R",
+        head + "R,2000-01-01,S,yes\nR,2000-01-02,T,no\n": "must name the same resolution and date",
+        head + "R,01/01/2000,S,yes\n": "date: must be an ISO date (YYYY-MM-DD), got '01/01/2000'",
     }
     for text, message in cases.items():
         (tmp_path / "r.csv").write_text(text)
         with pytest.raises(ScenarioError, match=None) as error:
-            read_record(tmp_path / "r.csv", scenario)
+            read_record(tmp_path / "r.csv", scenario, "R")
         assert message in str(error.value)
 
 
@@ -126,9 +142,13 @@ def synthetic_record(tmp_path: Path) -> tuple[object, Path]:
     model = run_scenario(truth, rng=0)
     votes = model.record.votes[0].votes
     path = tmp_path / "record.csv"
+    resolution = truth.agenda[0].id
     lines = [
-        "iso3,vote",
-        *[f"{c},{VOTE_WORDS[v]}" for c, v in zip(model.world.ids, votes, strict=True)],
+        "resolution,date,iso3,vote",
+        *[
+            f"{resolution},2000-01-01,{c},{VOTE_WORDS[v]}"
+            for c, v in zip(model.world.ids, votes, strict=True)
+        ],
     ]
     path.write_text("\n".join(lines) + "\n")
     bad = truth.model_copy(
@@ -176,7 +196,7 @@ def test_calibrate_cli_writes_an_includable_parameters_file(
     assert printed[-1] == str(out)
     fitted = yaml.safe_load(out.read_text())["parameters"]
     assert set(fitted) == {"domestic_weight"}
-    assert out.read_text().splitlines()[5].startswith("# score: accuracy")
+    assert out.read_text().splitlines()[5].startswith("# score (mean over 3 seeds): accuracy")
     data = scripted()
     del data["parameters"]["domestic_weight"]
     data["parameters_file"] = "fitted.yaml"

@@ -3,7 +3,11 @@ r"""Cross-check UNGA roll calls on Ukraine across public sources and write the v
 The roll calls after 2019 are not in ``unvotes``.  This script reads per-country votes from
 up to three independent compilations, compares them member by member, and writes a record
 file (same format as ``records_from_unvotes.py``) only when at least two independent sources
-list all 193 members, agree on every vote and match the officially recorded tally.  It never
+list all 193 members, agree on every vote and match the officially recorded tally.  Where only
+one complete list exists (DGACM, for the 2022 emergency-session votes), it writes the record
+only if every member's vote is also confirmed by the partial lists of other public sources
+transcribed in ``SECOND_SOURCES`` (one category may be confirmed as the remainder, see
+``COMPLEMENT``); otherwise it prints the members still unconfirmed.  It never
 writes anything dated 2023 or later.  It also re-checks the record files already written from
 ``unvotes`` and from the shipped ES-11/1 file against the same sources.
 
@@ -44,6 +48,7 @@ import re
 import sys
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -104,6 +109,250 @@ TARGETS = (
         (94, 14, 73, 12),
     ),
 )
+
+
+@dataclass(frozen=True)
+class PartialList:
+    """Part of a roll call as printed by one public source other than the UN's own lists.
+
+    Attributes
+    ----------
+    vote : str
+        The category the source puts these members in (yes, no, abstain or absent).
+    members : str
+        ISO3 codes, space-separated, of the members the source names in that category (the
+        source's own spellings are given in ``scenarios/records/SOURCES.md``).
+    source : str
+        Short citation: publisher, date and address.
+    """
+
+    vote: str
+    members: str
+    source: str
+
+    @property
+    def codes(self) -> list[str]:
+        """Return the ISO3 codes as a list."""
+        return self.members.split()
+
+
+RIA_ES11_4 = (
+    "RIA Novosti via infopro54.ru, 13 Oct 2022, "
+    "infopro54.ru/news/kakie-strany-vozderzhalis-ot-golosovaniya-v-oon/"
+)
+PCI_ES11_4 = (
+    "Presse Cote d'Ivoire, 12 Oct 2022, pressecotedivoire.ci/article/14881-onu-le-mali-et-18-"
+    "pays-africains-sabstiennent-de-voter-une-resolution-condamnant-les-annexions-de-"
+    "territoires-de-lukraine-par-la-russie (same lists: guinee28.info, Oct 2022)"
+)
+
+WIKI_ES11_5 = (
+    "Wikipedia, 'United Nations General Assembly Resolution ES-11/5', vote table, as mirrored at "
+    "hessslslslsls.azureedge.net/wiki/Resolution_ES-11/5 (same table: kampuspedia.com, fr)"
+)
+AJ_ES11_5 = (
+    "Al Jazeera, 'UN calls for Russia to pay reparations. How did countries vote?', Nov 2022, "
+    "as mirrored at inkl.com/news/un-calls-for-russia-to-pay-reparations-how-did-countries-vote "
+    "and ladokopintan.blogspot.com/2022/11/un-calls-for-russia-to-pay-reparations.html"
+)
+
+# Second sources for roll calls that have only one complete per-country list (DGACM).  Each
+# member's category in the complete list must be confirmed by at least one entry here; a
+# member named by an entry in another category fails the check.  ``COMPLEMENT`` names the one
+# category that may instead be confirmed as the remainder: only when every member outside it
+# is confirmed and the complete list matches the official tally.
+SECOND_SOURCES: dict[str, tuple[PartialList, ...]] = {
+    "A/RES/ES-11/4": (
+        PartialList(
+            "no",
+            "BLR NIC PRK RUS SYR",
+            "The Hill, 12 Oct 2022, thehill.com/policy/international/3685791",
+        ),
+        PartialList("no", "BLR NIC PRK RUS SYR", RIA_ES11_4),
+        # 34 of the 35 names RIA gives; its "Korolevstvo Severny Sudan" (sic), listed next to
+        # Sudan, is not counted: South Sudan is confirmed by the African list below.
+        PartialList(
+            "abstain",
+            "CHN IND DZA ARM KAZ KGZ TJK UZB BOL CUB MNG THA LAO ZAF CAF COG BDI ERI SWZ ETH "
+            "GIN HND LSO MLI MOZ NAM PAK LKA SDN TGO UGA TZA VNM ZWE",
+            RIA_ES11_4,
+        ),
+        PartialList(
+            "abstain",
+            "ZAF DZA BDI ZWE TZA UGA TGO SDN SSD NAM MOZ MLI LSO GIN ERI ETH SWZ COG CAF",
+            PCI_ES11_4,
+        ),
+        PartialList(
+            "abstain",
+            "CHN IND PAK ZAF DZA ARM BOL BDI CAF COG CUB ERI SWZ ETH GIN HND KAZ KGZ LAO LSO MLI "
+            "MNG MOZ NAM SSD LKA SDN TJK THA TGO UGA TZA UZB VNM ZWE",
+            "Glavkom, 12 Oct 2022, glavcom.ua/world/world-politics/"
+            "promoviste-holosuvannja-jak-rozpodililisja-holosi-za-antirosijsku-rezoljutsiju-oon-881756.html",
+        ),
+        PartialList(
+            "abstain",
+            "DZA ARM BOL BDI CAF CHN COG CUB ERI SWZ ETH GIN HND IND KAZ KGZ LAO LSO MLI MNG MOZ "
+            "NAM PAK ZAF SSD LKA SDN TJK THA TGO UGA TZA UZB VNM ZWE",
+            "Interfax-Ukraine, 13 Oct 2022, en.interfax.com.ua/news/general/865264.html",
+        ),
+        PartialList("absent", "BFA CMR GNQ DJI STP", PCI_ES11_4),
+        PartialList(
+            "absent",
+            "AZE IRN TKM VEN",
+            "EADaily, 13 Oct 2022, eadaily.com/ru/ampnews/2022/10/13/"
+            "antirossiyskoe-edinoglasie-v-oon-sorvano-erevan-vozderzhalsya-baku-uklonilsya",
+        ),
+        PartialList(
+            "absent",
+            "SLV AZE BFA GNQ IRN CMR TKM",
+            "EFE via Diario Co Latino, Oct 2022, "
+            "diariolatino.net/el-salvador-a-favor-de-la-invasion-rusa-a-ucrania/",
+        ),
+    ),
+    # Incomplete: the script reports the members still unconfirmed and writes nothing.
+    "A/RES/ES-11/5": (
+        PartialList(
+            "yes",
+            "AFG ALB AND ARG AUS AUT BEL BEN BIH BGR CAN CPV TCD CHL COL COM CRI CIV HRV CYP CZE "
+            "DNK DJI DOM ECU EST FJI FIN FRA GEO DEU GHA GRC GTM HUN ISL IRL ITA JPN KEN KIR KWT "
+            "LVA LBR LIE LTU LUX MWI MDV MLT MHL MEX FSM MDA MCO MNE MMR NRU NLD NZL NER MKD NOR "
+            "PLW PAN PNG PRY PER PHL POL PRT QAT KOR ROU WSM SMR SYC SGP SVK SVN SLB SOM ESP SWE "
+            "CHE TGO TUR TUV UKR GBR USA URY VUT ZMB",
+            WIKI_ES11_5,
+        ),
+        PartialList("no", "BHS BLR CAF CHN CUB PRK ERI ETH IRN MLI NIC RUS SYR ZWE", WIKI_ES11_5),
+        PartialList("no", "BHS BLR CAF CHN CUB PRK ERI ETH IRN MLI NIC RUS SYR ZWE", AJ_ES11_5),
+        # Al Jazeera's abstention list, A to P (the stored copies stop at "R: Rwan...").
+        PartialList(
+            "abstain",
+            "DZA AGO ATG ARM BHR BGD BRB BLZ BTN BOL BWA BRA BRN BDI KHM COG EGY SLV GNQ SWZ GAB "
+            "GMB GRD GIN GNB GUY HTI HND IND IDN IRQ ISR JAM JOR KAZ KGZ LAO LBN LSO LBY MDG MYS "
+            "MRT MUS MNG MOZ NAM NPL NGA OMN PAK",
+            AJ_ES11_5,
+        ),
+        PartialList(
+            "abstain",
+            "THA BRN KHM IDN LAO MYS VNM",
+            "Inquirer (Bangkok Post), Nov 2022, newsinfo.inquirer.net/1694174",
+        ),
+        PartialList(
+            "abstain",
+            "ARM KAZ KGZ TJK UZB",
+            "Vzglyad, 15 Nov 2022, vz.ru/news/2022/11/15/1186729.html",
+        ),
+        PartialList(
+            "abstain",
+            "ISR ARE BRA IND ZAF EGY SAU SRB KAZ",
+            "TASS via infox.ru, Nov 2022, m.infox.ru/news/304/286734",
+        ),
+        PartialList(
+            "abstain",
+            "BGD IND BTN BRA EGY IDN ISR NPL PAK ZAF LKA",
+            "Prothom Alo, Nov 2022, en.prothomalo.com/bangladesh/tdzzmfas5h",
+        ),
+        PartialList(
+            "abstain",
+            "SDN SSD",
+            "Africa Presse, Nov 2022 ('les deux Soudans'), africapresse.com/"
+            "lafrique-sabstient-massivement-lors-du-vote-a-lonu-sur-les-reparations-russes-a-lukraine",
+        ),
+        PartialList(
+            "absent",
+            "AZE",
+            "RFE/RL Ekho Kavkaza, Nov 2022, ekhokavkaza.com/amp/"
+            "genassambleya-oon-prizyvaet-rossiyu-vyplatitj-ukraine-reparatsii/32130630.html",
+        ),
+        PartialList(
+            "absent",
+            "MAR",
+            "Morocco Latest News, Nov 2022, moroccolatestnews.com/2022/11/"
+            "morocco-does-not-vote-for-resolution.html",
+        ),
+        PartialList(
+            "absent",
+            "TKM",
+            "EADaily (Fergana), 15 Nov 2022, eadaily.com/ru/news/2022/11/15/"
+            "strany-centralnoy-azii-vozderzhalis-pri-golosovanii-po-reparaciyam-v-polzu-ukrainy",
+        ),
+        PartialList(
+            "absent",
+            "SEN",
+            "Les Echos via jotaay.net, Nov 2022, "
+            "jotaay.net/Plan-Marshall-pour-l-Ukraine-le-Senegal-n-a-pas-participe-au-vote_a28845.html",
+        ),
+        PartialList(
+            "absent",
+            "COD",
+            "Kinshasa Times, 15 Nov 2022, kt.cd/2022/11/15/"
+            "pour-une-premiere-la-rdc-absent-au-vote-condamnant-laction-russe-en-ukraine/",
+        ),
+    ),
+    "A/RES/ES-11/3": (
+        PartialList(
+            "no",
+            "DZA BLR BOL BDI VNM GAB ZWE IRN KAZ KGZ CHN PRK CUB LAO MLI NIC COG RUS SYR TJK UZB "
+            "CAF ERI ETH",
+            "TASS, 7 Apr 2022, tass.com/world/1434427",
+        ),
+        # The first 64 of the 93 (alphabetical, Albania to Palau); the stored copy stops there.
+        PartialList(
+            "yes",
+            "ALB AND ATG ARG AUS AUT BHS BEL BIH BGR CAN TCD CHL COL COM CRI CIV HRV CYP CZE COD "
+            "DNK DMA DOM ECU EST FJI FIN FRA GEO DEU GRC GRD GTM HTI HND HUN ISL IRL ISR ITA JAM "
+            "JPN KIR LVA LBR LBY LIE LTU LUX MWI MLT MHL MUS FSM MCO MNE MMR NRU NLD NZL MKD NOR "
+            "PLW",
+            "inews, 8 Apr 2022, inews.co.uk/news/world/"
+            "un-human-rights-council-vote-results-countries-voted-against-abstained-russia-suspended-1563971",
+        ),
+        PartialList(
+            "abstain",
+            "GUY BRB BLZ KNA VCT TTO SUR",
+            "Stabroek News, 8 Apr 2022, stabroeknews.com/2022/04/08/news/guyana/"
+            "caricom-splits-down-the-middle-on-un-vote-to-suspend-russia-from-rights-council/",
+        ),
+        PartialList(
+            "abstain",
+            "BGD BTN IND PAK LKA NPL MDV",
+            "Great Bengal Today, Apr 2022, greatbengaltoday.com/"
+            "un-suspends-russia-from-top-human-rights-body-bangladesh-abstains-from-vote",
+        ),
+        PartialList(
+            "abstain",
+            "SEN",
+            "Seneweb, Apr 2022, seneweb.com/news/Diplomatie/"
+            "nouvelle-resolution-de-l-assemblee-gener_n_375750.html",
+        ),
+    ),
+    "A/RES/ES-11/2": (
+        PartialList(
+            "no",
+            "RUS SYR PRK ERI BLR",
+            "Reuters via National Post, 24 Mar 2022, nationalpost.com/pmn/news-pmn/"
+            "u-n-general-assembly-adopts-ukraine-aid-resolution-criticizes-russia",
+        ),
+        PartialList(
+            "abstain",
+            "CHN CUB ARM CAF IND IRN KAZ KGZ TJK PAK ZAF",
+            "Interfax via pum24.ru, Mar 2022, pum24.ru/news/"
+            "genassambleya-oon-prizvala-k-nemedlennomu-prekrascheniyu-ognya-na-territorii-ukrainy",
+        ),
+        PartialList(
+            "abstain",
+            "CHN BOL CUB SLV NIC IRN",
+            "El Salvador Now, 25 Mar 2022, elsalvadornow.org/2022/03/25/"
+            "bukeles-government-abstains-once-again-from-un-vote-for-immediate-stop-of-russian-"
+            "attacks-on-ukraine-gobierno-de-bukele-vuelve-a-abstenerse-de-votar-en-la-onu-por-el/",
+        ),
+        # nra.lv names ten absent states; the stored copy stops after the seventh ("Somali...").
+        PartialList(
+            "absent",
+            "AZE BFA CMR COM DMA GIN MAR",
+            "Neatkariga Rita Avize (nra.lv), Apr 2022, nra.lv/opinions/378062",
+        ),
+    ),
+}
+COMPLEMENT: dict[str, str] = {"A/RES/ES-11/4": "yes"}
+
 
 # Member-state names as the UN Digital Library and DGACM write them, after accent stripping
 # and upper-casing, that pycountry does not resolve (or resolves ambiguously).
@@ -429,6 +678,55 @@ def differences(a: Votes, b: Votes) -> list[str]:
     return [f"{k} {a[k]}/{b[k]}" for k in sorted(a) if a[k] != b.get(k)]
 
 
+def second_source_check(
+    symbol: str, votes: Votes, official: tuple[int, int, int, int]
+) -> tuple[dict[str, list[str]], list[str]]:
+    """Confirm each member's vote in a complete list against ``SECOND_SOURCES``.
+
+    Parameters
+    ----------
+    symbol : str
+        Resolution symbol.
+    votes : dict of str to str
+        The complete list to be confirmed (all 193 members).
+    official : tuple of int
+        Official (yes, no, abstain, absent) tally.
+
+    Returns
+    -------
+    confirmed : dict of str to list of str
+        Member to the sources that confirm its vote (empty list: unconfirmed).
+    problems : list of str
+        Conflicts (a source puts a member in another category, or names a non-member) and
+        unconfirmed members; the record may be written only when this is empty.
+    """
+    confirmed: dict[str, list[str]] = {iso3: [] for iso3 in votes}
+    problems: list[str] = []
+    for part in SECOND_SOURCES.get(symbol, ()):
+        if part.vote not in ("yes", "no", "abstain", "absent"):
+            raise ValueError(f"{symbol}: bad category {part.vote!r}")
+        for iso3 in part.codes:
+            if iso3 not in votes:
+                problems.append(f"{iso3} is not a member ({part.source})")
+            elif votes[iso3] != part.vote:
+                problems.append(f"{iso3}: {votes[iso3]} in the list, {part.vote} in {part.source}")
+            else:
+                confirmed[iso3].append(part.source)
+    rest = COMPLEMENT.get(symbol)
+    if rest is not None:
+        others_done = all(confirmed[m] for m in votes if votes[m] != rest)
+        if others_done and tally(votes) == official:
+            for iso3 in votes:
+                if votes[iso3] == rest and not confirmed[iso3]:
+                    confirmed[iso3].append(f"remainder ({rest}): all other members confirmed")
+    missing = sorted(m for m in votes if not confirmed[m])
+    if missing:
+        problems.append(
+            f"{len(missing)} unconfirmed: " + " ".join(f"{m}({votes[m]})" for m in missing)
+        )
+    return confirmed, problems
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the command-line parser."""
     parser = records_parser(
@@ -516,18 +814,37 @@ def main(argv: list[str] | None = None) -> int:
                 agree = agree and not diff
                 print(f"{resolution.symbol:15} {a} vs {b}: {diff or 'agree'}")
         passing = [n for n in names if tally(found[n]) == resolution.official]
-        if len(passing) >= 2 and agree and len(passing) == len(names):
+        complete_ok = agree and len(passing) == len(names)
+        basis = ""
+        if complete_ok and len(passing) >= 2:
+            basis = " = ".join(passing)
+        elif complete_ok and passing and resolution.symbol in SECOND_SOURCES:
+            # One complete list; every member must be confirmed by the partial second sources.
+            confirmed, problems = second_source_check(
+                resolution.symbol, found[passing[0]], resolution.official
+            )
+            for problem in problems:
+                print(f"{resolution.symbol:15} second sources: {problem}")
+            if not problems:
+                counts = Counter(len(v) for v in confirmed.values())
+                print(
+                    f"{resolution.symbol:15} second sources confirm all {len(confirmed)} members "
+                    f"(members by number of confirming entries: {dict(sorted(counts.items()))})"
+                )
+                basis = f"{passing[0]} + {len(SECOND_SOURCES[resolution.symbol])} partial lists"
+        if basis:
             if not args.dry_run:
                 table = members[["iso3", "name"]].copy()
                 table["vote"] = table["iso3"].map(found[passing[0]])
                 table.insert(0, "date", resolution.date)
                 table.insert(0, "resolution", resolution.symbol)
                 write_record(table[list(FIELDS)], args.out, resolution)
-            print(f"{resolution.symbol:15} WRITTEN from {' = '.join(passing)}")
+            print(f"{resolution.symbol:15} WRITTEN from {basis}")
         else:
             print(
                 f"{resolution.symbol:15} NOT WRITTEN: {len(passing)} complete source(s) "
-                f"with the official tally ({', '.join(passing) or 'none'}); two must agree"
+                f"with the official tally ({', '.join(passing) or 'none'}), and no complete "
+                "second-source confirmation"
             )
     return 0 if ok else 1
 

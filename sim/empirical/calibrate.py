@@ -4,8 +4,9 @@ Only global parameters are fitted (at most :data:`MAX_FITTED`); no country attri
 touched. The search is a Latin hypercube over the bounds (McKay, Beckman & Conover 1979;
 ``scipy.stats.qmc``) on half the budget, then a compass (pattern) search from the best point
 on the rest (Kolda, Lewis & Torczon 2003), which suits an objective that is a step function of
-the weights. Every evaluation uses the scenario's own seed (common random numbers), so the
-objective is deterministic and candidates are compared on the same noise.
+the weights. Every evaluation runs the same ``replicates`` seeds (the scenario's own and its
+spawned children: common random numbers) and scores their mean accuracy, so the objective is
+deterministic, candidates are compared on the same noise, and no fit rests on one lucky seed.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from sim.common.files import atomic_write
 from sim.empirical.records import read_record
 from sim.empirical.validate import compare, simulate_resolution
 from sim.model.channels import REGISTRY
-from sim.model.scenario import Parameters, Scenario, ScenarioError
+from sim.model.errors import ScenarioError
+from sim.model.scenario import Parameters, Scenario
+from sim.model.votes import VoteArray
 
 MAX_FITTED = 8
 DEFAULT_BOUNDS: dict[str, tuple[float, float]] = {
@@ -88,12 +91,13 @@ class Fit:
 
 def calibrate(
     scenario: Scenario,
-    record_path: str | Path,
+    record: str | Path | VoteArray,
     resolution: str,
     *,
     bounds: dict[str, tuple[float, float]] | None = None,
     budget: int = 300,
     seed: int = 0,
+    replicates: int = 3,
     progress: Callable[[int], None] | None = None,
 ) -> Fit:
     """Search global weights that maximise accuracy (ties broken by Cohen's kappa).
@@ -102,8 +106,9 @@ def calibrate(
     ----------
     scenario
         The scenario; its current parameter values are the starting point.
-    record_path
-        Recorded roll call (CSV).
+    record
+        Recorded roll call: a record file naming ``resolution``, or its vote codes aligned to
+        the scenario's countries.
     resolution
         Resolution id on the agenda.
     bounds
@@ -112,6 +117,9 @@ def calibrate(
         Number of model evaluations (>= 2).
     seed
         Seed of the search (the Latin hypercube), not of the model.
+    replicates
+        Model seeds per evaluation; the objective is the mean over them (the same seeds for
+        every candidate: common random numbers).
     progress
         Called with the number of evaluations done, after each one.
 
@@ -124,14 +132,19 @@ def calibrate(
     names = list(bounds)
     low = np.array([bounds[n][0] for n in names])
     high = np.array([bounds[n][1] for n in names])
-    record = read_record(record_path, scenario)
+    recorded = (
+        read_record(record, scenario, resolution).codes
+        if isinstance(record, str | Path)
+        else record
+    )
     history: list[tuple[dict[str, float], float, float]] = []
 
     def evaluate(x: np.ndarray) -> tuple[float, float]:
         values = {n: float(v) for n, v in zip(names, x, strict=True)}
         parameters = scenario.parameters.model_copy(update=values)
         candidate = scenario.model_copy(update={"parameters": parameters})
-        report = compare(simulate_resolution(candidate, resolution).votes, record.codes)
+        simulated = simulate_resolution(candidate, resolution, replicates)
+        report = compare(simulated.votes, recorded)
         kappa = report["kappa"] if np.isfinite(report["kappa"]) else -1.0
         history.append((values, report["accuracy"], kappa))
         if progress is not None:
@@ -183,6 +196,7 @@ def write_parameters_file(
     budget: int,
     seed: int,
     force: bool,
+    replicates: int = 1,
 ) -> Path:
     """Write the fitted parameters as a YAML file a scenario can include (``parameters_file``).
 
@@ -196,7 +210,8 @@ def write_parameters_file(
         f"# scenario: {scenario_path}",
         f"# record: {record_path}, resolution {resolution}",
         f"# search: Latin hypercube + compass search, budget {budget}, search seed {seed}",
-        f"# score: accuracy {fit.score['accuracy']:.4f}, kappa {fit.score['kappa']:.4f}",
+        f"# score (mean over {replicates} seeds): accuracy {fit.score['accuracy']:.4f}, "
+        f"kappa {fit.score['kappa']:.4f}",
         f"# start: accuracy {fit.start_score['accuracy']:.4f}, "
         f"kappa {fit.start_score['kappa']:.4f}",
         "# Only global weights; no country attribute was fitted.",

@@ -1,66 +1,68 @@
-"""Recorded roll calls: CSV files with one vote per member, aligned to a scenario's countries.
+"""Recorded roll calls held against a scenario: the record must name the vote it is scored on.
 
-A record has one row per member: ``iso3`` (or ``country``), optionally ``name``, and ``vote``
-in ``yes / no / abstain / absent``.
+The file format is in :mod:`sim.model.records` (``resolution, date, iso3, name, vote``). A
+record scored against an agenda item must name that resolution (``A/RES/ES-11/1`` or
+``ES-11/1``) and, when the item is dated, its date; anything else is refused (exit code 2),
+so the ES-11/1 record can never be scored as ES-11/3.
 """
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
-from sim.model.scenario import Scenario, ScenarioError
-from sim.model.votes import Vote
+from sim.model.errors import ScenarioError
+from sim.model.records import RollCall, read_roll_call, same_resolution
+from sim.model.scenario import Resolution, Scenario
+from sim.model.votes import VoteArray
 
 
 @dataclass(frozen=True)
 class Record:
-    """A recorded roll call: vote codes aligned to a scenario's countries."""
+    """A recorded roll call aligned to a scenario's countries."""
 
     path: Path
-    codes: np.ndarray
+    roll_call: RollCall
+    codes: VoteArray
 
 
-def read_record(path: str | Path, scenario: Scenario) -> Record:
-    """Read a roll-call CSV and align it to the scenario's countries.
+def agenda_item(scenario: Scenario, resolution: str) -> Resolution:
+    """Return the agenda item with id ``resolution``.
 
     Raises
     ------
     ScenarioError
-        Naming the file and row for unreadable files, unknown ids, bad votes, duplicates, or
-        scenario countries missing from the record.
+        If the agenda has no such item.
     """
-    path = Path(path)
-    ids = [c.id for c in scenario.countries]
-    position = {c: i for i, c in enumerate(ids)}
-    codes = np.full(len(ids), -1, dtype=np.int8)
-    try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            fields = reader.fieldnames or []
-            key = "iso3" if "iso3" in fields else "country" if "country" in fields else None
-            if key is None or "vote" not in fields:
-                raise ScenarioError(path, "", "needs columns iso3 (or country) and vote")
-            for row_number, row in enumerate(reader):
-                where = f"[{row_number}] (line {row_number + 2})"
-                country = (row.get(key) or "").strip()
-                if country not in position:
-                    raise ScenarioError(path, f"{where}.{key}", f"names no country: {country!r}")
-                if codes[position[country]] >= 0:
-                    raise ScenarioError(path, f"{where}.{key}", f"duplicate row for {country}")
-                try:
-                    codes[position[country]] = Vote.from_word(row.get("vote") or "")
-                except ValueError as exc:
-                    raise ScenarioError(path, f"{where}.vote", str(exc)) from None
-    except FileNotFoundError:
-        raise ScenarioError(path, "", "file not found") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise ScenarioError(path, "", f"cannot read CSV: {exc}") from None
-    missing = [ids[i] for i in np.flatnonzero(codes < 0)]
-    if missing:
-        shown = ", ".join(missing[:8]) + (" ..." if len(missing) > 8 else "")
-        raise ScenarioError(path, "", f"no vote for {len(missing)} scenario countries: {shown}")
-    return Record(path=path, codes=codes)
+    for item in scenario.agenda:
+        if same_resolution(item.id, resolution):
+            return item
+    known = ", ".join(r.id for r in scenario.agenda)
+    raise ScenarioError("--resolution", resolution, f"not on the agenda (known: {known})")
+
+
+def read_record(path: str | Path, scenario: Scenario, resolution: str) -> Record:
+    """Read a record for agenda item ``resolution`` and align it to the scenario's countries.
+
+    Raises
+    ------
+    ScenarioError
+        For unreadable files, a record of another resolution or date, unknown ids, bad votes,
+        duplicates, or scenario countries missing from the record.
+    """
+    roll_call = read_roll_call(path)
+    item = agenda_item(scenario, resolution)
+    if not same_resolution(roll_call.resolution, item.id):
+        raise ScenarioError(
+            roll_call.path,
+            "resolution",
+            f"records {roll_call.resolution}, not {item.id}: give the record of {item.id}",
+        )
+    if item.date is not None and roll_call.date != item.date:
+        raise ScenarioError(
+            roll_call.path,
+            "date",
+            f"{roll_call.date}, but {item.id} is voted on {item.date} in the scenario",
+        )
+    codes = roll_call.codes([c.id for c in scenario.countries])
+    return Record(path=roll_call.path, roll_call=roll_call, codes=codes)

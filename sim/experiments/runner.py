@@ -40,7 +40,8 @@ from sim.experiments.executors import ExecutorKind, default_workers, make_execut
 from sim.experiments.spec import LoadedSweep, load_sweep
 from sim.experiments.store import RunStore
 from sim.experiments.worker import Task, run_tasks
-from sim.model.scenario import ScenarioError, load_scenario
+from sim.model.errors import ScenarioError
+from sim.model.scenario import load_scenario
 
 SWEEP_COPY = "sweep.yaml"
 

@@ -22,10 +22,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.experiments.outcomes import Outcome
+from sim.model.errors import ScenarioError
 from sim.model.scenario import (
     Parameters,
     Scenario,
-    ScenarioError,
     apply_override,
     check_references,
     expand_scenario_data,

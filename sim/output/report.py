@@ -71,8 +71,12 @@ def write_report(results_dir: Path, *, fmt: PlotFormat = "png") -> Path:
         template, context = "run.html.j2", _run_context(results_dir, manifest, fmt)
     elif kind == "sweep":
         template, context = "sweep.html.j2", _sweep_context(results_dir, manifest)
+    elif kind == "backtest":
+        template, context = "backtest.html.j2", _backtest_context(results_dir, manifest)
     else:
-        raise ResultsError(f"{results_dir}: holds a {kind!r}; a report needs a run or a sweep")
+        raise ResultsError(
+            f"{results_dir}: holds a {kind!r}; a report needs a run, a sweep or a backtest"
+        )
     html = _environment().get_template(template).render(package_version=__version__, **context)
     atomic_write(results_dir / REPORT_NAME, html)
     return results_dir / REPORT_NAME
@@ -333,5 +337,29 @@ def _sweep_context(path: Path, manifest: dict[str, Any]) -> dict[str, Any]:
         "failures": frame_table(failed),
         "point_summary": frame_table(summary),
         "sensitivity": None if sensitivity is None else frame_table(sensitivity),
+        "versions": _mapping_table(manifest.get("versions", {}), "package", "version"),
+    }
+
+
+def _backtest_context(path: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+    table = _read_table(path / "backtest.parquet")
+    plot_dir = path / "plots"
+    beaten = int((table["accuracy_mean"] > table["persistence_accuracy"]).sum())
+    return {
+        "title": f"alliance-sim backtest: {manifest.get('scenario', {}).get('name', path.name)}",
+        "description": (
+            f"{len(table)} recorded votes after {manifest.get('cutoff')}; the model beats "
+            f"persistence on {beaten} of them ({manifest.get('replicates')} seeds each)."
+        ),
+        "summary": [
+            ("scenario", manifest.get("scenario", {}).get("path", "\u2013")),
+            ("cutoff", manifest.get("cutoff", "\u2013")),
+            ("weights", manifest.get("weights", "\u2013")),
+            ("replicates", manifest.get("replicates", "\u2013")),
+            ("created", manifest.get("created", "\u2013")),
+            ("command", " ".join(manifest.get("command") or []) or "\u2013"),
+        ],
+        "plots": _embed(plot_dir, read_index(plot_dir) or []),
+        "backtest": frame_table(table),
         "versions": _mapping_table(manifest.get("versions", {}), "package", "version"),
     }

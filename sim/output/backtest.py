@@ -1,0 +1,83 @@
+"""A backtest written to disk: ``backtest.parquet``, its plot, manifest and report.
+
+The table has one row per predicted resolution (see :mod:`sim.empirical.backtest`); the plot
+shows, per resolution in date order, the model's accuracy (seed mean, bars: +/- one sd)
+against persistence and all-yes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from matplotlib.figure import Figure
+
+from sim.common.files import now_iso, package_versions, publish_dir, write_json, write_table
+from sim.output.plotting import OKABE_ITO, DrawnPlot, save_figure, write_index
+from sim.output.report import write_report
+
+GUIDE = (
+    "One group per recorded vote after the cutoff, in date order. The model's accuracy is the "
+    "mean over seeds (bar: +/- one standard deviation); persistence repeats each state's "
+    "latest recorded vote on the same issue; all-yes predicts yes everywhere. The model "
+    "explains a vote better than the naive forecasts only where its bar stands above both."
+)
+
+
+def backtest_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Return the rows as a flat table: tallies spread into ``sim_<vote>`` and ``rec_<vote>``."""
+    flat = []
+    for row in rows:
+        out = {k: v for k, v in row.items() if k not in ("tallies", "recorded_tallies")}
+        out.update({f"sim_{k}": float(v) for k, v in row["tallies"].items()})
+        out.update({f"rec_{k}": int(v) for k, v in row["recorded_tallies"].items()})
+        flat.append(out)
+    return pd.DataFrame(flat)
+
+
+def figure_backtest(frame: pd.DataFrame) -> Figure:
+    """Accuracy per resolution: model (mean, sd bars), persistence and all-yes."""
+    fig, ax = plt.subplots(figsize=(max(5.0, 1.3 * len(frame) + 2), 4.2))
+    x = np.arange(len(frame))
+    width = 0.27
+    ax.bar(
+        x - width,
+        frame["accuracy_mean"],
+        width,
+        yerr=frame["accuracy_sd"],
+        capsize=3,
+        color=OKABE_ITO[0],
+        label="model (seed mean +/- sd)",
+    )
+    ax.bar(x, frame["persistence_accuracy"], width, color=OKABE_ITO[3], label="persistence")
+    ax.bar(x + width, frame["all_yes_accuracy"], width, color="#BBBBBB", label="all yes")
+    ax.set_xticks(x, [f"{r}\n{d}" for r, d in zip(frame["resolution"], frame["date"], strict=True)])
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("accuracy (share of members)")
+    ax.set_title("Backtest: the model against naive forecasts")
+    ax.legend(fontsize=8, loc="lower right")
+    ax.grid(axis="y", alpha=0.3)
+    return fig
+
+
+def write_backtest(
+    out: Path, rows: list[dict[str, Any]], meta: dict[str, Any], *, force: bool
+) -> Path:
+    """Publish the backtest directory atomically: table, plot, manifest and report."""
+    frame = backtest_frame(rows)
+
+    def fill(staging: Path) -> None:
+        write_table(pa.Table.from_pandas(frame, preserve_index=False), staging / "backtest.parquet")
+        path = save_figure(figure_backtest(frame), staging / "plots" / "backtest.png")
+        write_index(staging / "plots", [DrawnPlot(path, "Backtest", GUIDE)])
+        write_json(
+            staging / "manifest.json",
+            {"kind": "backtest", "created": now_iso(), "versions": package_versions(), **meta},
+        )
+        write_report(staging)
+
+    return publish_dir(out, fill, force)

@@ -215,6 +215,34 @@ def print_sanity(table: pd.DataFrame) -> None:
     print("members without any vote in the window:", missing or "none")
 
 
+def alignment_ties(table: pd.DataFrame) -> pd.DataFrame:
+    """Tie table of prior alignment: each state's positive kappa with RUS, USA and CHN.
+
+    One row ``country, partner, weight, date, source`` per state and pole with kappa > 0
+    (a state's tie to itself left out), for the ``alignment`` tie table of a scenario: the
+    prior-alignment channel pulls a state toward the expected positions of the poles it voted
+    with in the sessions measured (Haege 2011's kappa; Voeten 2000).
+    """
+    rows = []
+    for _, state in table.iterrows():
+        for pole in ("RUS", "USA", "CHN"):
+            value = float(state[f"kappa_{pole.lower()}"])
+            if state["iso3"] != pole and value > 0:
+                rows.append(
+                    {
+                        "country": state["iso3"],
+                        "partner": pole,
+                        "weight": round(value, 4),
+                        "date": state["date"],
+                        "source": f"Cohen's kappa (quadratic, Haege 2011) with {pole} over UNGA "
+                        f"sessions {state['sessions']}, {state['roll_calls']} roll calls to "
+                        f"{state['date']}; Voeten (2013), Harvard Dataverse hdl:1902.1/12379, "
+                        "via unvotes 0.3.0; tools/prior_alignment.py",
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, compute the table and write it.
 
@@ -233,9 +261,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first-session", type=int, default=70)
     parser.add_argument("--last-session", type=int, default=74)
     parser.add_argument("--quiet", action="store_true", help="do not print the sanity check")
+    parser.add_argument(
+        "--ties",
+        type=Path,
+        default=DEFAULT_OUT.parent.parent / "alignment.csv",
+        help="where to write the alignment tie table (default: scenarios/un_2022/alignment.csv)",
+    )
     args = parser.parse_args(argv)
     table = compute(args.reference, args.first_session, args.last_session)
     write_csv(table, args.out)
+    write_csv(alignment_ties(table), args.ties)
     if not args.quiet:
         print_sanity(table)
     return 0

@@ -261,6 +261,15 @@ SECURITY = TieTable(
 ADVERSARIES = TieTable(
     "adversaries", "i counts j as an adversary, intensity in [0, 1]", combine="max", mutual=True
 )
+ALIGNMENT = TieTable(
+    "alignment",
+    "i's prior voting affinity with j in [0, 1] (Cohen's kappa over earlier GA sessions, "
+    "negative values left out)",
+    unique_pairs=True,
+)
+COMMITMENT_HALF_LIFE_DAYS = 730.0
+"""Half-life of the commitment to one's own recorded position (dated agendas: days)."""
+
 DOMESTIC_PRESSURE = CountryAttribute(
     "domestic_pressure", 0.0, 1.0, "government accountability to its public in [0, 1]"
 )
@@ -349,6 +358,43 @@ REGISTRY.register(
         reads=("parameters.noise_sd",),
         weighted=False,
         term=lambda inputs, weight: inputs.noise,
+    )
+)
+
+
+def commitment_term(inputs: VoteInputs, weight: float) -> FloatArray:
+    """Return the pull of each state's own latest position on the issue, fading with its age.
+
+    ``weight * own_record * 0.5 ** (age / half-life)``: governments pay a cost for reversing
+    a public position (audience costs, Fearon 1994; consistency in UN voting, Voeten 2000),
+    which fades as the record ages. Zero where a state has no recorded position.
+    """
+    if inputs.own_record is None or inputs.own_record_age is None:
+        return np.zeros_like(inputs.opinion)
+    fading: FloatArray = np.exp2(-inputs.own_record_age / COMMITMENT_HALF_LIFE_DAYS)
+    return weight * inputs.own_record * fading
+
+
+REGISTRY.register(
+    Channel(
+        "prior_alignment",
+        "Pull toward the expected positions of the poles (RUS, USA, CHN) a state voted with in "
+        "earlier General Assembly sessions, weighted by its kappa with each (Voeten 2000; "
+        "Häge 2011; Bailey, Strezhnev & Voeten 2017). 0 turns it off.",
+        reads=(ALIGNMENT,),
+        default=0.0,
+        operator=lambda tables: row_normalised(_as_float(tables["alignment"]), cap_only=True),
+    )
+)
+REGISTRY.register(
+    Channel(
+        "commitment",
+        "Each state's own latest recorded position on the issue (history or earlier votes in the "
+        "run), halving every two years: the cost of reversing oneself (Fearon 1994). 0 turns it "
+        "off.",
+        reads=("history", "earlier votes in the run"),
+        default=0.0,
+        term=commitment_term,
     )
 )
 

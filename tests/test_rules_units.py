@@ -52,6 +52,7 @@ def test_social_channels_match_a_dense_computation() -> None:
         "trade": sparse.csr_array(trade),
         "security": sparse.csr_array(security),
         "adversaries": sparse.csr_array(adversary),
+        "alignment": sparse.csr_array((n, n)),
     }
     operators = make_operators(tables, weights)
     zeros = np.zeros(n)
@@ -83,7 +84,7 @@ def test_social_channels_match_a_dense_computation() -> None:
     np.testing.assert_allclose(got[:, 2], expected_shared)
     np.testing.assert_allclose(got[:, 3], expected_own)
     np.testing.assert_allclose(operators.influence @ positions, got[:, :4].sum(axis=1))
-    np.testing.assert_array_equal(got[:, 4:], 0.0)
+    np.testing.assert_array_equal(got[:, 4:], 0.0)  # own channels off, no alignment ties
 
 
 def test_inducements_target_opponents_toward_abstention_and_respect_the_budget() -> None:

@@ -41,6 +41,8 @@ GOLDEN_SCHEMA = {
         "quid_pro_quo: double",
         "inducement: double",
         "noise: double",
+        "prior_alignment: double",
+        "commitment: double",
         "score: double",
         "band: double",
         "vote: string",

@@ -70,6 +70,9 @@ def test_a_bad_vote_word_names_the_choices() -> None:
         ([Y, Y, Y, N, A, A, A, X], "two_thirds", True),
         ([A, A, X], "two_thirds", False),  # needs at least one yes
         ([A, A, X], "simple", False),
+        ([Y, Y, Y, N, N], "simple", True),
+        ([Y, Y, Y, N, N], "two_thirds", False),  # a majority, not two thirds
+        ([Y, A], "two_thirds", True),  # one yes and no no is enough
     ],
 )
 def test_adopted_by_the_charters_majorities(
@@ -98,6 +101,11 @@ def test_cohen_kappa_by_hand() -> None:
     # unweighted: observed 2 disagreements; expected (16 - (1 + 1 + 4)) / 4 = 2.5
     assert cohen_kappa(a, b) == pytest.approx(1 - 2 / 2.5)
     assert np.isnan(cohen_kappa(np.array([2, 2]), np.array([2, 2])))
+    # perfect agreement with an expected disagreement of 1/2 + 1/2 = 1
+    assert cohen_kappa(np.array([1, 2]), np.array([1, 2])) == 1.0
+    # unequal marginals (a: 3 x 1, 1 x 2; b: 1 x 1, 3 x 2): po = 1/2, expected disagreement
+    # (3 * 3 + 1 * 1) / 4 = 2.5 -> kappa = 1 - 2 / 2.5
+    assert cohen_kappa(np.array([1, 1, 1, 2]), np.array([1, 2, 2, 2])) == pytest.approx(0.2)
 
 
 def test_joint_counts_and_alignment_types_and_default_kappa() -> None:

@@ -258,3 +258,14 @@ def test_deciding_channel_without_a_pivotal_one() -> None:
     rows[2, :2] = [0.25, -0.25]
     decided = _decided(rows.tolist(), 0.25)
     assert decided == [NAMES[0], NAMES[1], NAMES[0]]
+
+
+def test_equal_swings_are_bought_in_country_order() -> None:
+    # 50 voters 0.125 from the yes boundary interleaved with 50 at 0.25; the budget buys ten
+    # of the cheap ones, and among equal prices the patron goes down the list in order.
+    score = np.tile([0.0, 0.125], 50)
+    votes = classify(score, 0.25)
+    eligible = np.ones(score.size, dtype=bool)
+    bonus, spent = allocate_inducements(score, votes, 0.25, 1.0, 1.25, 1.0, 0.5, eligible)
+    assert np.flatnonzero(bonus).tolist() == list(range(1, 21, 2))
+    assert spent == 1.25

@@ -9,6 +9,7 @@ import yaml
 from conftest import world, write_yaml
 
 from sim.cli import main
+from sim.model.scenario import ScenarioError, load_scenario
 
 
 def valid() -> dict:
@@ -99,6 +100,50 @@ def test_trade_shares_above_one(tmp_path: Path, capsys: pytest.CaptureFixture[st
     data["ties"]["trade"].append({"country": "A", "partner": "T", "weight": 0.6})
     line = run_bad(tmp_path, write_yaml(tmp_path / "s.yaml", data), capsys)
     assert "ties.trade[1].weight: trade shares of A sum to 1.1, above 1" in line
+
+
+def five_traders() -> dict:
+    data = valid()
+    data["countries"].append({"id": "C", "name": "C", "domestic_pressure": 0.0})
+    data["ties"]["trade"] = []
+    return data
+
+
+@pytest.mark.parametrize(
+    "shares",
+    [
+        # 0.2 + 0.4 + 0.3 + 0.1 is 1.0000000000000002 in floats: a row of shares that sums to
+        # 1 on paper must not be rejected for a rounding error
+        (0.2, 0.4, 0.3, 0.1),
+        # exactly 1.0: the limit itself is allowed
+        (0.5, 0.5),
+        (0.25, 0.25, 0.5),
+    ],
+)
+def test_trade_rows_summing_to_one_are_accepted(tmp_path: Path, shares: tuple[float, ...]) -> None:
+    data = five_traders()
+    partners = ["S", "T", "B", "C"]
+    data["ties"]["trade"] = [
+        {"country": "A", "partner": p, "weight": w} for p, w in zip(partners, shares, strict=False)
+    ]
+    total = 0.0
+    for w in shares:
+        total += w
+    assert total == 1.0 or total == 1.0000000000000002
+    loaded = load_scenario(write_yaml(tmp_path / "s.yaml", data)).scenario
+    assert [t.weight for t in loaded.ties.table("trade")] == list(shares)
+
+
+def test_trade_row_just_above_one_is_rejected(tmp_path: Path) -> None:
+    # 0.5 + 0.5 + 2**-20: above 1 by far more than a rounding error
+    data = five_traders()
+    data["ties"]["trade"] = [
+        {"country": "A", "partner": "S", "weight": 0.5},
+        {"country": "A", "partner": "T", "weight": 0.5},
+        {"country": "A", "partner": "B", "weight": 2.0**-20},
+    ]
+    with pytest.raises(ScenarioError, match=r"ties.trade\[2\].weight: trade shares of A sum to"):
+        load_scenario(write_yaml(tmp_path / "s.yaml", data))
 
 
 def test_missing_required_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

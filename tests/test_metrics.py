@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -87,3 +89,21 @@ def test_blocs_split_two_clear_camps() -> None:
     labels, order = blocs(alignment(votes).agreement, threshold=0.8)
     assert labels.tolist() == [1, 1, 1, 2, 2]
     assert sorted(order.tolist()) == [0, 1, 2, 3, 4]
+
+
+def test_bloc_order_puts_each_bloc_together_when_the_input_interleaves_them() -> None:
+    # Camps interleaved in the input (rows 0, 2, 4 against rows 1, 3): the heatmap order must
+    # bring each camp together, which the identity order does not.
+    camp = [Y, Y, N, Y]
+    other = [N, N, Y, N]
+    votes = np.array([camp, other, [Y, Y, N, A], other, camp])
+    labels, order = blocs(alignment(votes).agreement, threshold=0.8)
+    assert labels[0] == labels[2] == labels[4] != labels[1] == labels[3]
+    assert sorted(order.tolist()) == [0, 1, 2, 3, 4]
+    grouped = labels[order].tolist()
+    # each bloc's members are contiguous in the order
+    runs = [grouped[0]] + [b for a, b in itertools.pairwise(grouped) if a != b]
+    assert len(runs) == len(set(grouped)) == 2
+    # identical rows are neighbours (optimal leaf ordering)
+    position = {int(state): k for k, state in enumerate(order)}
+    assert abs(position[0] - position[4]) == 1 and abs(position[1] - position[3]) == 1

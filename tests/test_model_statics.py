@@ -11,7 +11,7 @@ from sim.bundled import SCENARIOS_DIR
 from sim.model.agents import Country
 from sim.model.model import AllianceModel, run_scenario
 from sim.model.scenario import load_scenario
-from sim.model.votes import Vote
+from sim.model.votes import Vote, classify
 from sim.model.world import build_world
 
 
@@ -96,7 +96,14 @@ def test_every_bundled_scenario_runs_and_records_each_resolution(path: Path) -> 
     expected = sum(len(timeline.agenda[k]) for k in range(1, rounds + 1))
     assert len(model.record.votes) == expected > 0
     for record in model.record.votes:
-        assert record.converged or record.iterations == scenario.parameters.max_iterations
+        assert 1 <= record.iterations <= scenario.parameters.max_iterations
+        if record.converged:
+            # A fixed point: with every channel at the others' final votes, each free vote is
+            # its own best response (an absent free vote stayed away from an abstention).
+            free = ~record.fixed
+            best = classify(record.contributions.sum(axis=1), record.bands)
+            cast = np.where(record.votes == Vote.ABSENT, Vote.ABSTAIN, record.votes)
+            assert np.array_equal(best[free], cast[free]), record.resolution.id
         target = record.resolution.target
         if target is not None:
             assert record.votes[model.world.index(target)] == Vote.NO

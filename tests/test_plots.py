@@ -125,3 +125,30 @@ def test_favour_ledger_without_favours_says_so(default_results: RunResults) -> N
     )
     fig = figure_favour_ledger(results)
     assert [t.get_text() for t in fig.axes[0].texts] == ["No favours were owed in this run."]
+
+
+def test_heatmap_shows_the_stored_agreement_grouped_by_bloc(default_results: RunResults) -> None:
+    fig = figure_alignment_heatmap(default_results)
+    shown = np.asarray(fig.axes[0].images[0].get_array())
+    countries = default_results["countries"]
+    ids = list(countries["country"])
+    # the order on screen: blocs together, in dendrogram order within a bloc
+    order = sorted(range(len(ids)), key=lambda i: (countries["bloc"][i], countries["order"][i]))
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [ids[i] for i in order]
+    # every cell is the stored agreement of that pair (1 on the diagonal)
+    alignment = default_results["alignment"]
+    value = {
+        (a, b): v
+        for a, b, v in zip(
+            alignment["country_a"], alignment["country_b"], alignment["agreement"], strict=True
+        )
+    }
+    for row, i in enumerate(order):
+        for col, j in enumerate(order):
+            a, b = ids[i], ids[j]
+            want = 1.0 if a == b else value.get((a, b), value.get((b, a)))
+            got = shown[row, col]
+            assert (np.isnan(got) and np.isnan(want)) or got == want, (a, b)
+    # blocs really are squares: a bloc's rows are contiguous
+    blocs = [int(countries["bloc"][i]) for i in order]
+    assert blocs == sorted(blocs)

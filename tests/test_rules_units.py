@@ -13,8 +13,11 @@ from sim.model.rule import (
     Weights,
     allocate_inducements,
     contributions_for,
+    country_bands,
+    cross_pressure,
     deciding_channels,
     make_operators,
+    stay_away,
 )
 from sim.model.votes import NO_FIXED_VOTE, Vote, classify
 
@@ -123,3 +126,86 @@ def test_deciding_channel_is_the_pivotal_one() -> None:
     votes = classify(contributions.sum(axis=1), 0.2)
     decided = [CHANNELS[i] for i in deciding_channels(contributions, votes, 0.2)]
     assert decided == ["trade", "security", "domestic"]
+
+
+# Exact boundaries. Every value below is a dyadic fraction, so the sums are exact in binary
+# floating point and the edge is hit exactly (0.1 + 0.1 would miss it by a rounding error).
+
+
+def test_inducements_buy_up_to_a_budget_spent_exactly() -> None:
+    # Two abstainers at 0: each is 0.25 from the yes boundary; the budget is 0.25 + 0.25.
+    score = np.array([0.0, 0.0])
+    votes = classify(score, 0.25)
+    assert votes.tolist() == [Vote.ABSTAIN, Vote.ABSTAIN]
+    eligible = np.array([True, True])
+    bonus, spent = allocate_inducements(
+        score, votes, 0.25, preference=1.0, budget=0.5, price=1.0, reach=0.5, eligible=eligible
+    )
+    assert bonus.tolist() == [0.25 + 1e-9, 0.25 + 1e-9]
+    assert spent == 0.5
+    # a budget just short of the second swing buys only the first
+    bonus, spent = allocate_inducements(
+        score, votes, 0.25, preference=1.0, budget=0.375, price=1.0, reach=0.5, eligible=eligible
+    )
+    assert bonus.tolist() == [0.25 + 1e-9, 0.0]
+    assert spent == 0.25
+
+
+def test_inducements_reach_a_gap_exactly_at_the_reach() -> None:
+    # The gap from 0 to the boundary 0.25 equals the reach: the voter is persuadable.
+    score = np.array([0.0, -0.5])
+    votes = classify(score, 0.25)  # abstain, no
+    eligible = np.array([True, True])
+    bonus, spent = allocate_inducements(
+        score, votes, 0.25, preference=1.0, budget=4.0, price=2.0, reach=0.25, eligible=eligible
+    )
+    # country 1 (no at -0.5) is 0.25 from abstaining (-0.25): also exactly at the reach
+    assert bonus.tolist() == [0.25 + 1e-9, 0.25 + 1e-9]
+    assert spent == 1.0
+    # a reach just below the gap leaves both alone
+    bonus, spent = allocate_inducements(
+        score, votes, 0.25, preference=1.0, budget=4.0, price=2.0, reach=0.125, eligible=eligible
+    )
+    assert bonus.tolist() == [0.0, 0.0] and spent == 0.0
+
+
+def test_a_target_buys_toward_no_and_nobody_on_its_side_or_ineligible() -> None:
+    score = np.array([0.5, 0.0, -0.5, 0.0])
+    votes = classify(score, 0.25)  # yes, abstain, no, abstain
+    eligible = np.array([True, True, True, False])
+    bonus, spent = allocate_inducements(
+        score, votes, 0.25, preference=-1.0, budget=1.0, price=1.0, reach=0.25, eligible=eligible
+    )
+    # yes at 0.5 -> abstain below 0.25: gap 0.25; abstain at 0 -> no below -0.25: gap 0.25;
+    # the no voter is already on the target's side; country 3 may not be bought.
+    assert bonus.tolist() == [-(0.25 + 1e-9), -(0.25 + 1e-9), 0.0, 0.0]
+    assert spent == 0.5
+
+
+@pytest.mark.parametrize(("budget", "price"), [(0.0, 1.0), (1.0, 0.0), (-1.0, 1.0)])
+def test_no_budget_or_no_price_buys_nothing(budget: float, price: float) -> None:
+    score = np.array([0.0])
+    bonus, spent = allocate_inducements(
+        score, classify(score, 0.25), 0.25, 1.0, budget, price, 1.0, np.array([True])
+    )
+    assert bonus.tolist() == [0.0] and spent == 0.0
+
+
+def test_cross_pressure_is_the_smaller_of_push_and_pull() -> None:
+    contributions = np.array([[0.25, -0.5, 0.125], [0.5, 0.25, 0.0], [-0.25, 0.0, 0.0]])
+    assert cross_pressure(contributions).tolist() == [0.375, 0.0, 0.0]
+    weights = Weights(np.ones(3), abstention_band=0.25, neutrality=0.5)
+    assert country_bands(contributions, weights).tolist() == [0.4375, 0.25, 0.25]
+
+
+def test_stay_away_exactly_at_the_cross_pressure_threshold_and_the_salience_cap() -> None:
+    # cross-pressure min(0.25, 0.5) = 0.25 exactly, for an abstainer and for a yes voter
+    contributions = np.array([[0.25, -0.5], [0.25, -0.5], [0.125, -0.5]])
+    votes = np.array([Vote.ABSTAIN, Vote.YES, Vote.ABSTAIN], dtype=np.int8)
+    away = stay_away(votes, contributions, salience=0.5, min_cross_pressure=0.25, max_salience=0.5)
+    assert away.tolist() == [True, False, False]  # only abstainers stay away
+    # a resolution salient just above the cap keeps everyone in the room
+    away = stay_away(
+        votes, contributions, salience=0.625, min_cross_pressure=0.25, max_salience=0.5
+    )
+    assert away.tolist() == [False, False, False]

@@ -109,6 +109,13 @@ def test_loader_round_trip_and_content(default_run: Path) -> None:
     assert first["CHN"] == "abstain" and first["PRK"] == "no"
     tallies = results["tallies"].set_index("resolution")
     assert tallies.loc["ES-11/1", ["yes", "no", "abstain", "absent"]].sum() == 22
+    # The words are VOTE_WORDS[code], so they are always words; check the codes behind them:
+    # the tallies count codes 0-3 only, so a code outside them (VOTE_WORDS[-1] is "no") would
+    # leave a vote untallied, and every word must be counted in its own tally column.
+    words = ["yes", "no", "abstain", "absent"]
+    assert (tallies[words].sum(axis=1) == 22).all()
+    counted = votes.groupby("resolution")["vote"].value_counts().unstack(fill_value=0)
+    assert (counted.reindex(columns=words, fill_value=0) == tallies[words]).all().all()
     alignment = results["alignment"]
     assert len(alignment) == 22 * 21 // 2
     pair = alignment[(alignment["country_a"] == "RUS") & (alignment["country_b"] == "BLR")]
@@ -231,8 +238,13 @@ def test_plot_redraws_from_tables(
     shutil.copytree(default_run, copy)
     shutil.rmtree(copy / "plots")
     assert main(["plot", str(copy)]) == 0
-    assert len(capsys.readouterr().out.strip().splitlines()) == 6
-    assert (copy / "plots" / "alignment_map.png").exists()
+    printed = capsys.readouterr().out.strip().splitlines()
+    expected = [copy / "plots" / f"{name}.png" for name in RUN_PLOT_NAMES]
+    assert [Path(line) for line in printed] == expected
+    # Redrawn from the stored tables alone, each figure is the one the run drew.
+    for path in expected:
+        original = default_run / "plots" / path.name
+        assert path.read_bytes() == original.read_bytes(), path.name
 
 
 def test_explain_shows_the_deciding_channel(

@@ -17,10 +17,13 @@ import yaml
 
 from sim.bundled import SCENARIOS_DIR
 from sim.cli import main
-from sim.common.tables import load_sweep_results
+from sim.common.seeds import Seed
+from sim.common.tables import load_sweep_results, read_runs
 from sim.experiments.designs import design_points, expand_runs, interleaved, run_seeds
+from sim.experiments.outcomes import Outcome, compute
 from sim.experiments.runner import execute_sweep, start_sweep
-from sim.experiments.spec import SweepSpec
+from sim.experiments.spec import SweepSpec, scenario_for
+from sim.model.model import run_scenario
 
 DEFAULT = str(SCENARIOS_DIR / "illustrative.yaml")
 OUTCOMES = [
@@ -78,10 +81,32 @@ def test_seeds_are_distinct_recorded_children_and_common_random_numbers_share_th
     distinct = run_seeds(7, points=3, replicates=2, common_random_numbers=False)
     keys = [key for row in distinct for _, key in row]
     assert len(set(keys)) == 6 and all(entropy == 7 for row in distinct for entropy, _ in row)
-    crn = run_seeds(7, points=3, replicates=2, common_random_numbers=True)
-    assert crn[0] == crn[1] == crn[2] and crn[0][0] != crn[0][1]
     draws = {np.random.default_rng(np.random.SeedSequence(7, spawn_key=k)).random() for k in keys}
     assert len(draws) == 6
+
+
+def test_run_seeds_are_the_documented_children_in_run_id_order() -> None:
+    # Written out from the docstring, not from run_seeds: run_id = point * replicates +
+    # replicate gets child run_id of SeedSequence(seed); with common random numbers,
+    # replicate k gets child k at every point.
+    points, replicates = 3, 2
+    children = np.random.SeedSequence(7).spawn(points * replicates)
+    distinct = run_seeds(7, points=points, replicates=replicates, common_random_numbers=False)
+    for p in range(points):
+        for r in range(replicates):
+            expected = Seed(7, tuple(children[p * replicates + r].spawn_key))
+            assert distinct[p][r] == expected, (p, r)
+    shared = np.random.SeedSequence(7).spawn(replicates)
+    crn = run_seeds(7, points=points, replicates=replicates, common_random_numbers=True)
+    assert crn == [[Seed(7, tuple(c.spawn_key)) for c in shared] for _ in range(points)]
+    # the runs of a sweep carry these seeds under their run_id
+    runs = expand_runs(spec(parameters=GRID, replicates=2, seed=7, common_random_numbers=False))
+    children = np.random.SeedSequence(7).spawn(len(runs))
+    for run in runs:
+        assert (run.entropy, run.spawn_key) == (7, tuple(children[run.run_id].spawn_key))
+    runs = expand_runs(spec(parameters=GRID, replicates=2, seed=7, common_random_numbers=True))
+    for run in runs:
+        assert (run.entropy, run.spawn_key) == (7, tuple(shared[run.replicate].spawn_key))
 
 
 def test_run_order_interleaves_points_and_run_ids_are_stable() -> None:
@@ -153,6 +178,43 @@ def test_runs_table_layout_summary_and_plots(tmp_path: Path) -> None:
     assert not (out / "shards").exists()
 
 
+NOISY = {"parameters.noise_sd": {"values": [0.0, 0.4]}}
+
+
+@pytest.fixture(scope="module")
+def noisy_sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("noisy")
+    sweep = write_sweep(tmp, parameters=NOISY, replicates=4, seed=11)
+    return run_cli(str(sweep), "--executor", "serial", "--out", str(tmp / "o"))
+
+
+def test_replicates_differ_at_a_noisy_point_and_agree_at_a_quiet_one(noisy_sweep: Path) -> None:
+    runs = pd.read_parquet(noisy_sweep / "runs.parquet")
+    outcomes = [c for c in runs.columns if "[" in c or c == "favours_outstanding"]
+    quiet = runs[runs["parameters.noise_sd"] == 0.0]
+    noisy = runs[runs["parameters.noise_sd"] == 0.4]
+    assert len(quiet) == len(noisy) == 4
+    # no noise: the random stream does not matter, so the replicates agree exactly
+    assert (quiet[outcomes].nunique() == 1).all()
+    # noise: each replicate draws its own stream, so the replicates are not all alike
+    assert noisy["share_with_target[ES-11/1]"].nunique() > 1
+    assert noisy["seed_spawn_key"].nunique() == 4
+
+
+def test_a_row_rerun_from_its_recorded_seed_reproduces_its_outcomes(noisy_sweep: Path) -> None:
+    # Re-run each row from runs.parquet alone -- its parameters, seed_entropy and
+    # seed_spawn_key -- with the model directly (not through the sweep worker).
+    runs = pd.read_parquet(noisy_sweep / "runs.parquet")
+    outcomes = [Outcome.model_validate(o) for o in OUTCOMES]
+    for record in runs.to_dict("records"):
+        key = tuple(int(k) for k in str(record["seed_spawn_key"]).split(",") if k)
+        seed = Seed(int(record["seed_entropy"]), key)
+        scenario = scenario_for(DEFAULT, {"parameters.noise_sd": record["parameters.noise_sd"]})
+        model = run_scenario(scenario, rng=seed.generator(), rounds=1)
+        got = compute(model, outcomes)
+        assert got == {o.column: record[o.column] for o in outcomes}, record["run_id"]
+
+
 def test_a_failing_run_is_recorded_and_the_sweep_completes(tmp_path: Path) -> None:
     # ES-11/3 comes up in round 2; moved to round 3 it is not voted in a sweep that runs two
     # rounds, so its outcome raises in those runs only.
@@ -182,30 +244,41 @@ def test_sweep_killed_with_sigkill_then_resumed_equals_uninterrupted(tmp_path: P
     }
     sweep = write_sweep(tmp_path, parameters=grid, replicates=4, seed=9)
     whole = run_cli(str(sweep), "--executor", "serial", "--out", str(tmp_path / "whole"))
+    total = len(pd.read_parquet(whole / "runs.parquet"))
     killed = tmp_path / "killed"
     start_sweep(sweep, killed)
     child = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            "import sys, pathlib; from sim.sweep_driver import execute_sweep; "
+            "import sys, pathlib; from sim.experiments.runner import execute_sweep; "
             "execute_sweep(pathlib.Path(sys.argv[1]), executor='serial', quiet=True, "
             "shard_size=7)",
             str(killed),
         ],
         env={**os.environ, "PYTHONHASHSEED": "0"},
+        stderr=subprocess.PIPE,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        stored = (
-            len(list((killed / "shards").glob("*.parquet"))) if (killed / "shards").exists() else 0
-        )
+    shards = killed / "shards"
+    stored = 0
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and child.poll() is None:
+        stored = len(list(shards.glob("*.parquet"))) if shards.exists() else 0
         if stored >= 3:
             break
         time.sleep(0.05)
+    # The child must have started properly and still be running: not crashed, not finished.
+    still_running = child.poll() is None
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
+    _, err = child.communicate()
+    assert still_running, f"the sweep child exited early: {err.decode()}"
+    assert stored >= 3, "no partial state within the deadline"
     assert not (killed / "runs.parquet").exists(), "killed before the end"
+    # A partial state existed: some runs stored (shards, maybe a journal), not all of them.
+    partial = read_runs(killed)
+    assert 3 * 7 <= len(partial) < total
+    assert partial["run_id"].is_unique
     assert main(["sweep", "--resume", str(killed), "--executor", "serial", "--quiet"]) == 0
     pd.testing.assert_frame_equal(outcomes_of(whole), outcomes_of(killed))
 
@@ -346,7 +419,26 @@ def test_sobol_and_morris_sweeps_write_salib_indices(tmp_path: Path) -> None:
     assert set(indices["method"]) == {"morris"}
     assert {"mu_star", "mu_star_conf", "sigma"} <= set(indices.columns)
     assert len(indices) == 3 * 2  # outcomes x parameters
-    assert (indices["mu_star"] >= 0).all()
+    # mu* is the mean absolute elementary effect (Campolongo et al. 2007): along each
+    # trajectory, consecutive points differ in one parameter; the effect is the outcome's
+    # change over that step as a share of the parameter's range. Recomputed here from the
+    # stored point means, so a sweep that analysed the wrong column, parameter or order fails.
+    summary = pd.read_parquet(morris / "summary.parquet").sort_values("point_id")
+    names = list(ranges)
+    x = summary[names].to_numpy(dtype=float) / 3.0  # both ranges are [0, 3]
+    expected: dict[tuple[str, str], list[float]] = {}
+    for outcome in indices["outcome"].unique():
+        y = summary[f"{outcome}_mean"].to_numpy(dtype=float)
+        for start in range(0, len(y), len(names) + 1):
+            for k in range(start, start + len(names)):
+                step = x[k + 1] - x[k]
+                (moved,) = np.flatnonzero(step)
+                effect = abs((y[k + 1] - y[k]) / step[moved])
+                expected.setdefault((outcome, names[moved]), []).append(effect)
+    got = {(r["outcome"], r["parameter"]): r["mu_star"] for r in indices.to_dict("records")}
+    assert got == pytest.approx({key: float(np.mean(v)) for key, v in expected.items()})
+    assert len({len(v) for v in expected.values()}) == 1  # every parameter moved in each trajectory
+    assert got[("position[ES-11/1,CHN]", "parameters.trade_weight")] > 0  # trade moves China
     sobol = run_cli(
         str(write_sweep(tmp_path, "s.yaml", parameters=ranges, design="sobol", samples=8)),
         "--executor",

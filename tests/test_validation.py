@@ -97,8 +97,28 @@ def test_validate_cli_json_and_text(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert keys | {"misses"} <= set(report)
     assert report["seeds"][0] == {"entropy": 0, "spawn_key": []}
     assert [s["spawn_key"] for s in report["seeds"][1:]] == [[0], [1]]
+    assert report["accuracy"] == pytest.approx(5 / 7)
     assert main([*args, "--resolution", "R"]) == 0
-    assert "accuracy" in capsys.readouterr().out
+    text = capsys.readouterr().out
+    rows = [line.split() for line in text.splitlines()]
+    # the numbers of test_validate_numbers_on_a_hand_made_record, as printed
+    # seed means +/- sd over the 10 default replicates; noise is off, so every sd is 0
+    assert ["accuracy", "0.714", "+/-", "0.000"] in rows  # 5/7
+    assert ["accuracy", "(absent=abstain)", "0.857", "+/-", "0.000"] in rows  # 6/7
+    assert ["Cohen's", "kappa", "0.611", "+/-", "0.000"] in rows  # 22/36
+    header = ["absent", "yes", "abstain", "no"]
+    at = rows.index(header)
+    # confusion rows (recorded) by columns (simulated): 5 on the diagonal, Y2 and A1 off it
+    assert rows[at + 1 : at + 5] == [
+        ["absent", "1", "0", "1", "0"],
+        ["yes", "0", "2", "0", "0"],
+        ["abstain", "0", "1", "0", "0"],
+        ["no", "0", "0", "0", "2"],
+    ]
+    assert ["simulated", "1.0", "3.0", "1.0", "2.0"] in rows  # mean over replicates
+    assert ["recorded", "2", "2", "1", "2"] in rows
+    misses = [r[:4] for r in rows if r[:1] in (["Y2"], ["A1"])]
+    assert misses == [["Y2", "abstain", "->", "yes"], ["A1", "absent", "->", "abstain"]]
     assert main([*args, "--resolution", "NOPE"]) == 2
     assert "--resolution: NOPE: not on the agenda (known: R)" in capsys.readouterr().err
 
@@ -205,4 +225,10 @@ def test_calibrate_cli_writes_an_includable_parameters_file(
     assert main([*args, "--budget", "5", "--out", str(out), "--quiet"]) == 2
     assert "exists (use --force" in capsys.readouterr().err
     assert main([*args, "--fit", "abstention_band=2:1", "--out", str(tmp_path / "x.yaml")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "error: --fit: abstention_band=2:1: need 0 <= LOW < HIGH"
     assert main([*args, "--fit", "colour", "--out", str(tmp_path / "x.yaml")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: --fit: colour: not a numeric global parameter (")
+    assert "domestic_weight" in err
+    assert not (tmp_path / "x.yaml").exists()

@@ -105,14 +105,17 @@ def make_operators(tables: Mapping[str, sparse.csr_array], weights: Weights) -> 
     Parameters
     ----------
     tables
-        Raw tie matrices by table name (see :class:`sim.model.channels.TieTable`).
+        Raw tie matrices by table name (see :class:`sim.model.channels.TieTable`); a
+        registered table missing here is empty.
     weights
         Channel weights (for the combined ``influence`` matrix).
     """
+    n = next(iter(tables.values())).shape[0] if tables else 0
+    empty = sparse.csr_array((n, n))
+    tables = {t.name: tables.get(t.name, empty) for t in REGISTRY.tie_tables}
     ties: list[tuple[int, Channel]] = [(i, c) for i, c in enumerate(REGISTRY) if c.is_tie]
     own: list[tuple[int, Channel]] = [(i, c) for i, c in enumerate(REGISTRY) if not c.is_tie]
     matrices = tuple(c.operator(tables) for _, c in ties if c.operator is not None)
-    n = next(iter(tables.values())).shape[0] if tables else 0
     influence = sparse.csr_array((n, n))
     for k, (i, channel) in enumerate(ties):
         term = float(weights.channel[i]) * matrices[k]

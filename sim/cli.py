@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+MAX_ERROR_CHARS = 300
+"""Longest error line printed (input is never echoed back in full)."""
+MAX_SEED = 2**63 - 1
+MAX_ROUNDS = 1000
 
 
 class CommandError(Exception):
@@ -37,7 +41,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from sim.model.model import run_scenario
     from sim.model.scenario import load_scenario
 
-    loaded = load_scenario(args.scenario or default_scenario(), args.set)
+    loaded = load_scenario(
+        args.scenario or default_scenario(), args.set, allow_outside=args.allow_outside
+    )
     seed = loaded.scenario.seed if args.seed is None else args.seed
     out = args.out or default_out_dir(RESULTS_ROOT, loaded.scenario.name)
     check_output_dir(out, args.force)
@@ -103,7 +109,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from sim.empirical.validate import format_report, validate
     from sim.model.scenario import load_scenario
 
-    loaded = load_scenario(args.scenario, args.set)
+    loaded = load_scenario(args.scenario, args.set, allow_outside=args.allow_outside)
     report = validate(loaded.scenario, args.record, args.resolution, args.replicates)
     print(json.dumps(report, indent=2) if args.json else format_report(report))
     return EXIT_OK
@@ -112,13 +118,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_calibrate(args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
-    from sim.common.files import timestamp
+    from sim.common.files import safe_component, timestamp
     from sim.empirical.calibrate import calibrate, parse_bounds, write_parameters_file
     from sim.model.scenario import load_scenario
 
-    loaded = load_scenario(args.scenario, args.set)
+    loaded = load_scenario(args.scenario, args.set, allow_outside=args.allow_outside)
     bounds = parse_bounds(args.fit)
-    out = args.out or RESULTS_ROOT / "calibration" / f"{loaded.scenario.name}-{timestamp()}.yaml"
+    name = safe_component(loaded.scenario.name)
+    out = args.out or RESULTS_ROOT / "calibration" / f"{name}-{timestamp()}.yaml"
     if out.exists() and not args.force:
         raise CommandError(f"{out}: exists (use --force to replace it)")
     with Progress(disable=args.quiet, transient=True) as bar:
@@ -169,7 +176,9 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     elif args.file is None:
         raise CommandError("give a sweep FILE (or --resume DIR)")
     else:
-        name = load_sweep(args.file).spec.name
+        from sim.common.files import safe_component
+
+        name = safe_component(load_sweep(args.file).spec.name)
         out = args.out or RESULTS_ROOT / "sweeps" / name / timestamp()
         start_sweep(args.file, out, force=args.force)
     try:
@@ -270,8 +279,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="scenario YAML file (default: the bundled un_2022; see `alliance-sim scenarios`)",
     )
-    run.add_argument("--seed", type=int, help="random seed (default: the scenario's seed)")
-    run.add_argument("--rounds", type=_positive, help="rounds to run (default: the scenario's)")
+    run.add_argument("--seed", type=_seed, help="random seed (default: the scenario's seed)")
+    run.add_argument("--rounds", type=_rounds, help="rounds to run (default: the scenario's)")
     run.add_argument(
         "--set",
         action="append",
@@ -287,6 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-plots", action="store_true", help="write tables only (no report)")
     run.add_argument("--no-report", action="store_true", help="no report.html")
     run.add_argument("--svg", action="store_true", help="plots as SVG instead of PNG")
+    _allow_outside(run)
     run.set_defaults(handler=_cmd_run)
 
     plot = verbs.add_parser(
@@ -308,7 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("results", type=_existing_dir, metavar="DIR")
     explain.add_argument("--country", required=True, help="country id, e.g. PRK")
     explain.add_argument("--resolution", help="resolution id (default: every resolution)")
-    explain.add_argument("--round", type=_positive, help="only this round")
+    explain.add_argument("--round", type=_rounds, help="only this round")
     explain.set_defaults(handler=_cmd_explain)
 
     validate = verbs.add_parser(
@@ -341,7 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME[=LOW:HIGH]",
         help="a weight to fit (repeatable; default: the 6 channel weights and the band)",
     )
-    calibrate.add_argument("--search-seed", type=int, default=0, help="seed of the search")
+    calibrate.add_argument("--search-seed", type=_seed, default=0, help="seed of the search")
     calibrate.add_argument(
         "--out",
         type=Path,
@@ -427,21 +437,49 @@ def _record_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--set", action="append", default=[], metavar="PATH=VALUE", help="override a value"
     )
+    _allow_outside(parser)
 
 
-def _positive(text: str) -> int:
+def _allow_outside(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-outside",
+        action="store_true",
+        help="let the scenario read CSV tables and parameters_file outside its own folder",
+    )
+
+
+def _bounded(text: str, low: int, high: int) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text[:40]!r}") from None
+    if value < low:
+        raise argparse.ArgumentTypeError(f"must be at least {low}, got {value}")
+    if value > high:
+        raise argparse.ArgumentTypeError(f"must be at most {high}, got {value}")
     return value
+
+
+def _seed(text: str) -> int:
+    return _bounded(text, 0, MAX_SEED)
+
+
+def _rounds(text: str) -> int:
+    return _bounded(text, 1, MAX_ROUNDS)
+
+
+def _positive(text: str) -> int:
+    return _bounded(text, 1, 1_000_000)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (2 for bad input)."""
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    for text in argv:
+        if "\0" in text:
+            _error("an argument contains a NUL byte")
+            return EXIT_BAD_INPUT
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors and 0 for --help
@@ -453,8 +491,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return EXIT_OK
     except (ScenarioError, ResultsError, CommandError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(str(exc))
         return EXIT_BAD_INPUT
+    except RecursionError:
+        _error("input nested too deeply")
+        return EXIT_BAD_INPUT
+    except OSError as exc:  # a file system refusal not foreseen above: one line, not a trace
+        where = f"{exc.filename}: " if exc.filename else ""
+        _error(f"{where}{exc.strerror or exc}")
+        return EXIT_BAD_INPUT
+
+
+def _error(message: str) -> None:
+    """Print one ``error:`` line of at most :data:`MAX_ERROR_CHARS` characters."""
+    line = " ".join(f"error: {message}".split())
+    if len(line) > MAX_ERROR_CHARS:
+        line = line[: MAX_ERROR_CHARS - 3] + "..."
+    print(line, file=sys.stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover

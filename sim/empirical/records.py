@@ -7,11 +7,13 @@ in ``yes / no / abstain / absent``.
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from sim.model.inputs import InputError, read_text, shorten
 from sim.model.scenario import Scenario, ScenarioError
 from sim.model.votes import Vote
 
@@ -38,7 +40,7 @@ def read_record(path: str | Path, scenario: Scenario) -> Record:
     position = {c: i for i, c in enumerate(ids)}
     codes = np.full(len(ids), -1, dtype=np.int8)
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
+        with io.StringIO(read_text(path), newline="") as handle:  # bounded: no /dev/zero
             reader = csv.DictReader(handle)
             fields = reader.fieldnames or []
             key = "iso3" if "iso3" in fields else "country" if "country" in fields else None
@@ -48,7 +50,9 @@ def read_record(path: str | Path, scenario: Scenario) -> Record:
                 where = f"[{row_number}] (line {row_number + 2})"
                 country = (row.get(key) or "").strip()
                 if country not in position:
-                    raise ScenarioError(path, f"{where}.{key}", f"names no country: {country!r}")
+                    raise ScenarioError(
+                        path, f"{where}.{key}", f"names no country: {shorten(country)}"
+                    )
                 if codes[position[country]] >= 0:
                     raise ScenarioError(path, f"{where}.{key}", f"duplicate row for {country}")
                 try:
@@ -57,8 +61,10 @@ def read_record(path: str | Path, scenario: Scenario) -> Record:
                     raise ScenarioError(path, f"{where}.vote", str(exc)) from None
     except FileNotFoundError:
         raise ScenarioError(path, "", "file not found") from None
+    except InputError as exc:
+        raise ScenarioError(path, "", str(exc)) from None
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise ScenarioError(path, "", f"cannot read CSV: {exc}") from None
+        raise ScenarioError(path, "", f"cannot read CSV: {str(exc)[:100]}") from None
     missing = [ids[i] for i in np.flatnonzero(codes < 0)]
     if missing:
         shown = ", ".join(missing[:8]) + (" ..." if len(missing) > 8 else "")

@@ -163,8 +163,8 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    from sim.common.files import timestamp
-    from sim.experiments.runner import execute_sweep, start_sweep
+    from sim.common.files import now_iso, read_manifest, timestamp, write_json
+    from sim.experiments.runner import execute_sweep, start_sweep, sweep_lock
     from sim.experiments.spec import load_sweep
     from sim.output.plotting import read_index
     from sim.output.sweep_plots import draw_sweep_plots
@@ -181,25 +181,29 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         name = safe_component(load_sweep(args.file).spec.name)
         out = args.out or RESULTS_ROOT / "sweeps" / name / timestamp()
         start_sweep(args.file, out, force=args.force)
-    try:
-        counts = execute_sweep(
-            out,
-            executor=args.executor,
-            workers=args.workers,
-            scheduler=args.scheduler,
-            quiet=args.quiet,
-        )
-    except KeyboardInterrupt:
-        print(
-            f"interrupted; finished runs are kept. Resume with: alliance-sim sweep --resume {out}"
-        )
-        return 130
-    if read_index(out / "plots") is None:
-        draw_sweep_plots(out)
-    if not args.no_report:
-        from sim.output.report import write_report
+    with sweep_lock(out):
+        try:
+            counts = execute_sweep(
+                out,
+                executor=args.executor,
+                workers=args.workers,
+                scheduler=args.scheduler,
+                quiet=args.quiet,
+            )
+        except KeyboardInterrupt:
+            print(
+                "interrupted; finished runs are kept. Resume with: "
+                f"alliance-sim sweep --resume {out}"
+            )
+            return 130
+        manifest = read_manifest(out)
+        if read_index(out / "plots") is None or "plots_drawn" not in manifest:
+            draw_sweep_plots(out)  # redrawn whole after a kill in the middle of drawing
+            write_json(out / "manifest.json", {**manifest, "plots_drawn": now_iso()})
+        if not args.no_report:
+            from sim.output.report import write_report
 
-        write_report(out)
+            write_report(out)
     print(
         f"{counts['runs']} runs ({counts['ran']} run now): {counts['ok']} ok, "
         f"{counts['failed']} failed"

@@ -47,6 +47,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     seed = loaded.scenario.seed if args.seed is None else args.seed
     out = args.out or default_out_dir(RESULTS_ROOT, loaded.scenario.name)
     check_output_dir(out, args.force)
+    _status(args, "running the scenario")
     model = run_scenario(loaded.scenario, rng=np.random.default_rng(seed), rounds=args.rounds)
     fmt: PlotFormat = "svg" if args.svg else "png"
 
@@ -54,10 +55,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
         from sim.common.tables import load_run
         from sim.output.plots import draw_run_plots
 
+        _status(args, f"drawing plots ({fmt})")
         draw_run_plots(load_run(staging, manifest=manifest), staging / "plots", fmt)
         if not args.no_report:
             from sim.output.report import write_report
 
+            _status(args, "writing report.html")
             write_report(staging, fmt=fmt)
 
     written = write_run(
@@ -88,6 +91,7 @@ def _cmd_plot(args: argparse.Namespace) -> int:
 
     results = load_run(args.results)
     fmt: PlotFormat = "svg" if args.svg else "png"
+    _status(args, f"drawing plots ({fmt}) into {args.results / 'plots'}")
     for path in draw_run_plots(results, args.results / "plots", fmt):
         print(path)
     return EXIT_OK
@@ -300,6 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-plots", action="store_true", help="write tables only (no report)")
     run.add_argument("--no-report", action="store_true", help="no report.html")
     run.add_argument("--svg", action="store_true", help="plots as SVG instead of PNG")
+    run.add_argument("--quiet", action="store_true", help="no progress messages")
     _allow_outside(run)
     run.set_defaults(handler=_cmd_run)
 
@@ -311,6 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     plot.add_argument("results", type=_existing_dir, metavar="DIR")
     plot.add_argument("--svg", action="store_true", help="SVG instead of PNG")
+    plot.add_argument("--quiet", action="store_true", help="no progress messages")
     plot.set_defaults(handler=_cmd_plot)
 
     explain = verbs.add_parser(
@@ -394,7 +400,7 @@ def build_parser() -> argparse.ArgumentParser:
         "compare",
         help="compare the outcomes of two sweeps",
         description="Line up two finished sweeps on their shared parameters and outcomes: "
-        "both means, the difference B - A with a 95%% Welch interval, a table and plots.",
+        "both means, the difference B - A with a 95% Welch interval, a table and plots.",
     )
     compare.add_argument("a", type=Path, metavar="DIR_A")
     compare.add_argument("b", type=Path, metavar="DIR_B")
@@ -450,6 +456,12 @@ def _allow_outside(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="let the scenario read CSV tables and parameters_file outside its own folder",
     )
+
+
+def _status(args: argparse.Namespace, message: str) -> None:
+    """One progress line on stderr (stdout keeps the results; --quiet silences it)."""
+    if not getattr(args, "quiet", False):
+        print(f"{message} ...", file=sys.stderr, flush=True)
 
 
 def _bounded(text: str, low: int, high: int) -> int:

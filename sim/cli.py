@@ -217,11 +217,16 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from sim.common.files import timestamp
+    from sim.common.files import read_manifest, timestamp
     from sim.common.tables import load_sweep_results
     from sim.experiments.analysis import compare_summaries
     from sim.output.compare import summary_columns, write_comparison
 
+    kinds = (read_manifest(args.a).get("kind"), read_manifest(args.b).get("kind"))
+    if kinds == ("run", "run"):
+        return _compare_runs(args)
+    if "run" in kinds:
+        raise CommandError(f"compare two runs or two sweeps, not a {kinds[0]} and a {kinds[1]}")
     a, b = load_sweep_results(args.a), load_sweep_results(args.b)
     table, shared, outcomes = compare_summaries(a, b, args.outcome or None)
     out = args.out or RESULTS_ROOT / "compare" / timestamp()
@@ -229,6 +234,24 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     write_comparison(out, table, shared, outcomes, names, force=args.force)
     print(table[summary_columns(shared)].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     print(out)
+    return EXIT_OK
+
+
+def _compare_runs(args: argparse.Namespace) -> int:
+    from sim.common.files import timestamp
+    from sim.common.tables import load_run
+    from sim.output.run_compare import write_run_comparison
+
+    if args.outcome:
+        raise CommandError("--outcome applies to sweeps; two runs are compared vote by vote")
+    out = args.out or RESULTS_ROOT / "compare" / timestamp()
+    written, table = write_run_comparison(out, load_run(args.a), load_run(args.b), force=args.force)
+    if table.empty:
+        print("no vote changed between the two runs")
+    else:
+        shown = table[["round", "resolution", "country", "vote_a", "vote_b", "moved_by", "shift"]]
+        print(shown.to_string(index=False, float_format=lambda v: f"{v:+.3f}"))
+    print(written)
     return EXIT_OK
 
 
@@ -398,9 +421,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     compare = verbs.add_parser(
         "compare",
-        help="compare the outcomes of two sweeps",
-        description="Line up two finished sweeps on their shared parameters and outcomes: "
-        "both means, the difference B - A with a 95% Welch interval, a table and plots.",
+        help="compare two runs (vote by vote) or two sweeps (outcome by outcome)",
+        description="Two runs: every vote that differs (state, resolution, both votes) and the "
+        "channel that moved it, as a table, a plot and report.html. Two sweeps: line them up "
+        "on their shared parameters and outcomes: both means, the difference B - A with a 95% "
+        "Welch interval, a table and plots.",
     )
     compare.add_argument("a", type=Path, metavar="DIR_A")
     compare.add_argument("b", type=Path, metavar="DIR_B")

@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+MAX_ERROR_CHARS = 300
+"""Longest error line printed (input is never echoed back in full)."""
+MAX_SEED = 2**63 - 1
+MAX_ROUNDS = 1000
 
 
 class CommandError(Exception):
@@ -42,10 +46,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from sim.model.scenario import load_scenario
     from sim.model.world import build_world
 
-    loaded = load_scenario(args.scenario or default_scenario(), args.set)
+    loaded = load_scenario(
+        args.scenario or default_scenario(), args.set, allow_outside=args.allow_outside
+    )
     seed = loaded.scenario.seed if args.seed is None else args.seed
     out = args.out or default_out_dir(RESULTS_ROOT, loaded.scenario.name)
     check_output_dir(out, args.force)
+    _status(args, "running the scenario")
     timeline = build_world(loaded.scenario).timeline
     rounds = _rounds_to_run(timeline, args.rounds, args.until)
     for note in _timeline_notes(loaded.scenario, timeline, rounds):
@@ -57,10 +64,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
         from sim.common.tables import load_run
         from sim.output.plots import draw_run_plots
 
+        _status(args, f"drawing plots ({fmt})")
         draw_run_plots(load_run(staging, manifest=manifest), staging / "plots", fmt)
         if not args.no_report:
             from sim.output.report import write_report
 
+            _status(args, "writing report.html")
             write_report(staging, fmt=fmt)
 
     written = write_run(
@@ -126,6 +135,7 @@ def _cmd_plot(args: argparse.Namespace) -> int:
 
     results = load_run(args.results)
     fmt: PlotFormat = "svg" if args.svg else "png"
+    _status(args, f"drawing plots ({fmt}) into {args.results / 'plots'}")
     for path in draw_run_plots(results, args.results / "plots", fmt):
         print(path)
     return EXIT_OK
@@ -145,7 +155,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from sim.empirical.validate import format_report, validate
     from sim.model.scenario import load_scenario
 
-    loaded = load_scenario(args.scenario, args.set)
+    loaded = load_scenario(args.scenario, args.set, allow_outside=args.allow_outside)
     report = validate(loaded.scenario, args.record, args.resolution, args.replicates)
     print(json.dumps(report, indent=2) if args.json else format_report(report))
     return EXIT_OK
@@ -155,7 +165,7 @@ def _cmd_ablate(args: argparse.Namespace) -> int:
     from sim.empirical.ablate import ablate, format_ablation
     from sim.model.scenario import load_scenario
 
-    loaded = load_scenario(args.scenario, args.set)
+    loaded = load_scenario(args.scenario, args.set, allow_outside=args.allow_outside)
     report = ablate(loaded.scenario, args.record, args.resolution, args.replicates)
     print(json.dumps(report, indent=2) if args.json else format_ablation(report))
     return EXIT_OK
@@ -169,7 +179,7 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
     from sim.model.scenario import load_scenario
     from sim.output.backtest import write_backtest
 
-    loaded = load_scenario(args.scenario, args.set)
+    loaded = load_scenario(args.scenario, args.set, allow_outside=args.allow_outside)
     cutoff = args.cutoff or DEFAULT_CUTOFF
     out = args.out or default_out_dir(RESULTS_ROOT / "backtest", loaded.scenario.name)
     with Progress(disable=args.json or args.calibrate is None, transient=True) as bar:
@@ -222,13 +232,14 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
 def _cmd_calibrate(args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
-    from sim.common.files import timestamp
+    from sim.common.files import safe_component, timestamp
     from sim.empirical.calibrate import calibrate, parse_bounds, write_parameters_file
     from sim.model.scenario import load_scenario
 
-    loaded = load_scenario(args.scenario, args.set)
+    loaded = load_scenario(args.scenario, args.set, allow_outside=args.allow_outside)
     bounds = parse_bounds(args.fit)
-    out = args.out or RESULTS_ROOT / "calibration" / f"{loaded.scenario.name}-{timestamp()}.yaml"
+    name = safe_component(loaded.scenario.name)
+    out = args.out or RESULTS_ROOT / "calibration" / f"{name}-{timestamp()}.yaml"
     if out.exists() and not args.force:
         raise CommandError(f"{out}: exists (use --force to replace it)")
     with Progress(disable=args.quiet, transient=True) as bar:
@@ -269,8 +280,8 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    from sim.common.files import timestamp
-    from sim.experiments.runner import execute_sweep, start_sweep
+    from sim.common.files import now_iso, read_manifest, timestamp, write_json
+    from sim.experiments.runner import execute_sweep, start_sweep, sweep_lock
     from sim.experiments.spec import load_sweep
     from sim.output.plotting import read_index
     from sim.output.sweep_plots import draw_sweep_plots
@@ -282,28 +293,34 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     elif args.file is None:
         raise CommandError("give a sweep FILE (or --resume DIR)")
     else:
-        name = load_sweep(args.file).spec.name
+        from sim.common.files import safe_component
+
+        name = safe_component(load_sweep(args.file).spec.name)
         out = args.out or RESULTS_ROOT / "sweeps" / name / timestamp()
         start_sweep(args.file, out, force=args.force)
-    try:
-        counts = execute_sweep(
-            out,
-            executor=args.executor,
-            workers=args.workers,
-            scheduler=args.scheduler,
-            quiet=args.quiet,
-        )
-    except KeyboardInterrupt:
-        print(
-            f"interrupted; finished runs are kept. Resume with: alliance-sim sweep --resume {out}"
-        )
-        return 130
-    if read_index(out / "plots") is None:
-        draw_sweep_plots(out)
-    if not args.no_report:
-        from sim.output.report import write_report
+    with sweep_lock(out):
+        try:
+            counts = execute_sweep(
+                out,
+                executor=args.executor,
+                workers=args.workers,
+                scheduler=args.scheduler,
+                quiet=args.quiet,
+            )
+        except KeyboardInterrupt:
+            print(
+                "interrupted; finished runs are kept. Resume with: "
+                f"alliance-sim sweep --resume {out}"
+            )
+            return 130
+        manifest = read_manifest(out)
+        if read_index(out / "plots") is None or "plots_drawn" not in manifest:
+            draw_sweep_plots(out)  # redrawn whole after a kill in the middle of drawing
+            write_json(out / "manifest.json", {**manifest, "plots_drawn": now_iso()})
+        if not args.no_report:
+            from sim.output.report import write_report
 
-        write_report(out)
+            write_report(out)
     print(
         f"{counts['runs']} runs ({counts['ran']} run now): {counts['ok']} ok, "
         f"{counts['failed']} failed"
@@ -313,11 +330,16 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from sim.common.files import timestamp
+    from sim.common.files import read_manifest, timestamp
     from sim.common.tables import load_sweep_results
     from sim.experiments.analysis import compare_summaries
     from sim.output.compare import summary_columns, write_comparison
 
+    kinds = (read_manifest(args.a).get("kind"), read_manifest(args.b).get("kind"))
+    if kinds == ("run", "run"):
+        return _compare_runs(args)
+    if "run" in kinds:
+        raise CommandError(f"compare two runs or two sweeps, not a {kinds[0]} and a {kinds[1]}")
     a, b = load_sweep_results(args.a), load_sweep_results(args.b)
     table, shared, outcomes = compare_summaries(a, b, args.outcome or None)
     out = args.out or RESULTS_ROOT / "compare" / timestamp()
@@ -325,6 +347,24 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     write_comparison(out, table, shared, outcomes, names, force=args.force)
     print(table[summary_columns(shared)].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     print(out)
+    return EXIT_OK
+
+
+def _compare_runs(args: argparse.Namespace) -> int:
+    from sim.common.files import timestamp
+    from sim.common.tables import load_run
+    from sim.output.run_compare import write_run_comparison
+
+    if args.outcome:
+        raise CommandError("--outcome applies to sweeps; two runs are compared vote by vote")
+    out = args.out or RESULTS_ROOT / "compare" / timestamp()
+    written, table = write_run_comparison(out, load_run(args.a), load_run(args.b), force=args.force)
+    if table.empty:
+        print("no vote changed between the two runs")
+    else:
+        shown = table[["round", "resolution", "country", "vote_a", "vote_b", "moved_by", "shift"]]
+        print(shown.to_string(index=False, float_format=lambda v: f"{v:+.3f}"))
+    print(written)
     return EXIT_OK
 
 
@@ -383,8 +423,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="scenario YAML file (default: the bundled un_2022; see `alliance-sim scenarios`)",
     )
-    run.add_argument("--seed", type=int, help="random seed (default: the scenario's seed)")
-    run.add_argument("--rounds", type=_positive, help="run only the first N rounds (default: all)")
+    run.add_argument("--seed", type=_seed, help="random seed (default: the scenario's seed)")
+    run.add_argument("--rounds", type=_rounds, help="run only the first N rounds (default: all)")
     run.add_argument(
         "--until",
         type=_date,
@@ -406,6 +446,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-plots", action="store_true", help="write tables only (no report)")
     run.add_argument("--no-report", action="store_true", help="no report.html")
     run.add_argument("--svg", action="store_true", help="plots as SVG instead of PNG")
+    run.add_argument("--quiet", action="store_true", help="no progress messages")
+    _allow_outside(run)
     run.set_defaults(handler=_cmd_run)
 
     plot = verbs.add_parser(
@@ -416,6 +458,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     plot.add_argument("results", type=_existing_dir, metavar="DIR")
     plot.add_argument("--svg", action="store_true", help="SVG instead of PNG")
+    plot.add_argument("--quiet", action="store_true", help="no progress messages")
     plot.set_defaults(handler=_cmd_plot)
 
     explain = verbs.add_parser(
@@ -427,7 +470,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("results", type=_existing_dir, metavar="DIR")
     explain.add_argument("--country", required=True, help="country id, e.g. PRK")
     explain.add_argument("--resolution", help="resolution id (default: every resolution)")
-    explain.add_argument("--round", type=_positive, help="only this round")
+    explain.add_argument("--round", type=_rounds, help="only this round")
     explain.set_defaults(handler=_cmd_explain)
 
     validate = verbs.add_parser(
@@ -488,6 +531,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, help="output directory (default results/backtest/<scenario>/<time>)"
     )
     backtest.add_argument("--force", action="store_true", help="replace a non-empty --out")
+    _allow_outside(backtest)
     backtest.set_defaults(handler=_cmd_backtest)
 
     calibrate = verbs.add_parser(
@@ -506,7 +550,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME[=LOW:HIGH]",
         help="a weight to fit (repeatable; default: the 6 channel weights and the band)",
     )
-    calibrate.add_argument("--search-seed", type=int, default=0, help="seed of the search")
+    calibrate.add_argument("--search-seed", type=_seed, default=0, help="seed of the search")
     calibrate.add_argument(
         "--replicates",
         type=_positive,
@@ -549,9 +593,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     compare = verbs.add_parser(
         "compare",
-        help="compare the outcomes of two sweeps",
-        description="Line up two finished sweeps on their shared parameters and outcomes: "
-        "both means, the difference B - A with a 95%% Welch interval, a table and plots.",
+        help="compare two runs (vote by vote) or two sweeps (outcome by outcome)",
+        description="Two runs: every vote that differs (state, resolution, both votes) and the "
+        "channel that moved it, as a table, a plot and report.html. Two sweeps: line them up "
+        "on their shared parameters and outcomes: both means, the difference B - A with a 95% "
+        "Welch interval, a table and plots.",
     )
     compare.add_argument("a", type=Path, metavar="DIR_A")
     compare.add_argument("b", type=Path, metavar="DIR_B")
@@ -598,28 +644,62 @@ def _record_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--set", action="append", default=[], metavar="PATH=VALUE", help="override a value"
     )
+    _allow_outside(parser)
 
 
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a date YYYY-MM-DD, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"must be a date YYYY-MM-DD, got {text[:40]!r}") from None
 
 
-def _positive(text: str) -> int:
+def _allow_outside(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-outside",
+        action="store_true",
+        help="let the scenario read CSV tables and parameters_file outside its own folder",
+    )
+
+
+def _status(args: argparse.Namespace, message: str) -> None:
+    """One progress line on stderr (stdout keeps the results; --quiet silences it)."""
+    if not getattr(args, "quiet", False):
+        print(f"{message} ...", file=sys.stderr, flush=True)
+
+
+def _bounded(text: str, low: int, high: int) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text[:40]!r}") from None
+    if value < low:
+        raise argparse.ArgumentTypeError(f"must be at least {low}, got {value}")
+    if value > high:
+        raise argparse.ArgumentTypeError(f"must be at most {high}, got {value}")
     return value
+
+
+def _seed(text: str) -> int:
+    return _bounded(text, 0, MAX_SEED)
+
+
+def _rounds(text: str) -> int:
+    return _bounded(text, 1, MAX_ROUNDS)
+
+
+def _positive(text: str) -> int:
+    return _bounded(text, 1, 1_000_000)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (2 for bad input)."""
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    for text in argv:
+        if "\0" in text:
+            _error("an argument contains a NUL byte")
+            return EXIT_BAD_INPUT
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors and 0 for --help
@@ -631,8 +711,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return EXIT_OK
     except (ScenarioError, ResultsError, CommandError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(str(exc))
         return EXIT_BAD_INPUT
+    except RecursionError:
+        _error("input nested too deeply")
+        return EXIT_BAD_INPUT
+    except OSError as exc:  # a file system refusal not foreseen above: one line, not a trace
+        where = f"{exc.filename}: " if exc.filename else ""
+        _error(f"{where}{exc.strerror or exc}")
+        return EXIT_BAD_INPUT
+
+
+def _error(message: str) -> None:
+    """Print one ``error:`` line of at most :data:`MAX_ERROR_CHARS` characters."""
+    line = " ".join(f"error: {message}".split())
+    if len(line) > MAX_ERROR_CHARS:
+        line = line[: MAX_ERROR_CHARS - 3] + "..."
+    print(line, file=sys.stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -229,7 +229,7 @@ def test_parameters_file_conflict(tmp_path: Path, capsys: pytest.CaptureFixture[
         ("parameters.trade_weight=-3", "parameters.trade_weight: must be at least 0, got -3"),
         (
             "countries.A.domestic_pressure=high",
-            "countries[2].domestic_pressure: must be a valid number",
+            "error: --set: countries.A.domestic_pressure: must be a valid number",
         ),
     ],
 )

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import sys
 import tempfile
@@ -78,12 +79,59 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+SYSTEM_ROOTS = (Path("/proc"), Path("/sys"), Path("/dev"))
+
+
+def _shown(out: Path | str) -> str:
+    text = str(out).replace("\0", "\\0")
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
 def check_output_dir(out: Path, force: bool) -> None:
-    """Refuse to replace a non-empty directory unless ``force`` (nothing a user made is lost)."""
+    """Refuse an output directory that cannot or must not be written.
+
+    Refused: a path with a NUL byte; a symlink (dangling or not); the working directory or one
+    of its ancestors (``.``, ``''``); anything under ``/proc``, ``/sys`` or ``/dev``; a path
+    below a file; an existing file; a non-empty directory unless ``force`` (nothing a user made
+    is lost); a folder that cannot be written.
+    """
+    text = str(out)
+    if "\0" in text:
+        raise ResultsError(f"{_shown(out)}: output path contains a NUL byte")
+    if not text.strip() or text.strip() in (".", "./"):
+        raise ResultsError(f"{_shown(out)!r}: give a new directory as the output, not '.'")
+    try:
+        if out.is_symlink():
+            raise ResultsError(f"{_shown(out)}: is a symbolic link; give a real directory")
+        resolved = out.resolve()
+        cwd = Path.cwd().resolve()
+    except (OSError, RuntimeError) as exc:
+        raise ResultsError(f"{_shown(out)}: cannot use as output: {_why(exc)}") from None
+    if resolved == cwd or resolved in cwd.parents or resolved == Path(resolved.anchor):
+        raise ResultsError(
+            f"{_shown(out)}: is the working directory or above it; give a new directory"
+        )
+    if any(resolved == root or root in resolved.parents for root in SYSTEM_ROOTS):
+        raise ResultsError(f"{_shown(out)}: is under a system folder; give another directory")
     if out.exists() and not out.is_dir():
-        raise ResultsError(f"{out}: exists and is not a directory")
+        raise ResultsError(f"{_shown(out)}: exists and is not a directory")
+    ancestor = resolved.parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise ResultsError(f"{_shown(out)}: {_shown(ancestor)} is a file, not a directory")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise ResultsError(f"{_shown(out)}: cannot write in {_shown(ancestor)}")
     if out.is_dir() and any(out.iterdir()) and not force:
-        raise ResultsError(f"{out}: directory exists and is not empty (use --force to replace it)")
+        raise ResultsError(
+            f"{_shown(out)}: directory exists and is not empty (use --force to replace it)"
+        )
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return str(exc)[:100]
 
 
 def publish_dir(out: Path, fill: Callable[[Path], None], force: bool) -> Path:
@@ -92,8 +140,11 @@ def publish_dir(out: Path, fill: Callable[[Path], None], force: bool) -> Path:
     A crash or error leaves ``out`` as it was: either absent, or the previous results.
     """
     check_output_dir(out, force)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    except OSError as exc:
+        raise ResultsError(f"{_shown(out)}: cannot create: {_why(exc)}") from None
     try:
         fill(staging)
         if out.exists():
@@ -145,14 +196,25 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def safe_component(name: str) -> str:
+    """Return ``name`` as one harmless folder name: ``[A-Za-z0-9._-]``, no leading dot."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._")[:64]
+    return slug or "unnamed"
+
+
 def default_out_dir(root: Path, scenario_name: str) -> Path:
-    """``root/<scenario>/<UTC timestamp>``, with a numeric suffix if that already exists."""
+    """``root/<scenario>/<UTC timestamp>``, with a numeric suffix if that already exists.
+
+    The name is made one safe folder name first, so output stays under ``root`` whatever the
+    scenario calls itself (``../../outside`` becomes ``outside``).
+    """
     stamp = timestamp()
-    out = root / scenario_name / stamp
+    folder = safe_component(scenario_name)
+    out = root / folder / stamp
     suffix = 1
     while out.exists():
         suffix += 1
-        out = root / scenario_name / f"{stamp}-{suffix}"
+        out = root / folder / f"{stamp}-{suffix}"
     return out
 
 

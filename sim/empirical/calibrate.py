@@ -11,6 +11,7 @@ deterministic, candidates are compared on the same noise, and no fit rests on on
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -36,6 +37,14 @@ DEFAULT_BOUNDS: dict[str, tuple[float, float]] = {
     "abstention_band": (0.05, 1.5),
 }
 """The weights fitted by default (every channel weight, from the registry, and the band)."""
+EXTRA_BOUNDS: dict[str, tuple[float, float]] = {
+    "neutrality": (0.0, 2.0),
+    "noise_sd": (0.0, 0.5),
+    "favour_decay": (0.0, 1.0),
+    "favour_credit": (0.0, 1.0),
+    "expectation_weight": (0.05, 1.0),
+}
+"""Bounds of other global parameters fitted with ``--fit NAME`` alone (no ``=LOW:HIGH``)."""
 
 
 def parse_bounds(specs: Sequence[str]) -> dict[str, tuple[float, float]]:
@@ -61,15 +70,16 @@ def parse_bounds(specs: Sequence[str]) -> dict[str, tuple[float, float]]:
                 "--fit", name, f"not a numeric global parameter ({', '.join(sorted(numeric))})"
             )
         if not rest:
-            if name not in DEFAULT_BOUNDS:
+            known = {**DEFAULT_BOUNDS, **EXTRA_BOUNDS}
+            if name not in known:
                 raise ScenarioError("--fit", spec, "give bounds as NAME=LOW:HIGH")
-            bounds[name] = DEFAULT_BOUNDS[name]
+            bounds[name] = known[name]
             continue
         try:
             low, high = (float(x) for x in rest.split(":"))
         except ValueError:
             raise ScenarioError("--fit", spec, "bounds must be LOW:HIGH numbers") from None
-        if not 0 <= low < high:
+        if not (math.isfinite(low) and math.isfinite(high) and 0 <= low < high):
             raise ScenarioError("--fit", spec, "need 0 <= LOW < HIGH")
         bounds[name] = (low, high)
     if len(bounds) > MAX_FITTED:

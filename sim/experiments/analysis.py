@@ -30,12 +30,21 @@ def mean_interval(values: np.ndarray) -> tuple[float, float, float, int]:
     return mean, float(interval.low), float(interval.high), n
 
 
-def summarise(runs: pd.DataFrame, parameters: list[str], outcomes: list[str]) -> pd.DataFrame:
+def summarise(
+    runs: pd.DataFrame,
+    parameters: list[str],
+    outcomes: list[str],
+    ranges: dict[str, tuple[float, float]] | None = None,
+) -> pd.DataFrame:
     """Per design point: parameter values and, per outcome, ``_mean, _lo, _hi, _n``.
 
     Failed runs count as missing (their outcomes are NaN); ``_n`` says how many replicates
-    each statistic rests on.
+    each statistic rests on. An outcome with a known range (``ranges``: shares and agreement in
+    [0, 1], positions in [-1, 1]) has its Student-t interval clipped to that range: the true
+    mean cannot lie outside it, so the clipped interval still covers it whenever the unclipped
+    one does.
     """
+    ranges = ranges or {}
     rows = []
     for point_id, group in runs.groupby("point_id", sort=True):
         row: dict[str, Any] = {"point_id": point_id}
@@ -43,6 +52,10 @@ def summarise(runs: pd.DataFrame, parameters: list[str], outcomes: list[str]) ->
             row[name] = group[name].iloc[0]
         for name in outcomes:
             mean, lo, hi, n = mean_interval(group[name].to_numpy(dtype=float))
+            if name in ranges:
+                low, high = ranges[name]
+                lo = float(np.clip(lo, low, high)) if np.isfinite(lo) else lo
+                hi = float(np.clip(hi, low, high)) if np.isfinite(hi) else hi
             row.update({f"{name}_mean": mean, f"{name}_lo": lo, f"{name}_hi": hi, f"{name}_n": n})
         rows.append(row)
     return pd.DataFrame(rows)

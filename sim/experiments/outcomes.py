@@ -47,6 +47,20 @@ NEEDS: dict[str, tuple[str, ...]] = {
 """Arguments each measure requires."""
 
 
+RANGES: dict[str, tuple[float, float]] = {
+    "share_with_target": (0.0, 1.0),
+    "yes_share": (0.0, 1.0),
+    "no_share": (0.0, 1.0),
+    "abstain_share": (0.0, 1.0),
+    "absent_share": (0.0, 1.0),
+    "adopted": (0.0, 1.0),
+    "position": (-1.0, 1.0),
+    "agreement": (0.0, 1.0),
+    "polarisation": (0.0, 1.0),
+}
+"""The range each bounded measure lies in (intervals are clipped to it)."""
+
+
 class Outcome(BaseModel):
     """One outcome column of a sweep: a measure and its arguments.
 
@@ -87,6 +101,11 @@ class Outcome(BaseModel):
             if getattr(self, argument) is None:
                 raise ValueError(f"measure {self.measure!r} needs {argument!r}")
         return self
+
+    @property
+    def range(self) -> tuple[float, float] | None:
+        """The range the measure lies in, or None when it is unbounded."""
+        return RANGES.get(self.measure)
 
     @property
     def column(self) -> str:

@@ -13,6 +13,8 @@ Layout of a sweep directory::
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import signal
 from collections.abc import Iterator
@@ -27,8 +29,10 @@ import pyarrow as pa
 from sim.common.files import (
     ResultsError,
     check_output_dir,
+    command_line,
     now_iso,
     package_versions,
+    publish_dir,
     read_manifest,
     write_json,
     write_table,
@@ -37,13 +41,50 @@ from sim.common.tables import JOURNAL, SHARDS, read_runs
 from sim.experiments.analysis import sensitivity, summarise
 from sim.experiments.designs import expand_runs
 from sim.experiments.executors import ExecutorKind, default_workers, make_executor
+from sim.experiments.outcomes import Outcome
 from sim.experiments.spec import LoadedSweep, load_sweep
 from sim.experiments.store import RunStore
 from sim.experiments.worker import Task, run_tasks
 from sim.model.errors import ScenarioError
+from sim.model.inputs import read_bytes
 from sim.model.scenario import load_scenario
 
 SWEEP_COPY = "sweep.yaml"
+LOCK = ".lock"
+_HELD: set[Path] = set()
+
+
+@contextmanager
+def sweep_lock(out: Path) -> Iterator[None]:
+    """Hold an exclusive ``fcntl`` lock on ``out/.lock``; refuse if another process holds it.
+
+    Re-entrant within one process. The lock dies with the process, so a killed sweep never
+    leaves a stale lock behind.
+    """
+    key = out.resolve()
+    if key in _HELD:
+        yield
+        return
+    try:
+        fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    except OSError as exc:
+        raise ResultsError(f"{out}: cannot lock the sweep directory: {exc.strerror}") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ResultsError(
+                f"{out}: another alliance-sim process is running this sweep; wait for it "
+                "to end (or stop it) and resume again"
+            ) from None
+        _HELD.add(key)
+        try:
+            yield
+        finally:
+            _HELD.discard(key)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 def _manifest(loaded: LoadedSweep, scenario_sha: str, runs: int, points: int) -> dict[str, Any]:
@@ -52,6 +93,7 @@ def _manifest(loaded: LoadedSweep, scenario_sha: str, runs: int, points: int) ->
         "schema_version": 1,
         "kind": "sweep",
         "created": now_iso(),
+        "command": command_line(),
         "versions": package_versions(),
         "sweep": {
             "name": spec.name,
@@ -93,16 +135,17 @@ def start_sweep(sweep_file: Path, out: Path, force: bool = False) -> Path:
     """Create a sweep directory: check it is free, copy the sweep file, write the manifest."""
     loaded = load_sweep(sweep_file)
     check_output_dir(out, force)
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
-    scenario = load_scenario(loaded.scenario_path)
+    scenario = load_scenario(loaded.scenario_path, allow_outside=True)
     runs = expand_runs(loaded.spec)
     points = len({r.point_id for r in runs})
     manifest = _manifest(loaded, scenario.sha256, len(runs), points)
-    (out / SWEEP_COPY).write_bytes(loaded.path.read_bytes())
-    write_json(out / "manifest.json", manifest)
-    return out
+    copy = read_bytes(loaded.path)
+
+    def fill(staging: Path) -> None:
+        (staging / SWEEP_COPY).write_bytes(copy)
+        write_json(staging / "manifest.json", manifest)
+
+    return publish_dir(out, fill, force)
 
 
 def _loaded_for(out: Path, manifest: dict[str, Any]) -> LoadedSweep:
@@ -110,7 +153,7 @@ def _loaded_for(out: Path, manifest: dict[str, Any]) -> LoadedSweep:
     original = Path(manifest["sweep"]["path"])
     loaded = load_sweep(out / SWEEP_COPY, relative_to=original.parent)
     scenario_path = loaded.scenario_path
-    current = load_scenario(scenario_path).sha256
+    current = load_scenario(scenario_path, allow_outside=True).sha256
     if current != manifest["scenario"]["sha256"]:
         raise ScenarioError(
             scenario_path, "", "changed since the sweep started (its hash differs); start anew"
@@ -134,13 +177,36 @@ def execute_sweep(
     dict
         Counts: ``runs``, ``ran`` (this call), ``ok``, ``failed``.
     """
+    with sweep_lock(out):
+        return _execute_locked(
+            out,
+            executor=executor,
+            workers=workers,
+            scheduler=scheduler,
+            quiet=quiet,
+            shard_size=shard_size,
+        )
+
+
+def _execute_locked(
+    out: Path,
+    *,
+    executor: ExecutorKind,
+    workers: int | None,
+    scheduler: str | None,
+    quiet: bool,
+    shard_size: int,
+) -> dict[str, int]:
     manifest = read_manifest(out)
     if manifest.get("kind") != "sweep":
         raise ResultsError(f"{out}: not a sweep directory")
     loaded = _loaded_for(out, manifest)
-    if (out / "runs.parquet").exists():  # already finished: nothing to run
+    if "finished" in manifest:  # already finished: nothing to run
+        _clean_stores(out)
         finished = pd.read_parquet(out / "runs.parquet", columns=["status"])
         return _counts(manifest["runs"], 0, finished)
+    if _merged(out, manifest) is not None:  # killed while finishing: finish again
+        return _counts(manifest["runs"], 0, finish(out, manifest))
     runs = expand_runs(loaded.spec)
     stored = read_runs(out)
     done = set() if stored.empty else {int(x) for x in stored["run_id"]}
@@ -209,12 +275,36 @@ def _counts(runs: int, ran: int, table: pd.DataFrame) -> dict[str, int]:
     }
 
 
+def _merged(out: Path, manifest: dict[str, Any]) -> pd.DataFrame | None:
+    """``runs.parquet`` if a previous finish wrote it whole (every run), else None."""
+    path = out / "runs.parquet"
+    if not path.exists():
+        return None
+    try:
+        table = pd.read_parquet(path)
+    except Exception:
+        return None
+    return table if len(table) == manifest["runs"] else None
+
+
+def _clean_stores(out: Path) -> None:
+    shutil.rmtree(out / SHARDS, ignore_errors=True)
+    (out / JOURNAL).unlink(missing_ok=True)
+
+
 def finish(out: Path, manifest: dict[str, Any]) -> pd.DataFrame:
     """Merge stored runs into ``runs.parquet`` with fixed columns; write summary and analysis.
 
     Columns: ``run_id, point_id, replicate, seed_entropy, seed_spawn_key``, one column per
     varied parameter (named by its path), ``status, error, seconds``, one per outcome.
+
+    Idempotent and safe to kill at any point: every file is written atomically; the shards
+    are removed only after the manifest says ``finished``; a finish that was killed is redone
+    from ``runs.parquet`` (when whole) or from the shards.
     """
+    merged = _merged(out, manifest)
+    if merged is not None:
+        return _finish_tables(out, manifest, merged)
     raw = read_runs(out)
     if len(raw) < manifest["runs"]:
         raise ResultsError(f"{out}: {len(raw)} of {manifest['runs']} runs stored; resume it")
@@ -240,7 +330,16 @@ def finish(out: Path, manifest: dict[str, Any]) -> pd.DataFrame:
         pa.Table.from_pandas(table, preserve_index=False).replace_schema_metadata(None),
         out / "runs.parquet",
     )
-    summary = summarise(table, parameters, outcomes)
+    return _finish_tables(out, manifest, table)
+
+
+def _finish_tables(out: Path, manifest: dict[str, Any], table: pd.DataFrame) -> pd.DataFrame:
+    """Write summary and sensitivity from the merged runs, mark finished, drop the shards."""
+    parameters: list[str] = manifest["parameters"]
+    outcomes: list[str] = manifest["outcomes"]
+    spec_outcomes = [Outcome.model_validate(o) for o in manifest["sweep"]["spec"]["outcomes"]]
+    ranges = {o.column: o.range for o in spec_outcomes if o.range is not None}
+    summary = summarise(table, parameters, outcomes, ranges)
     write_table(
         pa.Table.from_pandas(summary, preserve_index=False).replace_schema_metadata(None),
         out / "summary.parquet",
@@ -251,11 +350,10 @@ def finish(out: Path, manifest: dict[str, Any]) -> pd.DataFrame:
             pa.Table.from_pandas(indices, preserve_index=False).replace_schema_metadata(None),
             out / "sensitivity.parquet",
         )
-    shutil.rmtree(out / SHARDS, ignore_errors=True)
-    (out / JOURNAL).unlink(missing_ok=True)
     manifest = {**manifest, "finished": now_iso()}
     manifest["status_counts"] = {k: int(v) for k, v in table["status"].value_counts().items()}
     write_json(out / "manifest.json", manifest)
+    _clean_stores(out)
     return table
 
 

@@ -8,6 +8,9 @@ from pathlib import Path
 class ScenarioError(Exception):
     """A scenario (or override) problem, located by file and field path.
 
+    Each part is clipped (and NUL bytes and newlines escaped), so an error line stays one short
+    line whatever the input was.
+
     Parameters
     ----------
     file
@@ -19,7 +22,14 @@ class ScenarioError(Exception):
     """
 
     def __init__(self, file: str | Path, path: str, message: str) -> None:
-        self.file = str(file)
-        self.path = path
-        self.message = message
-        super().__init__(f"{self.file}: {path}: {message}" if path else f"{self.file}: {message}")
+        self.file = _clip(str(file), 120)
+        self.path = _clip(path, 80)
+        self.message = _clip(message, 200)
+        super().__init__(
+            f"{self.file}: {self.path}: {self.message}" if path else f"{self.file}: {self.message}"
+        )
+
+
+def _clip(text: str, limit: int) -> str:
+    text = text.replace("\0", "\\0").replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 3] + "..."

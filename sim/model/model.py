@@ -203,11 +203,12 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         bonus = np.zeros(self.world.size)
         spent_total = 0.0
         eligible = inputs.fixed_votes == NO_FIXED_VOTE
+        bands = country_bands(outcome.contributions, self.weights)  # each state's own band
         for k, patron in enumerate(parties.index):
             add, spent = allocate_inducements(
                 outcome.score,
                 outcome.votes,
-                self.weights.abstention_band,
+                bands,
                 float(parties.preference[k]),
                 float(self.patron_budget[patron]),
                 self.parameters.inducement_price,

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from sim.model.errors import ScenarioError
+from sim.model.inputs import InputError, read_text, shorten
 from sim.model.votes import Vote, VoteArray
 
 SYMBOL_PREFIX = "A/RES/"
@@ -52,7 +54,7 @@ class RollCall:
         unknown = sorted(set(self.votes) - set(ids))
         if unknown:
             shown = ", ".join(unknown[:8]) + (" ..." if len(unknown) > 8 else "")
-            raise ScenarioError(self.path, "iso3", f"names no scenario country: {shown}")
+            raise ScenarioError(self.path, "iso3", f"names no scenario country: {shorten(shown)}")
         missing = [c for c in ids if c not in self.votes]
         if missing and complete:
             shown = ", ".join(missing[:8]) + (" ..." if len(missing) > 8 else "")
@@ -76,7 +78,7 @@ def read_roll_call(path: str | Path) -> RollCall:
     symbols: set[str] = set()
     dates: set[str] = set()
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
+        with io.StringIO(read_text(path).removeprefix("\ufeff"), newline="") as handle:
             reader = csv.DictReader(handle)
             fields = reader.fieldnames or []
             key = "iso3" if "iso3" in fields else "country" if "country" in fields else None
@@ -108,13 +110,16 @@ def read_roll_call(path: str | Path) -> RollCall:
                     )
     except FileNotFoundError:
         raise ScenarioError(path, "", "file not found") from None
+    except InputError as exc:
+        raise ScenarioError(path, "", str(exc)) from None
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise ScenarioError(path, "", f"cannot read CSV: {exc}") from None
+        raise ScenarioError(path, "", f"cannot read CSV: {str(exc)[:100]}") from None
     if not votes:
         raise ScenarioError(path, "", "no rows")
     (symbol,), (day,) = symbols, dates
     if not symbol:
         raise ScenarioError(path, "resolution", "empty resolution")
+    symbol = symbol[:200]
     try:
         date = dt.date.fromisoformat(day)
     except ValueError:

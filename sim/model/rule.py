@@ -331,7 +331,7 @@ def decide_votes(
 def allocate_inducements(
     score: FloatArray,
     votes: VoteArray,
-    band: float,
+    band: float | FloatArray,
     preference: float,
     budget: float,
     price: float,
@@ -352,7 +352,8 @@ def allocate_inducements(
     votes
         Votes before inducements (n,).
     band
-        Abstention band.
+        Abstention band: one for all, or each country's own (n,) as the vote used it
+        (:func:`country_bands`); a swing is priced to the voter's own boundary.
     preference
         +1 if the patron sponsors the resolution, -1 if it is the target.
     budget
@@ -380,7 +381,8 @@ def allocate_inducements(
     )  # opposed -> reach abstain; abstaining -> reach the patron's side
     gap = next_boundary - oriented
     on_side = preference * POSITION_OF_VOTE[votes] > 0
-    candidates = np.flatnonzero(eligible & ~on_side & (gap <= reach))
+    # gap > 0: a swing always costs something, so buying never adds to a budget.
+    candidates = np.flatnonzero(eligible & ~on_side & (gap > 0) & (gap <= reach))
     order = candidates[np.argsort(gap[candidates], kind="stable")]
     cost = np.cumsum(gap[order] * price)
     bought = order[cost <= budget + 1e-12]

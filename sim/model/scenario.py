@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -21,6 +22,7 @@ import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -30,9 +32,28 @@ from pydantic import (
 
 from sim.model.channels import REGISTRY
 from sim.model.errors import ScenarioError
+from sim.model.inputs import (
+    InputError,
+    load_yaml,
+    read_bytes,
+    read_text,
+    resolve,
+    shorten,
+    yaml_problem,
+)
 from sim.model.records import read_roll_call
 from sim.model.timeline import timeline_of
 from sim.model.votes import Vote
+
+MAX_ROUNDS = 1000
+"""Most rounds a scenario (or ``--rounds``) may ask for."""
+MAX_COUNTRIES = 2000
+MAX_RESOLUTIONS = 10_000
+MAX_FAVOURS = 100_000
+MAX_TIES = 1_000_000
+MAX_ITERATIONS = 10_000
+MAX_VALUE = 1e6
+"""Largest value of an unbounded parameter, weight, budget or favour amount (finite, sane)."""
 
 
 def _between(low: float, high: float) -> AfterValidator:
@@ -44,24 +65,42 @@ def _between(low: float, high: float) -> AfterValidator:
     return AfterValidator(check)
 
 
-def _at_least(low: float) -> AfterValidator:
+def _at_least(low: float, high: float | None = None) -> AfterValidator:
     def check(value: float) -> float:
         if not value >= low:
             raise ValueError(f"must be at least {low:g}, got {value:g}")
+        if high is not None and value > high:
+            raise ValueError(f"must be at most {high:g}, got {value:g}")
         return value
 
     return AfterValidator(check)
 
 
-Unit = Annotated[float, _between(0.0, 1.0)]
-Signed = Annotated[float, _between(-1.0, 1.0)]
-NonNegative = Annotated[float, _at_least(0.0)]
-Positive = Annotated[int, _at_least(1)]
+def _not_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(f"must be a number, got {value}")
+    return value
+
+
+NotBool = BeforeValidator(_not_bool)
+
+
+def _nonblank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+Unit = Annotated[float, NotBool, _between(0.0, 1.0)]
+Signed = Annotated[float, NotBool, _between(-1.0, 1.0)]
+NonNegative = Annotated[float, NotBool, _at_least(0.0, MAX_VALUE)]
+Positive = Annotated[int, NotBool, _at_least(1)]
+Name = Annotated[str, AfterValidator(_nonblank)]
 CountryId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]+$", min_length=1, max_length=32)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class ParametersBase(_Strict):
@@ -89,12 +128,12 @@ class ParametersBase(_Strict):
     favour_credit: NonNegative = Field(
         0.25, description="Favour units earned by one favourable vote at salience 1."
     )
-    max_iterations: Positive = Field(
+    max_iterations: Annotated[int, NotBool, _at_least(1, MAX_ITERATIONS)] = Field(
         50,
         description="Cap on best-response iterations per decision (a resolution is decided "
         "twice when inducements are bought; the second count is recorded).",
     )
-    expectation_weight: Annotated[float, _between(0.01, 1.0)] = Field(
+    expectation_weight: Annotated[float, NotBool, _between(0.01, 1.0)] = Field(
         0.5,
         description="Share by which expected positions move toward observed ones per iteration "
         "(1 = plain simultaneous best response).",
@@ -153,7 +192,7 @@ class CountryBase(_Strict):
     """
 
     id: CountryId
-    name: str
+    name: Name
     public_opinion: dict[str, Signed] = Field(default_factory=dict)
     arrears: bool = False
     patron_budget: NonNegative = 0.0
@@ -204,7 +243,7 @@ def _weight_fields() -> dict[str, Any]:
 def _attribute_fields() -> dict[str, Any]:
     fields: dict[str, Any] = {}
     for attribute in REGISTRY.country_attributes:
-        kind = Annotated[float, _between(attribute.low, attribute.high)]
+        kind = Annotated[float, NotBool, _between(attribute.low, attribute.high)]
         default = ... if attribute.default is None else attribute.default
         fields[attribute.name] = (kind, Field(default, description=attribute.description))
     return fields
@@ -254,7 +293,7 @@ class Favour(_Strict):
     debtor: CountryId
     creditor: CountryId
     amount: NonNegative
-    round: Annotated[int, _at_least(0)] | None = None
+    round: Annotated[int, NotBool, _at_least(0, MAX_ROUNDS)] | None = None
     event: str
     date: dt.date | None = None
     source: str | None = None
@@ -317,8 +356,8 @@ class Resolution(_Strict):
     the rank of its date among the distinct dates, and ``round`` may be left out.
     """
 
-    id: str = Field(min_length=1)
-    round: Positive | None = None
+    id: Name
+    round: Annotated[int, NotBool, _at_least(1, MAX_ROUNDS)] | None = None
     title: str
     issue: str
     target: CountryId | None = None
@@ -341,20 +380,20 @@ class Resolution(_Strict):
 class Scenario(_Strict):
     """A whole scenario after CSV tables and the parameters file are read in."""
 
-    name: str = Field(min_length=1)
+    name: Name
     description: str = ""
-    seed: Annotated[int, _at_least(0)] = 0
-    rounds: Positive | None = None
+    seed: Annotated[int, NotBool, _at_least(0, 2**63 - 1)] = 0
+    rounds: Annotated[int, NotBool, _at_least(1, MAX_ROUNDS)] | None = None
     reference_states: tuple[CountryId, CountryId]
     issues: dict[str, Issue]
     parameters: Parameters = Field(default_factory=lambda: Parameters())
-    countries: list[Country] = Field(min_length=2)
+    countries: list[Country] = Field(min_length=2, max_length=MAX_COUNTRIES)
     ties: Ties = Field(default_factory=Ties)
-    favours: list[Favour] = Field(default_factory=list)
-    suspensions: list[Suspension] = Field(default_factory=list)
-    polls: list[Poll] = Field(default_factory=list)
-    history: list[HistoryRecord] = Field(default_factory=list)
-    agenda: list[Resolution] = Field(min_length=1)
+    favours: list[Favour] = Field(default_factory=list, max_length=MAX_FAVOURS)
+    suspensions: list[Suspension] = Field(default_factory=list, max_length=MAX_FAVOURS)
+    polls: list[Poll] = Field(default_factory=list, max_length=MAX_FAVOURS)
+    history: list[HistoryRecord] = Field(default_factory=list, max_length=MAX_RESOLUTIONS)
+    agenda: list[Resolution] = Field(min_length=1, max_length=MAX_RESOLUTIONS)
 
 
 TABLE_FIELDS = ("countries", "favours", "suspensions", "polls", "agenda")
@@ -409,43 +448,72 @@ def _format_error(error: Mapping[str, Any]) -> str:
     message = message[0].lower() + message[1:]
     if message.startswith("input should be"):
         message = "must be" + message[len("input should be") :]
-    return f"{message}, got {error['input']!r}"
+    return f"{message}, got {shorten(error['input'])}"
 
 
-def _read_yaml(path: Path) -> Any:
+def read_yaml_file(path: Path) -> Any:
+    """Read one YAML file within the limits of :mod:`sim.model.inputs`; errors name the file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except FileNotFoundError:
         raise ScenarioError(path, "", "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(path, "", f"cannot read file: {exc}") from None
+    except InputError as exc:
+        raise ScenarioError(path, "", str(exc)) from None
     try:
-        return yaml.safe_load(text)
+        return load_yaml(text)
+    except InputError as exc:
+        raise ScenarioError(path, "", str(exc)) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError(path, "", f"invalid YAML: {where}{problem}") from None
+        raise ScenarioError(path, "", yaml_problem(exc)) from None
+
+
+_read_yaml = read_yaml_file
+
+
+def read_csv_rows(path: Path, field: str) -> tuple[list[str], list[dict[str, str]]]:
+    """Read a CSV table within the limits: header (unique, BOM dropped) and rows.
+
+    Cells are stripped; empty cells are left out of a row.
+    """
+    try:
+        text = read_text(path)
+    except FileNotFoundError:
+        raise ScenarioError(path, field, "file not found") from None
+    except InputError as exc:
+        message = str(exc)
+        if not message.startswith(("cannot read", "file too large")):
+            message = f"cannot read CSV: {message}"
+        raise ScenarioError(path, field, message) from None
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = [h.strip() for h in next(reader, [])]
+        seen: set[str] = set()
+        for name in header:
+            if not name:
+                raise ScenarioError(path, field, "a column has no name in the header")
+            if name in seen:
+                raise ScenarioError(path, field, f"duplicate column {shorten(name)}")
+            seen.add(name)
+        rows: list[dict[str, str]] = []
+        for cells in reader:
+            if not cells:
+                continue
+            if len(cells) > len(header):
+                raise ScenarioError(
+                    path,
+                    f"{field}[{len(rows)}]",
+                    f"more cells than columns (line {reader.line_num})",
+                )
+            rows.append(
+                {k: v.strip() for k, v in zip(header, cells, strict=False) if v and v.strip()}
+            )
+        return header, rows
+    except csv.Error as exc:
+        raise ScenarioError(path, field, f"cannot read CSV: {str(exc)[:100]}") from None
 
 
 def _read_csv(path: Path, field: str) -> list[dict[str, str]]:
-    try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            rows: list[dict[str, str]] = []
-            for row in reader:
-                if None in row:
-                    raise ScenarioError(
-                        path,
-                        f"{field}[{len(rows)}]",
-                        f"more cells than columns (line {reader.line_num})",
-                    )
-                rows.append({k.strip(): v.strip() for k, v in row.items() if v and v.strip()})
-            return rows
-    except FileNotFoundError:
-        raise ScenarioError(path, field, "file not found") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise ScenarioError(path, field, f"cannot read CSV: {exc}") from None
+    return read_csv_rows(path, field)[1]
 
 
 def _country_from_row(row: dict[str, str]) -> dict[str, Any]:
@@ -472,8 +540,9 @@ def _agenda_from_row(row: dict[str, str]) -> dict[str, Any]:
 class _Origins:
     """Which file each top-level list came from, to name it in errors."""
 
-    def __init__(self, yaml_path: Path) -> None:
+    def __init__(self, yaml_path: Path, allow_outside: bool = False) -> None:
         self.yaml_path = yaml_path
+        self.allow_outside = allow_outside
         self.tables: dict[str, Path] = {}
         self.files: list[Path] = [yaml_path]
 
@@ -499,6 +568,22 @@ class _Origins:
         return self.tables[label], path
 
 
+def _confined(base: Path, value: str, origins: _Origins, label: str) -> Path:
+    """Resolve a path named in a scenario; refuse one outside the scenario's folder."""
+    try:
+        path = resolve(base / value)
+    except InputError as exc:
+        raise ScenarioError(origins.yaml_path, label, str(exc)) from None
+    if not origins.allow_outside and not path.is_relative_to(base):
+        raise ScenarioError(
+            origins.yaml_path,
+            label,
+            f"{shorten(value)} is outside the scenario's folder {base} "
+            "(move it there, or pass --allow-outside)",
+        )
+    return path
+
+
 def _expand_history(data: dict[str, Any], origins: _Origins) -> None:
     """Read every ``{record: path, issue: ...}`` history entry's record file in place."""
     entries = data.get("history")
@@ -515,7 +600,7 @@ def _expand_history(data: dict[str, Any], origins: _Origins) -> None:
         record = entry["record"]
         if not isinstance(record, str):
             raise ScenarioError(origins.yaml_path, f"history[{i}].record", "must be a file path")
-        path = (origins.yaml_path.parent / record).resolve()
+        path = _confined(origins.yaml_path.parent, record, origins, f"history[{i}].record")
         roll_call = read_roll_call(path)
         origins.files.append(path)
         entries[i] = {
@@ -534,7 +619,7 @@ def _expand_tables(data: dict[str, Any], origins: _Origins) -> None:
         value = container.get(key)
         if not isinstance(value, str):
             return
-        table_path = (base / value).resolve()
+        table_path = _confined(base, value, origins, label)
         rows = _read_csv(table_path, label)
         if key == "countries":
             container[key] = [_country_from_row(r) for r in rows]
@@ -558,7 +643,7 @@ def _expand_tables(data: dict[str, Any], origins: _Origins) -> None:
         return
     if not isinstance(include, str):
         raise ScenarioError(origins.yaml_path, "parameters_file", "must be a file path")
-    include_path = (base / include).resolve()
+    include_path = _confined(base, include, origins, "parameters_file")
     included = _read_yaml(include_path)
     origins.files.append(include_path)
     if isinstance(included, dict) and "parameters" in included:
@@ -573,7 +658,7 @@ def _expand_tables(data: dict[str, Any], origins: _Origins) -> None:
             raise ScenarioError(
                 origins.yaml_path,
                 f"parameters.{key}",
-                f"set both here and in {include}; keep one",
+                f"set both here and in {include[:80]}; keep one",
             )
     data["parameters"] = {**included, **inline}
 
@@ -587,7 +672,9 @@ def parse_override(text: str) -> tuple[str, Any]:
     if not path:
         raise ScenarioError("--set", text, "empty path")
     try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
+        value = load_yaml(raw) if raw.strip() else ""
+    except InputError as exc:
+        raise ScenarioError("--set", path, str(exc)) from None
     except yaml.YAMLError:
         value = raw
     return path, value
@@ -628,7 +715,7 @@ def _find_in_list(items: list[Any], key: str, where: str) -> int:
             return index
     if key.isdigit() and int(key) < len(items):
         return int(key)
-    raise ScenarioError("--set", where, f"no entry with id {key!r}")
+    raise ScenarioError("--set", where, f"no entry with id {shorten(key)}")
 
 
 def _hash_files(files: Iterable[Path], base: Path) -> str:
@@ -638,17 +725,27 @@ def _hash_files(files: Iterable[Path], base: Path) -> str:
             label = str(file.relative_to(base))
         except ValueError:
             label = file.name
-        digest.update(label.encode() + b"\0" + file.read_bytes() + b"\0")
+        digest.update(label.encode() + b"\0" + read_bytes(file) + b"\0")
     return digest.hexdigest()
 
 
-def expand_scenario_data(yaml_path: Path, origins: _Origins | None = None) -> dict[str, Any]:
+def resolve_scenario_path(path: str | Path) -> Path:
+    """Resolve a scenario path; a NUL byte or a symlink loop is a :class:`ScenarioError`."""
+    try:
+        return resolve(path)
+    except InputError as exc:
+        raise ScenarioError(shorten(str(path), 100), "", str(exc)) from None
+
+
+def expand_scenario_data(
+    yaml_path: Path, origins: _Origins | None = None, allow_outside: bool = False
+) -> dict[str, Any]:
     """Read a scenario YAML with its CSV tables and parameters file, not yet validated."""
-    yaml_path = yaml_path.resolve()
+    yaml_path = resolve_scenario_path(yaml_path)
     data = _read_yaml(yaml_path)
     if not isinstance(data, dict):
         raise ScenarioError(yaml_path, "", "must be a mapping at the top level")
-    _expand_tables(data, origins or _Origins(yaml_path))
+    _expand_tables(data, origins or _Origins(yaml_path, allow_outside))
     return data
 
 
@@ -665,7 +762,9 @@ def format_validation_error(exc: ValidationError) -> tuple[str, str]:
     return _format_loc(loc), message
 
 
-def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> LoadedScenario:
+def load_scenario(
+    path: str | Path, overrides: Iterable[str] = (), *, allow_outside: bool = False
+) -> LoadedScenario:
     """Read, expand, override and validate a scenario file.
 
     Parameters
@@ -674,6 +773,8 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> LoadedScen
         The scenario YAML file.
     overrides
         ``PATH=VALUE`` strings applied after tables are read and before validation.
+    allow_outside
+        Let CSV tables and ``parameters_file`` lie outside the scenario's folder.
 
     Returns
     -------
@@ -685,18 +786,21 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> LoadedScen
     ScenarioError
         On any problem, naming the file and the field path.
     """
-    yaml_path = Path(path).resolve()
-    origins = _Origins(yaml_path)
+    yaml_path = resolve_scenario_path(path)
+    origins = _Origins(yaml_path, allow_outside)
     data = expand_scenario_data(yaml_path, origins)
     overrides = tuple(overrides)
+    overridden: set[str] = set()
     for text in overrides:
-        apply_override(data, *parse_override(text))
+        where, value = parse_override(text)
+        apply_override(data, where, value)
+        overridden.add(where)
     check_renamed(data.get("parameters"), yaml_path)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         loc, message = first_error(exc)
-        raise ScenarioError(*origins.locate(loc), message) from None
+        raise ScenarioError(*_blame(loc, overridden, data, origins), message) from None
     check_references(scenario, origins)
     return LoadedScenario(
         scenario=scenario,
@@ -751,6 +855,11 @@ def check_references(scenario: Scenario, origins: _Origins | None = None) -> Non
 
     for k, ref in enumerate(scenario.reference_states):
         known(("reference_states", k), ref)
+    if scenario.reference_states[0] == scenario.reference_states[1]:
+        fail(("reference_states", 1), "the two reference states must differ")
+    for table in REGISTRY.tie_tables:
+        if len(scenario.ties.table(table.name)) > MAX_TIES:
+            fail(("ties", table.name), f"more than {MAX_TIES} ties")
     for table in REGISTRY.tie_tables:
         kind = table.name
         seen: set[tuple[str, str]] = set()
@@ -802,4 +911,42 @@ def check_references(scenario: Scenario, origins: _Origins | None = None) -> Non
 
 def _unknown(kind: str, value: str, known: Iterable[str] = ()) -> str:
     names = ", ".join(sorted(known))
-    return f"unknown {kind} {value!r}" + (f" (known: {names})" if names else "")
+    if len(names) > 100:
+        names = names[:97] + "..."
+    return f"unknown {kind} {shorten(value)}" + (f" (known: {names})" if names else "")
+
+
+def _blame(
+    loc: tuple[int | str, ...], overridden: set[str], data: dict[str, Any], origins: _Origins
+) -> tuple[str | Path, str]:
+    """Blame ``--set`` (not the CSV) for a field a command-line override set."""
+    for where in overridden:
+        if _override_loc(where, data) == loc:
+            return "--set", where
+    return origins.locate(loc)
+
+
+def _override_loc(where: str, data: dict[str, Any]) -> tuple[int | str, ...] | None:
+    """Return the schema location an override path addresses (ids become indices)."""
+    node: Any = data
+    loc: list[int | str] = []
+    for part in where.split("."):
+        if isinstance(node, list):
+            index = next(
+                (
+                    i
+                    for i, item in enumerate(node)
+                    if isinstance(item, dict) and str(item.get("id")) == part
+                ),
+                int(part) if part.isdigit() else None,
+            )
+            if index is None or index >= len(node):
+                return None
+            loc.append(index)
+            node = node[index]
+        elif isinstance(node, dict):
+            loc.append(part)
+            node = node.get(part)
+        else:
+            return None
+    return tuple(loc)

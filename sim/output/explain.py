@@ -34,9 +34,14 @@ def explain_votes(
     """
     table: pd.DataFrame = results["contributions"]
     rows = table[table["country"] == country]
+    if rows.empty:  # ids are matched case-insensitively when the exact id is not found
+        same = [c for c in table["country"].unique() if str(c).casefold() == country.casefold()]
+        if len(same) == 1:
+            country = str(same[0])
+            rows = table[table["country"] == country]
     if rows.empty:
         known = ", ".join(sorted(table["country"].unique())[:12])
-        raise ResultsError(f"{results.path}: no votes of country {country!r} (e.g. {known})")
+        raise ResultsError(f"{results.path}: no votes of country {country[:40]!r} (e.g. {known})")
     if resolution is not None:
         rows = rows[rows["resolution"] == resolution]
         if rows.empty:

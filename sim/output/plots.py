@@ -47,13 +47,34 @@ MAX_LABELS = 60
 """Above this many countries, figures name blocs and notable states instead of every state."""
 ROWS_PER_PANEL = 50
 """Most states listed in one panel of the vote chart (more are split over side-by-side panels)."""
+ALWAYS_LABELLED = ("USA", "RUS", "CHN", "GBR", "FRA", "IND")
+"""States named on the alignment map whatever its size: the Security Council's permanent
+members and India, whose positions readers look for first."""
 LEDGER_PAIRS = 15
 """Debtor-creditor pairs shown in the favour ledger (those with the largest balances)."""
 
 
+EXTRA_BLOC_COLOURS = (
+    "#882255",
+    "#44AA99",
+    "#999933",
+    "#AA4499",
+    "#332288",
+    "#88CCEE",
+    "#DDCC77",
+    "#117733",
+    "#661100",
+    "#6699CC",
+    "#AA4466",
+    "#4477AA",
+)
+"""Blocs 9 and on (Tol's muted palette and friends): no two of the first 20 blocs share one."""
+
+
 def bloc_colour(bloc: int) -> str:
-    """Colour of a bloc (1, 2, ...): the palette in order, repeating after eight blocs."""
-    return OKABE_ITO[(bloc - 1) % len(OKABE_ITO)]
+    """Colour of a bloc (1, 2, ...): Okabe-Ito for the first eight, then distinct others."""
+    palette = (*OKABE_ITO, *EXTRA_BLOC_COLOURS)
+    return palette[(bloc - 1) % len(palette)]
 
 
 def agreement_matrix(results: RunResults) -> tuple[list[str], np.ndarray]:
@@ -259,7 +280,9 @@ def figure_alignment_map(results: RunResults) -> Figure:
             linewidth=0.4,
             label=f"{labels[b]} ({int(members.sum())})",
         )
-    for (px, py), text in _point_labels(ids, x, y, (ref_a, ref_b)):
+    leads = {label.split(": ")[1].split(" ")[0] for label in labels.values()}
+    notable = {*ALWAYS_LABELLED, *leads}
+    for (px, py), text in _point_labels(ids, x, y, (ref_a, ref_b), notable):
         ax.annotate(text, (px, py), fontsize=7, xytext=(4, 3), textcoords="offset points")
     ax.legend(title="bloc (states)", fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
     ax.set_xlim(-0.05, 1.05)
@@ -272,14 +295,19 @@ def figure_alignment_map(results: RunResults) -> Figure:
 
 
 def _point_labels(
-    ids: list[str], x: np.ndarray, y: np.ndarray, references: tuple[str, str]
+    ids: list[str],
+    x: np.ndarray,
+    y: np.ndarray,
+    references: tuple[str, str],
+    notable: set[str] | frozenset[str] = frozenset(),
 ) -> list[tuple[tuple[float, float], str]]:
     """One label per position shared by states: every state when few, else groups and outliers.
 
     States at the same position are named together (``RUS, BLR, PRK``; above four,
     ``USA, DEU +118``, reference states first). Above :data:`MAX_LABELS` states, only
-    positions held by a reference state, by five or more states, or by at most three states
-    (outliers, when there are no more than 25 such positions) are labelled.
+    positions held by a reference state or a ``notable`` one (named first), by five or more
+    states, or by at most three states (outliers, when there are no more than 25 such
+    positions) are labelled.
     """
     groups: dict[tuple[float, float], list[str]] = {}
     for name, px, py in zip(ids, x.tolist(), y.tolist(), strict=True):
@@ -288,19 +316,20 @@ def _point_labels(
     small = sum(1 for members in groups.values() if len(members) <= 3)
     out = []
     for point, group in sorted(groups.items()):
-        members = sorted(group, key=lambda c: (c not in references, ids.index(c)))
+        members = sorted(group, key=lambda c: (c not in references, c not in notable, ids.index(c)))
         keep = (
             len(ids) <= MAX_LABELS
-            or any(c in references for c in members)
+            or any(c in references or c in notable for c in members)
             or len(members) >= 5
             or (len(members) <= 3 and small <= 25)
         )
         if keep:
-            text = (
-                ", ".join(members)
-                if len(members) <= 4
-                else f"{members[0]}, {members[1]} +{len(members) - 2}"
-            )
+            if len(members) <= 4:
+                text = ", ".join(members)
+            else:  # every reference or notable state by name, at least two names
+                named = [c for c in members if c in references or c in notable]
+                named += [c for c in members if c not in named][: max(0, 2 - len(named))]
+                text = f"{', '.join(named)} +{len(members) - len(named)}"
             out.append((point, text))
     return out
 
@@ -322,8 +351,11 @@ def figure_bloc_network(results: RunResults) -> Figure:
     xy = np.array([layout.get(i, (np.nan, np.nan)) for i in range(n)], dtype=float)
     fig, ax = plt.subplots(figsize=(10.5, 7.5))
     segments = [(xy[i], xy[j]) for i, j in graph.edges]
+    # Dense networks (thousands of links) need lighter lines to stay readable, but never so
+    # light that the links disappear.
+    alpha = float(np.clip(60.0 / math.sqrt(max(len(segments), 1)), 0.08, 0.6))
     ax.add_collection(
-        LineCollection(segments, colors="#999999", linewidths=0.5, alpha=0.35, zorder=1)
+        LineCollection(segments, colors="#555555", linewidths=0.6, alpha=alpha, zorder=1)
     )
     labels = bloc_labels(results)
     for k in sorted(labels):
@@ -411,14 +443,20 @@ def figure_favour_ledger(results: RunResults) -> Figure:
         .fillna(0.0)
     )
     leaders = credit.max().sort_values(ascending=False, kind="stable").index[:7]
-    for k, creditor in enumerate(leaders):
+    # Creditors whose curves coincide share one line and one label ("SAU, ARE, RWA"), so no
+    # state is listed in the legend yet hidden under another's line.
+    groups: dict[tuple[float, ...], list[str]] = {}
+    for creditor in leaders:
+        key = tuple(np.round(credit[creditor].to_numpy(float), 9).tolist())
+        groups.setdefault(key, []).append(str(creditor))
+    for k, members in enumerate(groups.values()):
         right.plot(
             credit.index,
-            credit[creditor],
+            credit[members[0]],
             marker="o",
             markersize=3,
             color=OKABE_ITO[k % len(OKABE_ITO)],
-            label=creditor,
+            label=", ".join(members),
         )
     right.xaxis.set_major_locator(MaxNLocator(integer=True))
     right.set_xlabel("after round (0 = initial favours)")

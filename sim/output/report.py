@@ -14,7 +14,6 @@ summary and sensitivity indices.
 from __future__ import annotations
 
 import base64
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ import jinja2
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+import yaml
 
 from sim import __version__
 from sim.common.files import ResultsError, atomic_write, read_manifest
@@ -304,6 +304,18 @@ def _read_table(path: Path) -> pd.DataFrame:
     return frame
 
 
+def _sweep_file_text(path: Path, manifest: dict[str, Any]) -> str:
+    """Return the sweep file as written (its copy), else its specification as YAML."""
+    copy = path / "sweep.yaml"
+    try:
+        if copy.is_file() and copy.stat().st_size <= 1_000_000:
+            return copy.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        pass
+    spec = manifest.get("sweep", {}).get("spec", {})
+    return yaml.safe_dump(spec, sort_keys=False, allow_unicode=True)
+
+
 def _sweep_context(path: Path, manifest: dict[str, Any]) -> dict[str, Any]:
     runs = _read_table(path / "runs.parquet")
     summary = _read_table(path / "summary.parquet")
@@ -329,9 +341,10 @@ def _sweep_context(path: Path, manifest: dict[str, Any]) -> dict[str, Any]:
             ("varied parameters", ", ".join(parameters)),
             ("outcomes", ", ".join(outcomes)),
             ("created", manifest.get("created", "\u2013")),
-            ("command", " ".join(manifest.get("command") or []) or "\u2013"),
+            ("command", " ".join(manifest.get("command") or []) or "not recorded"),
+            ("resume or redo", f"alliance-sim sweep --resume {path}"),
         ],
-        "specification": json.dumps(manifest.get("sweep", {}), indent=2, sort_keys=True),
+        "specification": _sweep_file_text(path, manifest),
         "plots": _embed(plot_dir, index),
         "status": frame_table(status.reset_index()),
         "failures": frame_table(failed),

@@ -31,7 +31,9 @@ HEATMAP_GUIDE = (
 )
 CURVE_GUIDE = (
     "Each point is a design point's mean over its replicates; the band (grids) or bars "
-    "(sampled designs) are the 95% Student-t interval over replicates. On a two-parameter grid "
+    "(sampled designs) are the 95% Student-t interval over replicates, clipped to the "
+    "outcome's range for shares, agreement and positions (none with one replicate). Lines "
+    "drawn on top of each other are identical. On a two-parameter grid "
     "each line holds the other parameter fixed. A steep line means the outcome responds to "
     "this parameter; overlapping bands mean the difference is within noise."
 )
@@ -47,11 +49,33 @@ def _label(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+MARKERS = ("o", "s", "^", "D", "v", "P")
+LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1)), (0, (1, 1)))
+
+
 def _band(
-    ax: Axes, frame: pd.DataFrame, x: str, outcome: str, colour: str, label: str | None
+    ax: Axes,
+    frame: pd.DataFrame,
+    x: str,
+    outcome: str,
+    colour: str,
+    label: str | None,
+    k: int = 0,
 ) -> None:
+    """Draw one mean curve with its interval band.
+
+    ``k`` varies marker and dash, so curves that coincide stay visible on top of each other.
+    """
     frame = frame.sort_values(x)
-    ax.plot(frame[x], frame[f"{outcome}_mean"], marker="o", color=colour, label=label)
+    ax.plot(
+        frame[x],
+        frame[f"{outcome}_mean"],
+        marker=MARKERS[k % len(MARKERS)],
+        linestyle=LINESTYLES[k % len(LINESTYLES)],
+        markersize=6 - 0.6 * (k % len(MARKERS)),
+        color=colour,
+        label=label,
+    )
     ax.fill_between(
         frame[x],
         frame[f"{outcome}_lo"],
@@ -89,6 +113,7 @@ def plot_outcome_vs_parameter(
                 outcome,
                 OKABE_ITO[k % len(OKABE_ITO)],
                 f"{other} = {_label(value)}",
+                k,
             )
         ax.legend(fontsize=8, title="other parameter", title_fontsize=8)
     else:
@@ -106,10 +131,12 @@ def plot_outcome_vs_parameter(
         )
     ax.set_xlabel(parameter)
     ax.set_ylabel(f"{outcome} (mean over replicates)")
-    ax.set_title(
-        f"{outcome} against {parameter}\n(mean over replicates; band or bars: 95% interval)",
-        fontsize=10,
-    )
+    counts = summary[f"{outcome}_n"] if f"{outcome}_n" in summary else pd.Series([2])
+    if counts.max() <= 1:
+        detail = "one replicate per point: no interval"
+    else:
+        detail = "mean over replicates; band or bars: 95% interval, clipped to the range"
+    ax.set_title(f"{outcome} against {parameter}\n({detail})", fontsize=10)
     ax.grid(alpha=0.3)
     return save_figure(fig, path)
 

@@ -1,0 +1,513 @@
+"""Fuzzing the input grammars: scenarios, sweeps and the command line never crash or blow up.
+
+Hypothesis draws malformed scenarios, sweep files and argument lists; a corpus covers every
+class the issue's fuzz found (deep nesting, alias bombs, devices, FIFOs, symlink loops, NUL
+bytes, non-finite numbers, huge counts, files outside the scenario's folder). The promise: a
+run either succeeds or exits 2 with one ``error:`` line of at most 300 characters, leaves
+nothing in ``--out``, and never echoes a file's content. ``tools/fuzz.py`` runs the same
+classes at scale in child processes under a memory limit and a timeout.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import world, write_yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim.bundled import SCENARIOS_DIR
+from sim.cli import main
+from sim.experiments.spec import MAX_RUNS, load_sweep
+from sim.model.inputs import InputError, load_yaml, read_bytes
+from sim.model.scenario import ScenarioError, load_scenario
+
+FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def valid() -> dict[str, Any]:
+    return world(
+        countries=[{"id": "S"}, {"id": "T"}, {"id": "A"}, {"id": "B"}],
+        agenda=[{"id": "R", "round": 1, "target": "T", "sponsors": ["S"]}],
+        ties={"trade": [{"country": "A", "partner": "S", "weight": 0.5}]},
+        favours=[{"debtor": "A", "creditor": "S", "amount": 0.5, "event": "e"}],
+    )
+
+
+def bad_line(tmp_path: Path, argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """Run the CLI; it must exit 2 with one short error line and write nothing to out."""
+    out = tmp_path / "out"
+    code = main(argv)
+    captured = capsys.readouterr()
+    assert code == 2, captured.err
+    assert "Traceback" not in captured.err
+    lines = [line for line in captured.err.splitlines() if "error:" in line]
+    assert len(lines) == 1, captured.err
+    assert len(lines[0]) <= 300
+    assert not (out.exists() and any(out.iterdir())), "nothing may be left in --out"
+    return lines[0]
+
+
+# ---- hypothesis: scenario grammar -------------------------------------------------------
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=30),
+    st.sampled_from(["inf", "nan", "1e400", "-1e400", "", " ", "\0", "S", "T", "R", "x"]),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+FIELDS = [
+    ("name",),
+    ("seed",),
+    ("rounds",),
+    ("reference_states",),
+    ("reference_states", 1),
+    ("issues",),
+    ("parameters", "noise_sd"),
+    ("parameters", "abstention_band"),
+    ("parameters", "trade_weight"),
+    ("parameters", "max_iterations"),
+    ("parameters", "inducement_price"),
+    ("countries", 0, "name"),
+    ("countries", 1, "patron_budget"),
+    ("countries", 2, "domestic_pressure"),
+    ("countries", 3, "id"),
+    ("ties", "trade", 0, "weight"),
+    ("favours", 0, "amount"),
+    ("favours", 0, "round"),
+    ("agenda", 0, "round"),
+    ("agenda", 0, "salience"),
+    ("agenda", 0, "fixed_votes"),
+]
+
+
+def _put(data: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:
+    node: Any = data
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+
+
+def _finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(_finite(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return all(_finite(v) for v in value)
+    return True
+
+
+@FUZZ
+@given(changes=st.lists(st.tuples(st.sampled_from(FIELDS), values), min_size=1, max_size=3))
+def test_scenario_grammar(tmp_path: Path, changes: list[tuple[tuple[Any, ...], Any]]) -> None:
+    data = valid()
+    for path, value in changes:
+        _put(data, path, copy.deepcopy(value))
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    try:
+        text = yaml.safe_dump(data)
+    except yaml.YAMLError:
+        return
+    (folder / "s.yaml").write_text(text)
+    try:
+        loaded = load_scenario(folder / "s.yaml")
+    except ScenarioError as exc:
+        assert len(str(exc)) <= 300
+        return
+    assert _finite(loaded.scenario.model_dump())
+    assert loaded.scenario.reference_states[0] != loaded.scenario.reference_states[1]
+
+
+# ---- hypothesis: sweep grammar ----------------------------------------------------------
+
+SWEEP = {
+    "name": "fz",
+    "scenario": str(SCENARIOS_DIR / "illustrative.yaml"),
+    "parameters": {"parameters.trade_weight": {"values": [0.0, 1.0]}},
+    "replicates": 1,
+    "rounds": 1,
+    "outcomes": [{"measure": "yes_share", "resolution": "ES-11/1"}],
+}
+axis = st.fixed_dictionaries(
+    {},
+    optional={
+        "values": st.lists(scalars, min_size=0, max_size=4),
+        "low": scalars,
+        "high": scalars,
+        "steps": st.one_of(st.integers(-5, 10**8), scalars),
+    },
+)
+sweep_changes = st.fixed_dictionaries(
+    {},
+    optional={
+        "seed": st.one_of(st.integers(-5, 2**70), scalars),
+        "replicates": st.one_of(st.integers(-5, 10**9), scalars),
+        "samples": st.one_of(st.integers(-5, 10**9), scalars),
+        "rounds": st.one_of(st.integers(-5, 10**9), scalars),
+        "design": st.sampled_from(["grid", "lhs", "sobol", "morris", "list", "magic"]),
+        "parameters": st.dictionaries(
+            st.sampled_from(
+                ["parameters.trade_weight", "parameters.noise_sd", "name", "parameters.nope"]
+            ),
+            axis,
+            max_size=2,
+        ),
+        "points": st.lists(
+            st.dictionaries(
+                st.sampled_from(["parameters.trade_weight", "parameters.noise_sd"]),
+                scalars,
+                max_size=2,
+            ),
+            max_size=3,
+        ),
+        "outcomes": st.lists(
+            st.fixed_dictionaries(
+                {"measure": st.sampled_from(["yes_share", "position", "agreement", "blocs"])},
+                optional={
+                    "resolution": st.sampled_from(["ES-11/1", "NOPE", ""]),
+                    "country": st.sampled_from(["CHN", "XXX", "chn"]),
+                    "reference": st.sampled_from(["USA", "ZZZ"]),
+                },
+            ),
+            max_size=2,
+        ),
+        "name": st.sampled_from(["ok", "", "../../x", "a/b", "x" * 300]),
+    },
+)
+
+
+@FUZZ
+@given(changes=sweep_changes)
+def test_sweep_grammar(tmp_path: Path, changes: dict[str, Any]) -> None:
+    spec = {**copy.deepcopy(SWEEP), **changes}
+    path = Path(tempfile.mkdtemp(dir=tmp_path)) / "w.yaml"
+    try:
+        path.write_text(yaml.safe_dump(spec))
+    except yaml.YAMLError:
+        return
+    try:
+        loaded = load_sweep(path)
+    except ScenarioError as exc:
+        assert len(str(exc)) <= 300
+        return
+    assert loaded.spec.design_size * loaded.spec.replicates <= MAX_RUNS
+    assert 0 <= loaded.spec.seed < 2**63
+
+
+# ---- hypothesis: command-line grammar ---------------------------------------------------
+
+options = st.lists(
+    st.one_of(
+        st.tuples(st.just("--seed"), st.sampled_from(["-1", "0", "7", str(2**63), "x", "1e3"])),
+        st.tuples(st.just("--rounds"), st.sampled_from(["0", "1", "1000000000", "-3", "two"])),
+        st.tuples(st.just("--out"), st.sampled_from([".", "", "/proc/x", "afile/sub", "a\0b"])),
+        st.tuples(
+            st.just("--set"),
+            st.sampled_from(
+                [
+                    "parameters.noise_sd=inf",
+                    "parameters.noise_sd=.nan",
+                    "rounds=1000000000",
+                    "name=../../../../outside",
+                    "countries.ZZZ.id=1",
+                    "reference_states=[S, S]",
+                    "x=" + "[" * 2000,
+                ]
+            ),
+        ),
+    ),
+    min_size=1,
+    max_size=3,
+)
+
+
+@FUZZ
+@given(opts=options)
+def test_cli_grammar(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    opts: list[tuple[str, str]],
+) -> None:
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    monkeypatch.chdir(folder)
+    (folder / "afile").write_text("x")
+    scenario = write_yaml(folder / "s.yaml", valid())
+    argv = ["run", str(scenario), "--no-plots"]
+    if not any(flag == "--out" for flag, _ in opts):
+        argv += ["--out", str(folder / "out")]
+    for flag, value in opts:
+        argv += [flag, value]
+    code = main(argv)
+    captured = capsys.readouterr()
+    assert code in (0, 2)
+    assert "Traceback" not in captured.err
+    if code == 2:
+        errors = [
+            line for line in captured.err.splitlines() if line.startswith(("error:", "usage:"))
+        ]
+        assert errors and all(len(line) <= 300 for line in captured.err.splitlines())
+    assert not (tmp_path.parent / "outside").exists()
+
+
+# ---- the corpus: every class the issue's fuzz found -------------------------------------
+
+
+def _scenario_with(tmp_path: Path, text_tail: str = "", **changes: Any) -> Path:
+    data = valid()
+    data.update(changes)
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(data) + text_tail)
+    return path
+
+
+def run_argv(scenario: Path | str, tmp_path: Path, *extra: str) -> list[str]:
+    return ["run", str(scenario), "--out", str(tmp_path / "out"), "--no-plots", *extra]
+
+
+CORPUS: dict[str, Any] = {
+    "deep_list": lambda t: run_argv(_scenario_with(t, "description: " + "[" * 600 + "]" * 600), t),
+    "deep_map": lambda t: run_argv(_scenario_with(t, "x: " + "{a: " * 5000 + "1" + "}" * 5000), t),
+    "alias_bomb": lambda t: run_argv(_alias_bomb(t), t),
+    "duplicate_key": lambda t: run_argv(_scenario_with(t, "name: again\n"), t),
+    "dev_zero": lambda t: run_argv("/dev/zero", t),
+    "dev_urandom": lambda t: run_argv("/dev/urandom", t),
+    "fifo": lambda t: run_argv(_fifo(t / "p.yaml"), t),
+    "symlink_loop": lambda t: run_argv(_loop(t), t),
+    "nul_path": lambda t: run_argv(str(t / "a\0b.yaml"), t),
+    "nul_table": lambda t: run_argv(_scenario_with(t, countries="c\0.csv"), t),
+    "noise_inf": lambda t: run_argv(_scenario_with(t, "parameters: {noise_sd: .inf}\n"), t),
+    "weight_1e400": lambda t: run_argv(
+        _text_scenario(t, "trade_weight: 0.0", "trade_weight: 1.0e400"), t
+    ),
+    "band_nan": lambda t: run_argv(
+        _text_scenario(t, "abstention_band: 0.2", "abstention_band: .nan"), t
+    ),
+    "budget_inf": lambda t: run_argv(
+        _scenario_with(t, countries=_countries(patron_budget=".inf")), t
+    ),
+    "favour_inf": lambda t: run_argv(
+        _scenario_with(
+            t, favours=[{"debtor": "A", "creditor": "S", "amount": "1e400", "event": "e"}]
+        ),
+        t,
+    ),
+    "rounds_1e9": lambda t: run_argv(_scenario_with(t, rounds=10**9), t),
+    "run_rounds_1e9": lambda t: run_argv(_scenario_with(t), t, "--rounds", "1000000000"),
+    "seed_neg": lambda t: run_argv(_scenario_with(t), t, "--seed", "-1"),
+    "identical_refs": lambda t: run_argv(_scenario_with(t, reference_states=["S", "S"]), t),
+    "empty_name": lambda t: run_argv(_scenario_with(t, countries=_countries(name="")), t),
+    "round_beyond_1e9": lambda t: run_argv(
+        _scenario_with(t, agenda=[{"id": "R", "round": 10**9, "title": "r", "issue": "x"}]), t
+    ),
+    "outside_table": lambda t: run_argv(_scenario_with(t, countries="../../../../etc/passwd"), t),
+    "absolute_table": lambda t: run_argv(_scenario_with(t, countries="/etc/hostname"), t),
+    "proc_environ": lambda t: run_argv(_scenario_with(t, parameters_file="/proc/self/environ"), t),
+    "table_dev_zero": lambda t: run_argv(_scenario_with(t, favours="/dev/zero"), t),
+    "dup_header": lambda t: run_argv(_csv_scenario(t, "id,name,id\nS,s,S\nT,t,T\n"), t),
+    "nul_cell": lambda t: run_argv(_csv_scenario(t, "id,name\nS,\0s\nT,t\nA,a\nB,b\n"), t),
+    "out_dot": lambda t: ["run", str(_scenario_with(t)), "--out", ".", "--no-plots"],
+    "out_parent_file": lambda t: ["run", str(_scenario_with(t)), "--out", str(_file(t) / "x")],
+    "out_proc": lambda t: ["run", str(_scenario_with(t)), "--out", "/proc/self/x"],
+    "out_dangling": lambda t: ["run", str(_scenario_with(t)), "--out", str(_dangling(t))],
+    "huge_file": lambda t: run_argv(_huge(t), t),
+    "record_dev_zero": lambda t: [
+        "validate",
+        str(_scenario_with(t)),
+        "--record",
+        "/dev/zero",
+        "--resolution",
+        "R",
+    ],
+}
+
+
+def _alias_bomb(tmp_path: Path) -> Path:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
+    path = tmp_path / "s.yaml"
+    path.write_text("\n".join(lines) + "\n" + yaml.safe_dump(valid()))
+    return path
+
+
+def _text_scenario(tmp_path: Path, old: str, new: str) -> Path:
+    path = write_yaml(tmp_path / "s.yaml", valid())
+    text = path.read_text()
+    assert old in text, text
+    path.write_text(text.replace(old, new))
+    return path
+
+
+def _countries(**change: Any) -> list[dict[str, Any]]:
+    countries = valid()["countries"]
+    countries[1].update(change)
+    return countries
+
+
+def _csv_scenario(tmp_path: Path, csv_text: str) -> Path:
+    (tmp_path / "c.csv").write_text(csv_text)
+    return _scenario_with(tmp_path, countries="c.csv")
+
+
+def _fifo(path: Path) -> Path:
+    os.mkfifo(path)
+    return path
+
+
+def _loop(tmp_path: Path) -> Path:
+    os.symlink(tmp_path / "b.yaml", tmp_path / "a.yaml")
+    os.symlink(tmp_path / "a.yaml", tmp_path / "b.yaml")
+    return tmp_path / "a.yaml"
+
+
+def _file(tmp_path: Path) -> Path:
+    (tmp_path / "afile").write_text("x")
+    return tmp_path / "afile"
+
+
+def _dangling(tmp_path: Path) -> Path:
+    os.symlink(tmp_path / "nowhere", tmp_path / "dl")
+    return tmp_path / "dl"
+
+
+def _huge(tmp_path: Path) -> Path:
+    path = tmp_path / "s.yaml"
+    with path.open("w") as handle:
+        handle.write(yaml.safe_dump(valid()))
+        handle.write("description: '" + "x" * (17 * 1024 * 1024) + "'\n")
+    return path
+
+
+@pytest.mark.parametrize("case", sorted(CORPUS))
+def test_corpus_rejected_in_one_line(
+    case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    line = bad_line(tmp_path, CORPUS[case](tmp_path), capsys)
+    assert "Traceback" not in line
+
+
+def test_outside_table_names_no_content(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    secret = tmp_path / "secret.csv"
+    secret.write_text("id,name\nSECRET_TOKEN_123,x\n")
+    inner = tmp_path / "scenario"
+    inner.mkdir()
+    os.symlink(secret, inner / "link.csv")
+    scenario = _scenario_with(inner, countries="link.csv")
+    line = bad_line(inner, run_argv(scenario, inner), capsys)
+    assert "outside the scenario's folder" in line
+    assert "SECRET_TOKEN_123" not in line
+
+
+def test_allow_outside_lifts_the_confinement(tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_text("id,name,domestic_pressure\nS,s,0\nT,t,0\nA,a,0\nB,b,0\n")
+    inner = tmp_path / "scenario"
+    inner.mkdir()
+    scenario = _scenario_with(inner, countries="../c.csv")
+    with pytest.raises(ScenarioError, match="outside"):
+        load_scenario(scenario)
+    assert len(load_scenario(scenario, allow_outside=True).scenario.countries) == 4
+
+
+def test_bom_and_utf8_csv(tmp_path: Path) -> None:
+    table = "\ufeffid,name,domestic_pressure\nS,s,0\nT,t,0\nA,a,0\nB,b,0\n"
+    scenario = _csv_scenario(tmp_path, table)
+    assert [c.id for c in load_scenario(scenario).scenario.countries] == ["S", "T", "A", "B"]
+
+
+def test_default_output_stays_under_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sim.cli
+
+    root = tmp_path / "deep" / "results"
+    monkeypatch.setattr(sim.cli, "RESULTS_ROOT", root)
+    scenario = _scenario_with(tmp_path)
+    code = main(["run", str(scenario), "--no-plots", "--set", "name=../../../../outside"])
+    assert code == 0, capsys.readouterr().err
+    written = Path(capsys.readouterr().out.strip().splitlines()[-1]).resolve()
+    assert written.is_relative_to(root.resolve())
+    assert not (tmp_path / "outside").exists()
+
+
+def test_yaml_limits_directly() -> None:
+    with pytest.raises(InputError, match="deeper"):
+        load_yaml("[" * 200 + "]" * 200)
+    with pytest.raises(InputError, match="duplicate key"):
+        load_yaml("a: 1\nb: 2\na: 3\n")
+    with pytest.raises(InputError, match="alias"):
+        load_yaml("a: &a [1]\n" + "b: [" + ", ".join(["*a"] * 1500) + "]\n")
+    assert load_yaml("a: &x {b: 1}\nc: *x\n") == {"a": {"b": 1}, "c": {"b": 1}}
+
+
+def test_read_bytes_refuses_devices_and_large_files(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="not a regular file"):
+        read_bytes(Path("/dev/zero"))
+    big = tmp_path / "big"
+    big.write_bytes(b"x" * 101)
+    with pytest.raises(InputError, match="too large"):
+        read_bytes(big, limit=100)
+
+
+SWEEP_BAD = {
+    "seed_2_63": {"seed": 2**63},
+    "values_true": {"parameters": {"parameters.trade_weight": {"values": [True]}}},
+    "values_1e308": {"parameters": {"parameters.trade_weight": {"values": [1e308]}}},
+    "mixed_values": {"parameters": {"parameters.trade_weight": {"values": [0.5, "x", 1]}}},
+    "no_steps": {"parameters": {"parameters.trade_weight": {"low": 0, "high": 1}}},
+    "steps_huge": {
+        "parameters": {"parameters.trade_weight": {"low": 0, "high": 1, "steps": 10**7}}
+    },
+    "samples_huge": {
+        "design": "lhs",
+        "samples": 10**7,
+        "parameters": {"parameters.trade_weight": {"low": 0, "high": 1}},
+    },
+    "list_keys": {
+        "design": "list",
+        "points": [{"parameters.trade_weight": 1}, {"parameters.noise_sd": 0.1}],
+    },
+    "list_bad_point": {
+        "design": "list",
+        "points": [{"parameters.trade_weight": 1}, {"parameters.trade_weight": -1}],
+    },
+    "unknown_resolution": {"outcomes": [{"measure": "yes_share", "resolution": "NOPE"}]},
+    "unknown_country": {
+        "outcomes": [{"measure": "position", "resolution": "ES-11/1", "country": "XXX"}]
+    },
+    "unknown_reference": {
+        "outcomes": [{"measure": "agreement", "country": "USA", "reference": "Z"}]
+    },
+    "not_a_scenario": {"scenario": "other.yaml"},
+}
+
+
+@pytest.mark.parametrize("case", sorted(SWEEP_BAD))
+def test_sweep_corpus(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "other.yaml").write_text("name: x\nfoo: 1\n")
+    spec = {**copy.deepcopy(SWEEP), **SWEEP_BAD[case]}
+    (tmp_path / "w.yaml").write_text(yaml.safe_dump(spec))
+    argv = ["sweep", str(tmp_path / "w.yaml"), "--out", str(tmp_path / "out"), "--quiet"]
+    line = bad_line(tmp_path, [*argv, "--executor", "serial", "--no-report"], capsys)
+    assert "w.yaml" in line

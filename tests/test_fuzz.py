@@ -102,10 +102,14 @@ FIELDS = [
 
 
 def _put(data: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:
+    """Set ``value`` at ``path``; skip a path an earlier change has already cut off."""
     node: Any = data
-    for key in path[:-1]:
-        node = node[key]
-    node[path[-1]] = value
+    try:
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = value
+    except (KeyError, IndexError, TypeError):
+        return
 
 
 def _finite(value: Any) -> bool:

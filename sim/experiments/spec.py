@@ -34,6 +34,7 @@ from sim.model.scenario import (
     expand_scenario_data,
     format_validation_error,
 )
+from sim.model.world import build_world
 
 MAX_STEPS = 1000
 """Most values one grid axis may take."""
@@ -231,8 +232,11 @@ def base_scenario(scenario_path: str) -> Scenario:
 def check_outcomes(spec: SweepSpec, scenario: Scenario, sweep_path: Path) -> None:
     """Every outcome must name a resolution voted on within the rounds, and known countries."""
     countries = {c.id for c in scenario.countries}
-    rounds = spec.rounds or scenario.rounds
-    voted = {r.id for r in scenario.agenda if r.round <= rounds}
+    timeline = build_world(scenario).timeline
+    rounds = spec.rounds or timeline.rounds
+    voted = {
+        scenario.agenda[i].id for r in range(1, rounds + 1) for i in timeline.agenda.get(r, ())
+    }
     agenda = {r.id for r in scenario.agenda}
     for k, outcome in enumerate(spec.outcomes):
         where = f"outcomes[{k}]"

@@ -13,12 +13,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from sim import __version__
 from sim.bundled import RESULTS_ROOT, bundled_scenarios, default_scenario, scenarios_dir
-from sim.common.files import ResultsError
-from sim.model.scenario import ScenarioError
 
 if TYPE_CHECKING:
     from sim.output.plotting import PlotFormat
@@ -32,6 +28,8 @@ class CommandError(Exception):
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    import numpy as np
+
     from sim.common.files import check_output_dir, command_line, default_out_dir
     from sim.experiments.runs import write_run
     from sim.model.model import run_scenario
@@ -452,9 +450,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         sys.stderr.close()
         return EXIT_OK
-    except (ScenarioError, ResultsError, CommandError) as exc:
+    except Exception as exc:
+        if not _bad_input(exc):
+            raise
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+
+
+def _bad_input(exc: Exception) -> bool:
+    """Whether ``exc`` reports bad input: ``ScenarioError``, ``ResultsError``, ``CommandError``.
+
+    Looked up among the modules already imported, so that ``--help`` and bad arguments do not
+    pay for importing numpy, pyarrow and pydantic: an error class not yet imported cannot have
+    been raised.
+    """
+    kinds: list[type[Exception]] = [CommandError]
+    for module, name in (
+        ("sim.model.scenario", "ScenarioError"),
+        ("sim.common.files", "ResultsError"),
+    ):
+        loaded = sys.modules.get(module)
+        if loaded is not None:
+            kinds.append(getattr(loaded, name))
+    return isinstance(exc, tuple(kinds))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,5 +1,8 @@
 """Sweep benchmarks: ``python benchmarks/sweeps.py`` (``--quick`` for a CI smoke run).
 
+0. Driver overhead: seconds the driver spends per finished run when runs do no work at all
+   (rows of a typical one-round run handed to the store through the submission loop on an
+   in-process executor); target <= 50 us.
 1. Throughput: runs per second of the process executor with 1 and 2 workers on the same
    tasks (one round of the 193-state un_2022 scenario per run), after a warm-up so that pool
    start-up is not counted; target speed-up >= 1.8x on 2 cores.
@@ -20,9 +23,11 @@ from pathlib import Path
 import yaml
 
 from sim.bundled import SCENARIOS_DIR
+from sim.experiments import worker
 from sim.experiments.designs import expand_runs
 from sim.experiments.executors import make_executor
 from sim.experiments.spec import load_sweep
+from sim.experiments.store import RunStore
 from sim.experiments.worker import Task, run_tasks
 
 MEMORY_PROBE = """
@@ -51,6 +56,30 @@ def write_sweep(folder: Path, name: str, scenario: Path, runs: int, replicates: 
     path = folder / f"{name}.yaml"
     path.write_text(yaml.safe_dump(data))
     return path
+
+
+def driver_overhead(sweep: Path, out: Path, runs: int) -> float:
+    """Seconds per run the driver spends on zero-work runs: submit, receive, store."""
+    loaded = load_sweep(sweep)
+    spec_runs = expand_runs(loaded.spec)
+    outcomes = tuple(loaded.spec.outcomes)
+    template = worker.execute(
+        Task(str(loaded.scenario_path), spec_runs[0], loaded.spec.rounds, outcomes)
+    )
+    tasks = [
+        Task(str(loaded.scenario_path), spec_runs[i % len(spec_runs)], 1, ()) for i in range(runs)
+    ]
+    original = worker.execute
+    worker.execute = lambda task: {**template, "run_id": task.run.run_id}
+    store = RunStore(out)
+    try:
+        with make_executor("serial") as pool:
+            start = time.perf_counter()
+            run_tasks(pool, tasks, store.add, window=2, batch=16)
+            store.close()
+            return (time.perf_counter() - start) / runs
+    finally:
+        worker.execute = original
 
 
 def throughput(sweep: Path, workers: int, warmup: int, batch: int) -> float:
@@ -85,6 +114,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         heavy = write_sweep(folder, "throughput", SCENARIOS_DIR / "un_2022.yaml", work, 4)
+        zero = 2_000 if args.quick else 20_000
+        overhead = driver_overhead(heavy, folder / "overhead", zero)
+        print(
+            f"driver overhead ({zero} zero-work runs): {overhead * 1e6:.1f} us per finished run "
+            "(target <= 50 us)"
+        )
         for batch in (1, 8):
             one = throughput(heavy, 1, warmup=16, batch=batch)
             two = throughput(heavy, 2, warmup=16, batch=batch)

@@ -15,12 +15,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from sim import __version__
 from sim.bundled import RESULTS_ROOT, bundled_scenarios, default_scenario, scenarios_dir
-from sim.common.files import ResultsError
-from sim.model.errors import ScenarioError
 
 if TYPE_CHECKING:
     from sim.model.scenario import Scenario
@@ -40,6 +36,8 @@ class CommandError(Exception):
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    import numpy as np
+
     from sim.common.files import check_output_dir, command_line, default_out_dir
     from sim.experiments.runs import write_run
     from sim.model.model import run_scenario
@@ -710,7 +708,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         sys.stderr.close()
         return EXIT_OK
-    except (ScenarioError, ResultsError, CommandError) as exc:
+    except Exception as exc:
+        if not _bad_input(exc):
+            raise
         _error(str(exc))
         return EXIT_BAD_INPUT
     except RecursionError:
@@ -728,6 +728,24 @@ def _error(message: str) -> None:
     if len(line) > MAX_ERROR_CHARS:
         line = line[: MAX_ERROR_CHARS - 3] + "..."
     print(line, file=sys.stderr)
+
+
+def _bad_input(exc: Exception) -> bool:
+    """Whether ``exc`` reports bad input: ``ScenarioError``, ``ResultsError``, ``CommandError``.
+
+    Looked up among the modules already imported, so that ``--help`` and bad arguments do not
+    pay for importing numpy, pyarrow and pydantic: an error class not yet imported cannot have
+    been raised.
+    """
+    kinds: list[type[Exception]] = [CommandError]
+    for module, name in (
+        ("sim.model.errors", "ScenarioError"),
+        ("sim.common.files", "ResultsError"),
+    ):
+        loaded = sys.modules.get(module)
+        if loaded is not None:
+            kinds.append(getattr(loaded, name))
+    return isinstance(exc, tuple(kinds))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 from conftest import model_of, world
 from scipy import sparse
 
@@ -19,6 +20,7 @@ from sim.model.ledger import (
     Parties,
     cut_ties,
     opposed,
+    pairwise_sum,
 )
 from sim.model.votes import Vote
 
@@ -467,3 +469,38 @@ def test_only_a_patron_punishes_opponents() -> None:
         with_budget.tables["adversaries"].toarray().tolist()
         == with_budget.world.tables["adversaries"].toarray().tolist()
     )
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 9, 12, 40, 193, 700, 1024, 2000])
+def test_pairwise_sum_replays_numpy_sum_bit_for_bit(n: int) -> None:
+    """The ledger's O(non-zeros) total equals ``balance.sum()`` in every bit."""
+    rng = np.random.default_rng(n)
+    for density in (0.0005, 0.01, 0.3):
+        matrix = np.zeros((n, n))
+        keys = np.unique(rng.integers(0, n * n, max(1, int(density * n * n))))
+        matrix.flat[keys] = rng.random(keys.size) * 10.0 ** rng.integers(-9, 4, keys.size)
+        candidates = np.unique(np.concatenate([keys, rng.integers(0, n * n, 3)]))
+        total = pairwise_sum(candidates, matrix.ravel()[candidates], n * n)
+        assert np.float64(total).tobytes() == matrix.sum().tobytes()
+
+
+def test_ledger_total_and_bookkeeping_match_the_dense_balance() -> None:
+    """Sparse bookkeeping (total, outstanding, debtors) equals the dense definitions."""
+    rng = np.random.default_rng(3)
+    n = 1100  # above the dense-sum cutoff
+    ledger = FavourLedger(n)
+    ledger.grant([Grant(int(d), int(c), 0.5) for d, c in rng.integers(0, n, (300, 2)) if d != c])
+    votes = rng.integers(0, 4, n).astype(np.int8)
+    parties = Parties(np.array([5, 17, 900]), np.array([1.0, 1.0, -1.0]))
+    for _ in range(3):
+        ledger.settle(votes, parties, 0.25)
+        ledger.decay(0.05)
+    total, got, owing = ledger.total(), ledger.outstanding(), ledger.debtors()
+    dense = ledger.balance.copy()
+    assert np.float64(total).tobytes() == dense.sum().tobytes()
+    debtor, creditor = np.nonzero(dense > FAVOUR_EPSILON)
+    np.testing.assert_array_equal(got[0], debtor)
+    np.testing.assert_array_equal(got[1], creditor)
+    np.testing.assert_array_equal(got[2], dense[debtor, creditor])
+    assert owing == int((dense.sum(axis=1) > FAVOUR_EPSILON).sum())
+    assert ledger.debtors() == owing  # after a rescan of the exposed array

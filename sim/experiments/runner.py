@@ -14,6 +14,7 @@ Layout of a sweep directory::
 from __future__ import annotations
 
 import fcntl
+import math
 import os
 import shutil
 import signal
@@ -44,7 +45,7 @@ from sim.experiments.executors import ExecutorKind, default_workers, make_execut
 from sim.experiments.outcomes import Outcome
 from sim.experiments.spec import LoadedSweep, load_sweep
 from sim.experiments.store import RunStore
-from sim.experiments.worker import Task, run_tasks
+from sim.experiments.worker import Task, execute, run_tasks
 from sim.model.errors import ScenarioError
 from sim.model.inputs import read_bytes
 from sim.model.scenario import load_scenario
@@ -161,6 +162,31 @@ def _loaded_for(out: Path, manifest: dict[str, Any]) -> LoadedSweep:
     return loaded
 
 
+PILOT_RUNS = 2
+"""Runs done in the driver first, to measure how long a run takes."""
+SMALL_SWEEP_SECONDS = 1.0
+"""Below this much estimated work the process executor runs in the driver (a pool of fresh
+interpreters takes about as long just to start on a small machine)."""
+TASK_SECONDS = 0.05
+"""Work per task sent to a worker: enough that the round trip is a small share of it."""
+
+
+def batch_size(per_run: float, tasks: int, lanes: int) -> int:
+    """Return runs per task: about :data:`TASK_SECONDS` of work, yet >= 4 tasks per worker.
+
+    Parameters
+    ----------
+    per_run
+        Measured seconds per run (the pilot's fastest).
+    tasks
+        Runs left to do.
+    lanes
+        Workers.
+    """
+    want = math.ceil(TASK_SECONDS / max(per_run, 1e-6))
+    return max(1, min(want, tasks // (4 * max(lanes, 1))))
+
+
 def execute_sweep(
     out: Path,
     *,
@@ -248,19 +274,30 @@ def _execute_locked(
         with (
             _terminate_as_interrupt(),
             Progress(*columns, disable=quiet, transient=True) as bar,
-            make_executor(executor, workers, scheduler) as pool,
         ):
             task_id = bar.add_task("sweep", total=len(runs), completed=len(done))
 
             def on_result(row: dict[str, Any]) -> None:
                 store.add(row)
-                bar.update(task_id, advance=1)
+                bar.update(task_id, advance=1, description="sweep")
 
-            lanes = 1 if executor == "serial" else workers or default_workers()
-            # about 20 batches per worker, each at most 16 runs: short runs stop paying a
-            # round trip each, while progress and crash losses stay fine-grained.
-            batch = max(1, min(16, len(tasks) // (20 * lanes)))
-            run_tasks(pool, tasks, on_result, window=2 * lanes, batch=batch)
+            # A pilot in this process measures a run; the rest is batched to that measure, and
+            # a sweep too small to repay starting a process pool stays in this process.
+            pilot = [execute(task) for task in tasks[:PILOT_RUNS]]
+            for row in pilot:
+                on_result(row)
+            rest = tasks[len(pilot) :]
+            per_run = min((float(row["seconds"]) for row in pilot), default=0.0)
+            kind: ExecutorKind = executor
+            if executor == "process" and per_run * len(rest) < SMALL_SWEEP_SECONDS:
+                kind = "serial"
+            if rest:
+                if kind != "serial":
+                    bar.update(task_id, description="sweep (starting workers)")
+                with make_executor(kind, workers, scheduler) as pool:
+                    lanes = 1 if kind == "serial" else workers or default_workers()
+                    batch = batch_size(per_run, len(rest), lanes)
+                    run_tasks(pool, rest, on_result, window=2 * lanes, batch=batch)
     finally:
         store.close()
     return _counts(len(runs), len(tasks), finish(out, manifest))

@@ -65,6 +65,16 @@ class RunRecord:
     favours: list[tuple[int, np.ndarray, np.ndarray, FloatArray]] = field(default_factory=list)
 
 
+def _votes_this_round(model: AllianceModel) -> int:
+    """Resolutions voted on in the model's current round (the record's last ones)."""
+    count = 0
+    for record in reversed(model.record.votes):
+        if record.round != model.round:
+            break
+        count += 1
+    return count
+
+
 class AllianceModel(mesa.Model):  # type: ignore[misc]
     """UN General Assembly voting under trade, security, adversary, domestic and favour channels.
 
@@ -119,8 +129,8 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 "round": "round",
-                "resolutions": lambda m: sum(1 for r in m.record.votes if r.round == m.round),
-                "favours_outstanding": lambda m: float(m.ledger.balance.sum()),
+                "resolutions": _votes_this_round,
+                "favours_outstanding": lambda m: m.ledger.total(),
                 "debtors": lambda m: m.ledger.debtors(),
                 "debtors_repaid": lambda m: int(m.ledger.repaid_this_round.sum()),
                 "budget_left": lambda m: float(m.patron_budget.sum()),

@@ -54,6 +54,9 @@ CAST_CODES: Final = (int(Vote.YES), int(Vote.ABSTAIN), int(Vote.NO))
 POSITION_OF_VOTE: Final = np.array([0.0, 1.0, 0.0, -1.0])
 """Position of each vote code: absent 0, yes +1, abstain 0, no -1."""
 
+_CUT: Final = np.array([Vote.NO, Vote.ABSTAIN, Vote.YES], dtype=np.int8)
+"""Vote code by ``1 + (score > band) - (score < -band)`` (a lookup instead of masked writes)."""
+
 NO_FIXED_VOTE: Final = -1
 """Marker in a ``fixed_votes`` vector for a country that decides freely."""
 
@@ -71,9 +74,10 @@ def classify(score: FloatArray, band: float | FloatArray) -> VoteArray:
     Returns
     -------
     numpy.ndarray
-        Vote codes (n,) as ``int8`` (see :class:`Vote`).
+        Vote codes (n,) as ``int8`` (see :class:`Vote`); any shape broadcasting ``score`` and
+        ``band`` works alike.
     """
-    votes = np.full(score.shape, Vote.ABSTAIN, dtype=np.int8)
-    votes[score > band] = Vote.YES
-    votes[score < -band] = Vote.NO
+    above = (score > band).view(np.int8)
+    below = (score < -band).view(np.int8)
+    votes: VoteArray = _CUT[above - below + 1]
     return votes

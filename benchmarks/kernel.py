@@ -1,0 +1,272 @@
+"""A bare numpy kernel of the vote rule: the yardstick the project's speed is measured against.
+
+The same rules as :mod:`sim.model` (channels, iterated best response, inducements, stay-aways,
+the favour ledger with settle, punishment and decay), written as one loop over preallocated
+arrays: no Mesa, no recording, no dataclasses per vote. ``tests/test_kernel.py`` checks that it
+casts the same votes and ends with the same ledger as :class:`sim.model.model.AllianceModel` on
+the bundled worlds, bit for bit, so the two stay in step: a change to the rules must be made
+here too.
+
+Static input preparation is shared with the project (:func:`sim.model.world.build_world` turns
+the scenario into arrays, the registry's operator functions scale the tie tables); everything
+from there on is the kernel's own. The channels are hard-coded in registry order; importing
+this module checks that the registry still lists exactly these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from scipy.sparse import _sparsetools
+
+from sim.model.channels import REGISTRY
+from sim.model.scenario import Scenario
+from sim.model.world import build_world, weights_of
+
+CHANNELS = (
+    "trade",
+    "security",
+    "shared_adversaries",
+    "own_adversaries",
+    "domestic",
+    "quid_pro_quo",
+    "inducement",
+    "noise",
+)
+TIES = 4
+"""The first four channels pull toward partners through tie operators."""
+if REGISTRY.names != CHANNELS:  # pragma: no cover - fails loudly when a channel is added
+    raise RuntimeError(f"kernel out of step with the channel registry: {REGISTRY.names}")
+
+ABSENT, YES, ABSTAIN, NO = 0, 1, 2, 3
+FREE = -1
+POSITION = np.array([0.0, 1.0, 0.0, -1.0])
+CUT = np.array([NO, ABSTAIN, YES], dtype=np.int8)
+"""Vote code by ``1 + (score > band) - (score < -band)``."""
+EPSILON = 1e-9
+
+
+@dataclass
+class KernelRun:
+    """What the kernel produced: every vote cast, in order, and the final ledger."""
+
+    votes: list[np.ndarray]
+    balance: np.ndarray
+
+
+class _Operator:
+    """A CSR matrix whose product with a vector skips scipy's dispatch."""
+
+    def __init__(self, matrix: sparse.csr_array) -> None:
+        self.n = matrix.shape[0]
+        self.indptr = matrix.indptr
+        self.indices = matrix.indices
+        self.data = matrix.data
+
+    def __matmul__(self, x: np.ndarray) -> np.ndarray:
+        y = np.zeros(self.n)
+        _sparsetools.csr_matvec(self.n, self.n, self.indptr, self.indices, self.data, x, y)
+        return y
+
+
+def _operators(tables: dict[str, sparse.csr_array], w: np.ndarray) -> tuple[list, _Operator]:
+    """Each tie channel's operator and their weighted sum (in the registry's order)."""
+    channels = [REGISTRY[name] for name in CHANNELS[:TIES]]
+    matrices = [c.operator(tables) for c in channels if c.operator is not None]
+    influence = None
+    for k, channel in enumerate(channels):
+        term = float(w[k]) * matrices[k]
+        if influence is None:
+            influence = -term if channel.against else term
+        else:
+            influence = influence - term if channel.against else influence + term
+    ops = [_Operator(sparse.csr_array(m)) for m in matrices]
+    return ops, _Operator(sparse.csr_array(influence))
+
+
+def _cut(matrix: sparse.csr_array, against: np.ndarray, parties: np.ndarray, keep: float):
+    coo = matrix.tocoo()
+    party_of_column = np.full(matrix.shape[1], -1, dtype=np.int64)
+    party_of_column[parties] = np.arange(parties.size)
+    k = party_of_column[coo.col]
+    hit = k >= 0
+    hit[hit] = against[coo.row[hit], k[hit]]
+    data = coo.data.copy()
+    data[hit] *= keep
+    return sparse.csr_array((data, (coo.row, coo.col)), shape=matrix.shape)
+
+
+def run_kernel(scenario: Scenario, rng: np.random.Generator, rounds: int) -> KernelRun:
+    """Build the arrays of ``scenario`` and run ``rounds`` rounds with ``rng``'s draws."""
+    # Mesa's Model draws one integer from the run's generator to seed Python's ``random``.
+    rng.integers(np.iinfo(np.int32).max)
+    p = scenario.parameters
+    world = build_world(scenario)
+    n = world.size
+    w = weights_of(p).channel
+    band0 = p.abstention_band
+    neutral = p.neutrality > 0
+    tables = dict(world.tables)
+    ops, influence = _operators(tables, w)
+    against = [REGISTRY[name].against for name in CHANNELS[:TIES]]
+    pressure = world.attributes["domestic_pressure"]
+    budget = world.patron_budget.copy()
+    has_budget = world.patron_budget > 0
+    balance = np.zeros((n, n))
+    party = np.zeros(n, dtype=bool)  # rows and columns that may hold a balance
+    granted: set[int] = set()  # flat cells granted a favour
+    agenda = [
+        (r, world.resolutions[r.id], world.opinion[:, world.resolutions[r.id].issue])
+        for r in scenario.agenda
+    ]
+    votes_cast: list[np.ndarray] = []
+
+    def grant(round_number: int) -> None:
+        for favour in world.favours.get(round_number, []):
+            balance[favour.debtor, favour.creditor] += favour.amount
+            granted.add(favour.debtor * n + favour.creditor)
+
+    def classify(score: np.ndarray, band: float | np.ndarray) -> np.ndarray:
+        return CUT[1 + (score > band).view(np.int8) - (score < -band).view(np.int8)]
+
+    def contributions(own: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        out = np.empty((n, len(CHANNELS)))
+        for k in range(TIES):
+            raw = ops[k] @ positions
+            out[:, k] = (-raw if against[k] else raw) * w[k]
+        out[:, TIES:] = own
+        return out
+
+    def cross_pressure(c: np.ndarray) -> np.ndarray:
+        return np.minimum(np.maximum(c, 0.0).sum(axis=1), -np.minimum(c, 0.0).sum(axis=1))
+
+    def decide(own: np.ndarray, fixed: np.ndarray, codes: np.ndarray):
+        own_sum = own.sum(axis=1)
+
+        def respond(expected: np.ndarray) -> np.ndarray:
+            if neutral:
+                c = contributions(own, expected)
+                v = classify(c.sum(axis=1), band0 + p.neutrality * cross_pressure(c))
+            else:
+                v = classify(influence @ expected + own_sum, band0)
+            v[fixed] = codes
+            return v
+
+        votes = np.full(n, ABSTAIN, dtype=np.int8)
+        votes[fixed] = codes
+        expected = POSITION[votes]
+        used = expected
+        for _ in range(p.max_iterations):
+            used = expected
+            new = respond(expected)
+            observed = POSITION[new]
+            repeated = bool((new == votes).all())
+            votes = new
+            if repeated and (
+                bool((used == observed).all()) or bool((respond(observed) == votes).all())
+            ):
+                used = observed
+                break
+            expected = expected + p.expectation_weight * (observed - expected)
+        return votes, used
+
+    def buy(score, votes, index, preference, free):
+        bonus = np.zeros(n)
+        total = 0.0
+        if p.inducement_price <= 0:
+            return bonus, total
+        position = POSITION[votes]
+        for k, patron in enumerate(index):
+            pref = float(preference[k])
+            if budget[patron] <= 0:
+                continue
+            gap = np.where(pref * position < 0, -band0, band0) - pref * score
+            candidates = np.flatnonzero(free & ~(pref * position > 0) & (gap <= p.inducement_reach))
+            order = candidates[np.argsort(gap[candidates], kind="stable")]
+            cost = np.cumsum(gap[order] * p.inducement_price)
+            bought = order[cost <= float(budget[patron]) + 1e-12]
+            add = np.zeros(n)
+            add[bought] = pref * (gap[bought] + 1e-9)
+            spent = float(gap[bought].sum() * p.inducement_price)
+            bonus += add
+            budget[patron] -= spent
+            total += spent
+        return bonus, total
+
+    def vote(resolution, facts, opinion) -> None:
+        nonlocal ops, influence
+        index, preference = facts.parties.index, facts.parties.preference
+        fixed_votes = facts.fixed_votes
+        fixed = fixed_votes != FREE
+        codes = fixed_votes[fixed]
+        salience = resolution.salience
+        own = np.empty((n, len(CHANNELS) - TIES))
+        own[:, 0] = w[4] * salience * pressure * opinion
+        own[:, 1] = w[5] * np.tanh(balance[:, index] @ preference)
+        own[:, 2] = 0.0
+        own[:, 3] = p.noise_sd * rng.standard_normal(n)
+        votes, used = decide(own, fixed, codes)
+        c = None
+        if p.inducements and np.any(budget[index] > 0):
+            c = contributions(own, used)
+            bonus, spent = buy(c.sum(axis=1), votes, index, preference, ~fixed)
+            if spent > 0:
+                own[:, 2] = bonus
+                votes, used = decide(own, fixed, codes)
+                c = None
+        votes = votes.copy()
+        if p.absence and salience <= p.absence_max_salience:
+            if c is None:
+                c = contributions(own, used)
+            away = (votes == ABSTAIN) & (cross_pressure(c) >= p.absence_cross_pressure)
+            votes[away & ~fixed] = ABSENT
+        votes_cast.append(votes)
+        if index.size == 0:
+            return
+        # Settle: a vote the way a party wants repays debt to it first, then earns credit.
+        credit = p.favour_credit * salience
+        owed_to = balance[:, index]
+        owed_by = balance[index, :].T
+        in_favour = POSITION[votes][:, None] * preference[None, :] > 0
+        earned = np.where(in_favour, credit, 0.0)
+        repaid = np.minimum(owed_to, earned)
+        new_to = owed_to - repaid
+        new_by = owed_by + (earned - repaid)
+        new_to[index] = owed_to[index]
+        new_by[index] = owed_by[index]
+        balance[:, index] = new_to
+        balance[index, :] = new_by.T
+        party[index] = True
+        if not p.punishment:
+            return
+        opposed = POSITION[votes][:, None] * preference[None, :] < 0
+        opposed[:, ~has_budget[index]] = False
+        opposed[index] = False
+        if not opposed.any():
+            return
+        keep = 1.0 - p.punishment_credit_loss
+        for k, punisher in enumerate(index):
+            balance[punisher, opposed[:, k]] *= keep
+        for name in REGISTRY.sanctioned_tables:
+            tables[name] = _cut(tables[name], opposed, index, 1.0 - p.punishment_tie_loss)
+        ops, influence = _operators(tables, w)
+
+    grant(0)
+    factor = 1.0 - p.favour_decay
+    for round_number in range(1, rounds + 1):
+        grant(round_number)
+        for resolution, facts, opinion in agenda:
+            if resolution.comes_up(round_number):
+                vote(resolution, facts, opinion)
+        # Decay only where a balance can be: parties' rows and columns, and granted cells.
+        parties = np.flatnonzero(party)
+        if parties.size:
+            balance[parties] *= factor
+            balance[np.ix_(np.flatnonzero(~party), parties)] *= factor
+        cells = np.fromiter(granted, dtype=np.int64, count=len(granted))
+        rows, cols = np.divmod(cells, n)
+        keep = ~(party[rows] | party[cols])
+        balance[rows[keep], cols[keep]] *= factor
+    return KernelRun(votes=votes_cast, balance=balance)

@@ -127,7 +127,7 @@ def test_bad_records_are_clear_errors(tmp_path: Path) -> None:
     scenario = load_scenario(write_yaml(tmp_path / "s.yaml", scripted())).scenario
     head = "resolution,date,iso3,vote\n"
     cases = {
-        head + "R,2000-01-01,S,yes\nR,2000-01-01,ZZ,no\n": "iso3: names no scenario country: ZZ",
+        head + "R,2000-01-01,S,yes\nR,2000-01-01,ZZ,no\n": "iso3: names no scenario country: 'ZZ'",
         head + "R,2000-01-01,S,maybe\n": "[0] (line 2).vote: must be one of yes, no, abstain",
         head + "R,2000-01-01,S,yes\nR,2000-01-01,S,no\n": "[1] (line 3).iso3: duplicate row for S",
         "resolution,date,code,vote\nR,2000-01-01,S,yes\n": "needs columns iso3 (or country)",

@@ -1,11 +1,11 @@
 """A bare numpy kernel of the vote rule: the yardstick the project's speed is measured against.
 
 The same rules as :mod:`sim.model` (channels, iterated best response, inducements, stay-aways,
-the favour ledger with settle, punishment and decay), written as one loop over preallocated
-arrays: no Mesa, no recording, no dataclasses per vote. ``tests/test_kernel.py`` checks that it
-casts the same votes and ends with the same ledger as :class:`sim.model.model.AllianceModel` on
-the bundled worlds, bit for bit, so the two stay in step: a change to the rules must be made
-here too.
+the favour ledger with settle, punishment and decay, dated agendas and recorded history),
+written as one loop over preallocated arrays: no Mesa, no recording, no dataclasses per vote.
+``tests/test_kernel.py`` checks that it casts the same votes and ends with the same ledger as
+:class:`sim.model.model.AllianceModel` on the bundled worlds, bit for bit, so the two stay in
+step: a change to the rules must be made here too.
 
 Static input preparation is shared with the project (:func:`sim.model.world.build_world` turns
 the scenario into arrays, the registry's operator functions scale the tie tables); everything
@@ -34,9 +34,14 @@ CHANNELS = (
     "quid_pro_quo",
     "inducement",
     "noise",
+    "prior_alignment",
+    "commitment",
 )
-TIES = 4
-"""The first four channels pull toward partners through tie operators."""
+TIE_COLS = (0, 1, 2, 3, 8)
+"""The channels that pull toward partners through tie operators (registry order)."""
+OWN_COLS = (4, 5, 6, 7, 9)
+"""The channels computed per country: domestic, quid pro quo, inducement, noise, commitment."""
+HALF_LIFE = 730.0
 if REGISTRY.names != CHANNELS:  # pragma: no cover - fails loudly when a channel is added
     raise RuntimeError(f"kernel out of step with the channel registry: {REGISTRY.names}")
 
@@ -73,11 +78,11 @@ class _Operator:
 
 def _operators(tables: dict[str, sparse.csr_array], w: np.ndarray) -> tuple[list, _Operator]:
     """Each tie channel's operator and their weighted sum (in the registry's order)."""
-    channels = [REGISTRY[name] for name in CHANNELS[:TIES]]
+    channels = [REGISTRY[CHANNELS[k]] for k in TIE_COLS]
     matrices = [c.operator(tables) for c in channels if c.operator is not None]
     influence = None
     for k, channel in enumerate(channels):
-        term = float(w[k]) * matrices[k]
+        term = float(w[TIE_COLS[k]]) * matrices[k]
         if influence is None:
             influence = -term if channel.against else term
         else:
@@ -110,17 +115,17 @@ def run_kernel(scenario: Scenario, rng: np.random.Generator, rounds: int) -> Ker
     neutral = p.neutrality > 0
     tables = dict(world.tables)
     ops, influence = _operators(tables, w)
-    against = [REGISTRY[name].against for name in CHANNELS[:TIES]]
+    against = [REGISTRY[CHANNELS[k]].against for k in TIE_COLS]
     pressure = world.attributes["domestic_pressure"]
     budget = world.patron_budget.copy()
     has_budget = world.patron_budget > 0
     balance = np.zeros((n, n))
     party = np.zeros(n, dtype=bool)  # rows and columns that may hold a balance
     granted: set[int] = set()  # flat cells granted a favour
-    agenda = [
-        (r, world.resolutions[r.id], world.opinion[:, world.resolutions[r.id].issue])
-        for r in scenario.agenda
-    ]
+    issues = len(world.issues)
+    own_position = np.zeros((n, issues))  # each state's latest own position per issue
+    own_time = np.full((n, issues), -np.inf)
+    punishments: list[tuple[np.ndarray, np.ndarray, float]] = []
     votes_cast: list[np.ndarray] = []
 
     def grant(round_number: int) -> None:
@@ -133,16 +138,16 @@ def run_kernel(scenario: Scenario, rng: np.random.Generator, rounds: int) -> Ker
 
     def contributions(own: np.ndarray, positions: np.ndarray) -> np.ndarray:
         out = np.empty((n, len(CHANNELS)))
-        for k in range(TIES):
+        for k, column in enumerate(TIE_COLS):
             raw = ops[k] @ positions
-            out[:, k] = (-raw if against[k] else raw) * w[k]
-        out[:, TIES:] = own
+            out[:, column] = (-raw if against[k] else raw) * w[column]
+        out[:, OWN_COLS] = own
         return out
 
     def cross_pressure(c: np.ndarray) -> np.ndarray:
         return np.minimum(np.maximum(c, 0.0).sum(axis=1), -np.minimum(c, 0.0).sum(axis=1))
 
-    def decide(own: np.ndarray, fixed: np.ndarray, codes: np.ndarray):
+    def decide(own: np.ndarray, fixed: np.ndarray, codes: np.ndarray, known):
         own_sum = own.sum(axis=1)
 
         def respond(expected: np.ndarray) -> np.ndarray:
@@ -157,6 +162,8 @@ def run_kernel(scenario: Scenario, rng: np.random.Generator, rounds: int) -> Ker
         votes = np.full(n, ABSTAIN, dtype=np.int8)
         votes[fixed] = codes
         expected = POSITION[votes]
+        if known.known.any():  # history: a state is first expected to vote as it last did
+            expected = np.where(known.known & ~fixed, known.position, expected)
         used = expected
         for _ in range(p.max_iterations):
             used = expected
@@ -172,7 +179,9 @@ def run_kernel(scenario: Scenario, rng: np.random.Generator, rounds: int) -> Ker
             expected = expected + p.expectation_weight * (observed - expected)
         return votes, used
 
-    def buy(score, votes, index, preference, free):
+    def buy(c, votes, index, preference, free):
+        score = c.sum(axis=1)
+        bands = band0 + p.neutrality * cross_pressure(c)  # each voter's own band
         bonus = np.zeros(n)
         total = 0.0
         if p.inducement_price <= 0:
@@ -182,8 +191,9 @@ def run_kernel(scenario: Scenario, rng: np.random.Generator, rounds: int) -> Ker
             pref = float(preference[k])
             if budget[patron] <= 0:
                 continue
-            gap = np.where(pref * position < 0, -band0, band0) - pref * score
-            candidates = np.flatnonzero(free & ~(pref * position > 0) & (gap <= p.inducement_reach))
+            gap = np.where(pref * position < 0, -bands, bands) - pref * score
+            reachable = (gap > 0) & (gap <= p.inducement_reach)
+            candidates = np.flatnonzero(free & ~(pref * position > 0) & reachable)
             order = candidates[np.argsort(gap[candidates], kind="stable")]
             cost = np.cumsum(gap[order] * p.inducement_price)
             bought = order[cost <= float(budget[patron]) + 1e-12]
@@ -195,26 +205,32 @@ def run_kernel(scenario: Scenario, rng: np.random.Generator, rounds: int) -> Ker
             total += spent
         return bonus, total
 
-    def vote(resolution, facts, opinion) -> None:
+    def vote(resolution, facts, now: float) -> None:
         nonlocal ops, influence
         index, preference = facts.parties.index, facts.parties.preference
         fixed_votes = facts.fixed_votes
         fixed = fixed_votes != FREE
         codes = fixed_votes[fixed]
         salience = resolution.salience
-        own = np.empty((n, len(CHANNELS) - TIES))
-        own[:, 0] = w[4] * salience * pressure * opinion
+        issue = facts.issue
+        recorded = facts.known.time >= own_time[:, issue]
+        latest = np.maximum(facts.known.time, own_time[:, issue])
+        record = np.where(recorded, facts.known.position, own_position[:, issue])
+        record = np.where(np.isfinite(latest), record, 0.0)
+        own = np.empty((n, len(OWN_COLS)))
+        own[:, 0] = w[4] * salience * pressure * facts.opinion
         own[:, 1] = w[5] * np.tanh(balance[:, index] @ preference)
         own[:, 2] = 0.0
         own[:, 3] = p.noise_sd * rng.standard_normal(n)
-        votes, used = decide(own, fixed, codes)
+        own[:, 4] = w[9] * record * np.exp2(-(now - latest) / HALF_LIFE)
+        votes, used = decide(own, fixed, codes, facts.known)
         c = None
         if p.inducements and np.any(budget[index] > 0):
             c = contributions(own, used)
-            bonus, spent = buy(c.sum(axis=1), votes, index, preference, ~fixed)
+            bonus, spent = buy(c, votes, index, preference, ~fixed)
             if spent > 0:
                 own[:, 2] = bonus
-                votes, used = decide(own, fixed, codes)
+                votes, used = decide(own, fixed, codes, facts.known)
                 c = None
         votes = votes.copy()
         if p.absence and salience <= p.absence_max_salience:
@@ -223,6 +239,11 @@ def run_kernel(scenario: Scenario, rng: np.random.Generator, rounds: int) -> Ker
             away = (votes == ABSTAIN) & (cross_pressure(c) >= p.absence_cross_pressure)
             votes[away & ~fixed] = ABSENT
         votes_cast.append(votes)
+        happened = votes if facts.recorded is None else facts.recorded  # a record rules after
+        cast = happened != ABSENT
+        own_position[cast, issue] = POSITION[happened[cast]]
+        own_time[cast, issue] = now
+        votes = happened
         if index.size == 0:
             return
         # Settle: a vote the way a party wants repays debt to it first, then earns credit.
@@ -249,17 +270,27 @@ def run_kernel(scenario: Scenario, rng: np.random.Generator, rounds: int) -> Ker
         keep = 1.0 - p.punishment_credit_loss
         for k, punisher in enumerate(index):
             balance[punisher, opposed[:, k]] *= keep
+        punishments.append((opposed, index, 1.0 - p.punishment_tie_loss))
         for name in REGISTRY.sanctioned_tables:
             tables[name] = _cut(tables[name], opposed, index, 1.0 - p.punishment_tie_loss)
         ops, influence = _operators(tables, w)
 
     grant(0)
     factor = 1.0 - p.favour_decay
+    timeline = world.timeline
     for round_number in range(1, rounds + 1):
         grant(round_number)
-        for resolution, facts, opinion in agenda:
-            if resolution.comes_up(round_number):
-                vote(resolution, facts, opinion)
+        if round_number in world.tie_rounds:  # dated ties come into force: rebuild, re-punish
+            tables = world.tables_at(round_number)
+            for opposed, index, keep in punishments:
+                for name in REGISTRY.sanctioned_tables:
+                    tables[name] = _cut(tables[name], opposed, index, keep)
+            ops, influence = _operators(tables, w)
+        for i in timeline.agenda.get(round_number, ()):
+            resolution = scenario.agenda[i]
+            facts = world.resolutions[resolution.id]
+            day = facts.day
+            vote(resolution, facts, float(day.toordinal()) if day else float(round_number))
         # Decay only where a balance can be: parties' rows and columns, and granted cells.
         parties = np.flatnonzero(party)
         if parties.size:

@@ -16,6 +16,7 @@ import pytest
 from sim.bundled import SCENARIOS_DIR
 from sim.model.model import AllianceModel
 from sim.model.scenario import load_scenario
+from sim.model.world import build_world
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from kernel import run_kernel
@@ -25,6 +26,8 @@ EVERYTHING_ON = (
     "parameters.punishment=true",
     "parameters.absence=true",
     "parameters.neutrality=0.5",
+    "parameters.prior_alignment_weight=0.5",
+    "parameters.commitment_weight=1.0",
 )
 ROUNDS = 12
 
@@ -35,7 +38,7 @@ ROUNDS = 12
 def test_kernel_casts_the_model_votes(world: str, switches: str, seed: int) -> None:
     overrides = EVERYTHING_ON if switches == "all_on" else ()
     scenario = load_scenario(SCENARIOS_DIR / f"{world}.yaml", overrides).scenario
-    rounds = min(scenario.rounds, ROUNDS)
+    rounds = min(build_world(scenario).timeline.rounds, ROUNDS)
     model = AllianceModel(scenario, rng=np.random.default_rng(seed), rounds=rounds)
     model.run()
     kernel = run_kernel(scenario, np.random.default_rng(seed), rounds)

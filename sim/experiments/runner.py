@@ -194,7 +194,7 @@ def execute_sweep(
     workers: int | None = None,
     scheduler: str | None = None,
     quiet: bool = False,
-    shard_size: int = 64,
+    shard_size: int = 1024,
 ) -> dict[str, int]:
     """Run every run of the sweep in ``out`` that is not stored yet, then finish it.
 

@@ -30,7 +30,7 @@ class RunStore:
         Runs per Parquet shard.
     """
 
-    def __init__(self, root: Path, shard_size: int = 64) -> None:
+    def __init__(self, root: Path, shard_size: int = 1024) -> None:
         self.root = root
         self.shard_size = shard_size
         (root / SHARDS).mkdir(parents=True, exist_ok=True)

@@ -8,8 +8,9 @@ written as one loop over preallocated arrays: no Mesa, no recording, no dataclas
 step: a change to the rules must be made here too.
 
 Static input preparation is shared with the project (:func:`sim.model.world.build_world` turns
-the scenario into arrays, the registry's operator functions scale the tie tables); everything
-from there on is the kernel's own. The channels are hard-coded in registry order; importing
+the scenario into arrays, the registry's operator functions scale the tie tables, and
+punishment's rare tie cuts use :func:`sim.model.ledger.cut_ties`); everything else from there
+on is the kernel's own. The channels are hard-coded in registry order; importing
 this module checks that the registry still lists exactly these.
 """
 
@@ -22,6 +23,7 @@ from scipy import sparse
 from scipy.sparse import _sparsetools
 
 from sim.model.channels import REGISTRY
+from sim.model.ledger import cut_ties
 from sim.model.scenario import Scenario
 from sim.model.world import build_world, weights_of
 
@@ -89,18 +91,6 @@ def _operators(tables: dict[str, sparse.csr_array], w: np.ndarray) -> tuple[list
             influence = influence - term if channel.against else influence + term
     ops = [_Operator(sparse.csr_array(m)) for m in matrices]
     return ops, _Operator(sparse.csr_array(influence))
-
-
-def _cut(matrix: sparse.csr_array, against: np.ndarray, parties: np.ndarray, keep: float):
-    coo = matrix.tocoo()
-    party_of_column = np.full(matrix.shape[1], -1, dtype=np.int64)
-    party_of_column[parties] = np.arange(parties.size)
-    k = party_of_column[coo.col]
-    hit = k >= 0
-    hit[hit] = against[coo.row[hit], k[hit]]
-    data = coo.data.copy()
-    data[hit] *= keep
-    return sparse.csr_array((data, (coo.row, coo.col)), shape=matrix.shape)
 
 
 def run_kernel(scenario: Scenario, rng: np.random.Generator, rounds: int) -> KernelRun:
@@ -272,7 +262,7 @@ def run_kernel(scenario: Scenario, rng: np.random.Generator, rounds: int) -> Ker
             balance[punisher, opposed[:, k]] *= keep
         punishments.append((opposed, index, 1.0 - p.punishment_tie_loss))
         for name in REGISTRY.sanctioned_tables:
-            tables[name] = _cut(tables[name], opposed, index, 1.0 - p.punishment_tie_loss)
+            tables[name] = cut_ties(tables[name], opposed, index, 1.0 - p.punishment_tie_loss)
         ops, influence = _operators(tables, w)
 
     grant(0)
@@ -284,7 +274,7 @@ def run_kernel(scenario: Scenario, rng: np.random.Generator, rounds: int) -> Ker
             tables = world.tables_at(round_number)
             for opposed, index, keep in punishments:
                 for name in REGISTRY.sanctioned_tables:
-                    tables[name] = _cut(tables[name], opposed, index, keep)
+                    tables[name] = cut_ties(tables[name], opposed, index, keep)
             ops, influence = _operators(tables, w)
         for i in timeline.agenda.get(round_number, ()):
             resolution = scenario.agenda[i]

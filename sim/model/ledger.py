@@ -84,7 +84,7 @@ def _pairwise_plan(length: int) -> _PairwisePlan:
     order = np.argsort(starts)
     starts, sizes, code, depth = starts[order], sizes[order], codes[order], depths[order]
     merges = []
-    for level in range(int(depth.max()), 0, -1):
+    for level in range(int(np.max(depth)), 0, -1):
         here = np.flatnonzero(depth == level)
         parent = code[here] >> 1
         pair = ((code[here[:-1]] & 1) == 0) & (parent[:-1] == parent[1:])

@@ -57,8 +57,11 @@ class AllianceApp(AllianceModel):
         self,
         scenario_name: str = DEFAULT_SCENARIO_NAME,
         seed: int | str = DEFAULT_SEED,
-        **kwargs: float | None,
+        **kwargs: Any,
     ) -> None:
+        # Mesa >= 3.4 passes its own experiment ``scenario`` to a model whose __init__ takes
+        # **kwargs when SolaraViz resets it; the app's scenario is chosen by name instead.
+        kwargs.pop("scenario", None)
         unknown = set(kwargs) - set(WEIGHTS)
         if unknown:
             raise TypeError(f"unknown weights: {', '.join(sorted(unknown))}")

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NoReturn
 
+from sim.model.records import same_resolution
+
 if TYPE_CHECKING:
     from sim.model.scenario import Scenario
 
@@ -152,8 +154,7 @@ def _dated(scenario: Scenario, fail: Fail) -> Timeline:
         if record.issue not in scenario.issues:
             fail(("history", i, "issue"), f"unknown issue {record.issue!r}")
         for item in on_agenda.values():
-            same = record.resolution.removeprefix("A/RES/") == item.id.removeprefix("A/RES/")
-            if same and item.date != record.date:
+            if same_resolution(record.resolution, item.id) and item.date != record.date:
                 fail(
                     ("history", i, "date"),
                     f"{record.date}, but {item.id} is on the agenda for {item.date}",

@@ -18,6 +18,7 @@ from scipy import sparse
 from sim.model.channels import REGISTRY, TieTable
 from sim.model.errors import ScenarioError
 from sim.model.ledger import Grant, Parties
+from sim.model.records import same_resolution
 from sim.model.rule import Weights
 from sim.model.scenario import Parameters, Resolution, Scenario, Tie
 from sim.model.timeline import Timeline, timeline_of
@@ -254,7 +255,7 @@ def _facts(
     ids = tuple(position)
     recorded = None
     for record in scenario.history:
-        if record.resolution.removeprefix("A/RES/") == resolution.id.removeprefix("A/RES/"):
+        if same_resolution(record.resolution, resolution.id):
             recorded = np.array(
                 [Vote.from_word(record.votes.get(c, "absent")) for c in ids], dtype=np.int8
             )

@@ -39,10 +39,11 @@ CHANNELS = (
     "prior_alignment",
     "commitment",
 )
-TIE_COLS = (0, 1, 2, 3, 8)
+TIE_COLS = (0, 1, 2, 3)
 """The channels that pull toward partners through tie operators (registry order)."""
-OWN_COLS = (4, 5, 6, 7, 9)
-"""The channels computed per country: domestic, quid pro quo, inducement, noise, commitment."""
+OWN_COLS = (4, 5, 6, 7, 8, 9)
+"""The channels computed per country: domestic, quid pro quo, inducement, noise, prior
+alignment, commitment."""
 HALF_LIFE = 730.0
 if REGISTRY.names != CHANNELS:  # pragma: no cover - fails loudly when a channel is added
     raise RuntimeError(f"kernel out of step with the channel registry: {REGISTRY.names}")
@@ -212,7 +213,10 @@ def run_kernel(scenario: Scenario, rng: np.random.Generator, rounds: int) -> Ker
         own[:, 1] = w[5] * np.tanh(balance[:, index] @ preference)
         own[:, 2] = 0.0
         own[:, 3] = p.noise_sd * rng.standard_normal(n)
-        own[:, 4] = w[9] * record * np.exp2(-(now - latest) / HALF_LIFE)
+        party_vector = np.zeros(n)
+        party_vector[index] = preference
+        own[:, 4] = w[8] * np.clip(_Operator(tables["alignment"]) @ party_vector, -1.0, 1.0)
+        own[:, 5] = w[9] * record * np.exp2(-(now - latest) / HALF_LIFE)
         votes, used = decide(own, fixed, codes, facts.known)
         c = None
         if p.inducements and np.any(budget[index] > 0):
@@ -236,15 +240,20 @@ def run_kernel(scenario: Scenario, rng: np.random.Generator, rounds: int) -> Ker
         votes = happened
         if index.size == 0:
             return
-        # Settle: a vote the way a party wants repays debt to it first, then earns credit.
+        # Settle: a vote the way a party wants binds both sides (diffuse) or repays debt to
+        # it first, then earns credit (specific).
         credit = p.favour_credit * salience
         owed_to = balance[:, index]
         owed_by = balance[index, :].T
         in_favour = POSITION[votes][:, None] * preference[None, :] > 0
         earned = np.where(in_favour, credit, 0.0)
-        repaid = np.minimum(owed_to, earned)
-        new_to = owed_to - repaid
-        new_by = owed_by + (earned - repaid)
+        if p.reciprocity == "diffuse":
+            new_to = owed_to + earned
+            new_by = owed_by + earned
+        else:
+            repaid = np.minimum(owed_to, earned)
+            new_to = owed_to - repaid
+            new_by = owed_by + (earned - repaid)
         new_to[index] = owed_to[index]
         new_by[index] = owed_by[index]
         balance[:, index] = new_to

@@ -216,18 +216,19 @@ def print_sanity(table: pd.DataFrame) -> None:
 
 
 def alignment_ties(table: pd.DataFrame) -> pd.DataFrame:
-    """Tie table of prior alignment: each state's positive kappa with RUS, USA and CHN.
+    """Signed tie table of prior alignment: each state's kappa with RUS, USA and CHN.
 
-    One row ``country, partner, weight, date, source`` per state and pole with kappa > 0
-    (a state's tie to itself left out), for the ``alignment`` tie table of a scenario: the
-    prior-alignment channel pulls a state toward the expected positions of the poles it voted
-    with in the sessions measured (Haege 2011's kappa; Voeten 2000).
+    One row ``country, partner, weight, date, source`` per state and pole (a state's tie to
+    itself left out; kappa in [-1, 1], negative where the two voted apart more than chance),
+    for the signed ``alignment`` tie table of a scenario: the prior-alignment channel sums a
+    state's kappas with a resolution's parties, signed by what each party wants (Haege 2011's
+    kappa; Voeten 2000).
     """
     rows = []
     for _, state in table.iterrows():
         for pole in ("RUS", "USA", "CHN"):
             value = float(state[f"kappa_{pole.lower()}"])
-            if state["iso3"] != pole and value > 0:
+            if state["iso3"] != pole and np.isfinite(value):
                 rows.append(
                     {
                         "country": state["iso3"],

@@ -71,6 +71,8 @@ class TieTable:
         Largest allowed sum of a country's weights (trade shares sum to at most 1).
     unique_pairs
         A pair may appear only once.
+    signed
+        Weights lie in [-1, 1] rather than [0, 1] (an affinity that can be negative).
     """
 
     name: str
@@ -79,6 +81,7 @@ class TieTable:
     mutual: bool = False
     row_sum_max: float | None = None
     unique_pairs: bool = False
+    signed: bool = False
 
 
 @dataclass(frozen=True)
@@ -263,9 +266,9 @@ ADVERSARIES = TieTable(
 )
 ALIGNMENT = TieTable(
     "alignment",
-    "i's prior voting affinity with j in [0, 1] (Cohen's kappa over earlier GA sessions, "
-    "negative values left out)",
+    "i's prior voting affinity with j in [-1, 1] (Cohen's kappa over earlier GA sessions)",
     unique_pairs=True,
+    signed=True,
 )
 COMMITMENT_HALF_LIFE_DAYS = 730.0
 """Half-life of the commitment to one's own recorded position (dated agendas: days)."""
@@ -375,15 +378,30 @@ def commitment_term(inputs: VoteInputs, weight: float) -> FloatArray:
     return weight * inputs.own_record * fading
 
 
+def prior_alignment_term(inputs: VoteInputs, weight: float) -> FloatArray:
+    """Return each state's affinity with the resolution's parties from its earlier votes.
+
+    ``weight * affinity``, where ``affinity`` sums a state's voting affinity (the signed
+    ``alignment`` table: Cohen's kappa over earlier General Assembly sessions, Häge 2011) with
+    each party it has a row for, signed by what the party wants (+ sponsors, - target), clipped
+    to [-1, 1]. States that have voted with the sponsors lean yes, those that have voted with
+    the target lean no: voting affinity is the standard measure of alignment in the field
+    (Voeten 2000; Bailey, Strezhnev & Voeten 2017). Zero where a state has no affinity row.
+    """
+    if inputs.affinity is None:
+        return np.zeros_like(inputs.opinion)
+    return weight * inputs.affinity
+
+
 REGISTRY.register(
     Channel(
         "prior_alignment",
-        "Pull toward the expected positions of the poles (RUS, USA, CHN) a state voted with in "
-        "earlier General Assembly sessions, weighted by its kappa with each (Voeten 2000; "
-        "Häge 2011; Bailey, Strezhnev & Voeten 2017). 0 turns it off.",
-        reads=(ALIGNMENT,),
+        "Affinity with the resolution's parties in earlier General Assembly votes: the sum of a "
+        "state's kappas with its sponsors minus that with its target (Voeten 2000; Häge 2011; "
+        "Bailey, Strezhnev & Voeten 2017). 0 turns it off.",
+        reads=(ALIGNMENT, "agenda.sponsors", "agenda.target"),
         default=0.0,
-        operator=lambda tables: row_normalised(_as_float(tables["alignment"]), cap_only=True),
+        term=prior_alignment_term,
     )
 )
 REGISTRY.register(

@@ -11,9 +11,13 @@ pull
     A debtor leans toward what its creditors want on a resolution: the sum over the
     resolution's parties of debt x preference (+1 sponsor, -1 target).
 settle
-    A vote the way a party wants first pays down the voter's debt to it; the rest becomes the
-    party's debt to the voter. Parties neither owe nor earn with each other by their own
-    resolution.
+    A vote the way a party wants does the party a favour. Under *specific* reciprocity (Coleman
+    1966's vote trading) it first pays down the voter's debt to the party and the rest becomes
+    the party's debt to the voter, so a repaid debt no longer pulls. Under *diffuse*
+    reciprocity (Keohane 1986) obligations are not discharged but continued: the favour binds
+    both sides, adding to the voter's balance with the party and the party's with the voter,
+    so repaying never leaves the tie weaker and repeated alignment strengthens it. Parties
+    neither owe nor earn with each other by their own resolution.
 decay
     Every balance fades by a share per round (memory of favours is finite).
 punish
@@ -260,12 +264,17 @@ class FavourLedger:
         pull: FloatArray = self._balance[:, parties.index] @ parties.preference
         return pull
 
-    def settle(self, votes: VoteArray, parties: Parties, credit: float) -> BoolArray:
+    def settle(
+        self, votes: VoteArray, parties: Parties, credit: float, diffuse: bool = False
+    ) -> BoolArray:
         """Repay and earn favours with the parties after a vote; return who repaid.
 
         A country that votes the way party p wants (yes for a sponsor, no for the target) does
-        p a favour worth ``credit`` (earn rate x salience): it first pays down what it owes p;
-        the rest becomes p's debt to it. Entries between the parties stay as they were.
+        p a favour worth ``credit`` (earn rate x salience). Specific reciprocity (``diffuse``
+        False): it first pays down what it owes p; the rest becomes p's debt to it. Diffuse
+        reciprocity: what it owes p and what p owes it both grow by ``credit``. Who *repaid*
+        is who voted the way a party it owed wanted. Entries between the parties stay as they
+        were.
         """
         if parties.index.size == 0:
             return np.zeros(self.size, dtype=bool)
@@ -275,8 +284,12 @@ class FavourLedger:
         in_favour = POSITION_OF_VOTE[votes][:, None] * parties.preference[None, :] > 0
         earned = np.where(in_favour, credit, 0.0)
         repaid = np.minimum(owed_to, earned)
-        new_to = owed_to - repaid
-        new_by = owed_by + (earned - repaid)
+        if diffuse:
+            new_to = owed_to + earned
+            new_by = owed_by + earned
+        else:
+            new_to = owed_to - repaid
+            new_by = owed_by + (earned - repaid)
         new_to[parties.index] = owed_to[parties.index]
         new_by[parties.index] = owed_by[parties.index]
         balance[:, parties.index] = new_to

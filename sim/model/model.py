@@ -16,7 +16,7 @@ import mesa
 import numpy as np
 
 from sim.model.agents import Country
-from sim.model.channels import REGISTRY
+from sim.model.channels import ALIGNMENT, REGISTRY
 from sim.model.ledger import FavourLedger, Parties, cut_ties, opposed
 from sim.model.rule import (
     VoteInputs,
@@ -26,6 +26,7 @@ from sim.model.rule import (
     decide_votes,
     deciding_channels,
     make_operators,
+    party_affinity,
     stay_away,
 )
 from sim.model.scenario import Resolution, Scenario
@@ -200,6 +201,9 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
             own_record=np.where(np.isfinite(latest), own_record, 0.0),
             own_record_age=now - latest,
             expected=(facts.known.position, facts.known.known) if facts.known.known.any() else None,
+            affinity=party_affinity(
+                self.tables[ALIGNMENT.name], facts.parties.index, facts.parties.preference
+            ),
         )
 
     def _buy_votes(
@@ -289,7 +293,12 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         """Repay and earn favours with the parties; patrons punish those who opposed them."""
         if parties.index.size == 0:
             return
-        self.ledger.settle(votes, parties, self.parameters.favour_credit * salience)
+        self.ledger.settle(
+            votes,
+            parties,
+            self.parameters.favour_credit * salience,
+            diffuse=self.parameters.reciprocity == "diffuse",
+        )
         if not self.parameters.punishment:
             return
         against = opposed(votes, parties.preference)

@@ -165,6 +165,9 @@ class VoteInputs:
     expected
         Expected positions of the others before any iteration: recorded positions from the
         history where known, else None (everyone free starts from abstention).
+    affinity
+        Each country's prior voting affinity with the resolution's parties, signed by what each
+        party wants, in [-1, 1] (:func:`party_affinity`) (n,); None where not computed.
     """
 
     attributes: Mapping[str, FloatArray]
@@ -177,6 +180,7 @@ class VoteInputs:
     own_record: FloatArray | None = None
     own_record_age: FloatArray | None = None
     expected: tuple[FloatArray, BoolArray] | None = None
+    affinity: FloatArray | None = None
 
 
 @dataclass(frozen=True)
@@ -217,6 +221,22 @@ def matvec(matrix: sparse.csr_array, x: FloatArray) -> FloatArray:
     y = np.zeros(n_rows)
     _sparsetools.csr_matvec(n_rows, n_cols, matrix.indptr, matrix.indices, matrix.data, x, y)
     return y
+
+
+def party_affinity(
+    matrix: sparse.csr_array, index: IntArray, preference: FloatArray
+) -> FloatArray:
+    """Each country's affinity with a resolution's parties, signed by what each party wants.
+
+    ``clip(sum_p preference_p * matrix[i, p], -1, 1)`` over the parties ``index`` (sponsors
+    +1, target -1): with ``matrix`` the signed ``alignment`` table (kappa with each party in
+    earlier sessions), a state that voted with the sponsors gets a positive value, one that
+    voted with the target a negative one (Voeten 2000).
+    """
+    party = np.zeros(matrix.shape[1])
+    party[index] = preference
+    affinity: FloatArray = np.clip(matvec(matrix, party), -1.0, 1.0)
+    return affinity
 
 
 def own_contributions(operators: Operators, inputs: VoteInputs, weights: Weights) -> FloatArray:

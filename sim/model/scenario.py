@@ -128,6 +128,12 @@ class ParametersBase(_Strict):
     favour_credit: NonNegative = Field(
         0.25, description="Favour units earned by one favourable vote at salience 1."
     )
+    reciprocity: Literal["diffuse", "specific"] = Field(
+        "specific",
+        description="How a favourable vote settles the ledger: 'diffuse' binds voter and party "
+        "both ways, so the tie grows (Keohane 1986); 'specific' pays the voter's debt down "
+        "first (Coleman 1966).",
+    )
     max_iterations: Annotated[int, NotBool, _at_least(1, MAX_ITERATIONS)] = Field(
         50,
         description="Cap on best-response iterations per decision (a resolution is decided "
@@ -218,6 +224,12 @@ class Tie(_Strict):
     source: str | None = None
 
 
+class SignedTie(Tie):
+    """A tie whose weight lies in [-1, 1] (an affinity that can be negative)."""
+
+    weight: Signed  # type: ignore[assignment]
+
+
 class AdversaryTie(Tie):
     """``country`` counts ``partner`` as an adversary; ``mutual`` adds the reverse tie."""
 
@@ -251,7 +263,10 @@ def _attribute_fields() -> dict[str, Any]:
 
 def _table_fields() -> dict[str, Any]:
     return {
-        t.name: (list[AdversaryTie] if t.mutual else list[Tie], Field(default_factory=list))
+        t.name: (
+            list[AdversaryTie] if t.mutual else list[SignedTie] if t.signed else list[Tie],
+            Field(default_factory=list),
+        )
         for t in REGISTRY.tie_tables
     }
 

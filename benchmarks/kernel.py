@@ -38,8 +38,9 @@ CHANNELS = (
     "noise",
     "prior_alignment",
     "commitment",
+    "organisations",
 )
-TIE_COLS = (0, 1, 2, 3)
+TIE_COLS = (0, 1, 2, 3, 10)
 """The channels that pull toward partners through tie operators (registry order)."""
 OWN_COLS = (4, 5, 6, 7, 8, 9)
 """The channels computed per country: domestic, quid pro quo, inducement, noise, prior

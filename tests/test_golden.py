@@ -38,7 +38,7 @@ ALL_TABLES = (*TABLES, "contributions")
 NAN_TABLES = frozenset({"alignment"})
 """Tables with NaN cells (pairs without joint votes), compared NaN-safely."""
 
-ADDED_CHANNELS = ("prior_alignment", "commitment")
+ADDED_CHANNELS = ("prior_alignment", "commitment", "organisations")
 """Channels registered after the capture (issue 10), whose default weight 0 keeps them off."""
 
 CASES = [(name, variant) for name in SCENARIOS for variant in VARIANTS]

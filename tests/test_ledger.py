@@ -504,3 +504,23 @@ def test_ledger_total_and_bookkeeping_match_the_dense_balance() -> None:
     np.testing.assert_array_equal(got[2], dense[debtor, creditor])
     assert owing == int((dense.sum(axis=1) > FAVOUR_EPSILON).sum())
     assert ledger.debtors() == owing  # after a rescan of the exposed array
+
+
+def test_diffuse_settlement_binds_both_sides_and_never_weakens_the_tie() -> None:
+    # 0 owes party 1 (the target) 0.5; 0 and 2 vote no (with 1), 3 votes yes (against it).
+    ledger = FavourLedger(4)
+    ledger.grant([Grant(0, 1, 0.5)])
+    parties = Parties(np.array([1]), np.array([-1.0]))
+    votes = np.array([Vote.NO, Vote.NO, Vote.NO, Vote.YES], dtype=np.int8)
+    repaid = ledger.settle(votes, parties, 0.25, diffuse=True)
+    assert repaid.tolist() == [True, False, False, False]
+    assert ledger.balance.tolist() == [
+        [0.0, 0.75, 0.0, 0.0],
+        [0.25, 0.0, 0.25, 0.0],
+        [0.0, 0.25, 0.0, 0.0],
+        [0.0, 0.0, 0.0, 0.0],
+    ]
+    specific = FavourLedger(4)
+    specific.grant([Grant(0, 1, 0.5)])
+    specific.settle(votes, parties, 0.25)
+    assert specific.balance[0, 1] == 0.25  # repaid: the pull toward 1 halves

@@ -14,27 +14,124 @@ from sim.model.rule import VoteInputs
 from sim.model.votes import NO_FIXED_VOTE
 
 
-def test_prior_alignment_pulls_toward_the_poles_a_state_voted_with() -> None:
+def test_prior_alignment_leans_toward_the_parties_a_state_voted_with() -> None:
     # R (target) votes no, U (sponsor) yes. A voted with R before (kappa 0.8), B with U (0.6),
-    # C with both (0.3 each: the pulls cancel).
+    # C with both (0.3 each: the two cancel), D apart from U (kappa -0.7), E apart from R
+    # (-0.6). The signed affinity is kappa with U minus kappa with R.
     ties = {
         "alignment": [
             {"country": "A", "partner": "R", "weight": 0.8},
             {"country": "B", "partner": "U", "weight": 0.6},
             {"country": "C", "partner": "R", "weight": 0.3},
             {"country": "C", "partner": "U", "weight": 0.3},
+            {"country": "D", "partner": "U", "weight": -0.7},
+            {"country": "E", "partner": "R", "weight": -0.6},
         ]
     }
+    ids = ["U", "R", "A", "B", "C", "D", "E"]
     data = dated_world(
-        [{"id": "U"}, {"id": "R"}, {"id": "A"}, {"id": "B"}, {"id": "C"}],
+        [{"id": c} for c in ids],
         [{"id": "V", "date": D1, "target": "R", "sponsors": ["U"]}],
         {"prior_alignment_weight": 1.0, "abstention_band": 0.5},
         ties=ties,
     )
-    assert votes(data) == [{"U": "yes", "R": "no", "A": "no", "B": "yes", "C": "abstain"}]
+    assert votes(data) == [
+        {"U": "yes", "R": "no", "A": "no", "B": "yes", "C": "abstain", "D": "no", "E": "yes"}
+    ]
+    # the parties' roles set the sign: with R sponsoring against U, every lean turns over
+    swapped = copy.deepcopy(data)
+    swapped["agenda"][0].update(target="U", sponsors=["R"])
+    assert votes(swapped)[0] == {
+        "U": "no",
+        "R": "yes",
+        "A": "yes",
+        "B": "no",
+        "C": "abstain",
+        "D": "yes",
+        "E": "no",
+    }
     off = copy.deepcopy(data)
     off["parameters"]["prior_alignment_weight"] = 0.0
-    assert votes(off)[0] == {"U": "yes", "R": "no", "A": "abstain", "B": "abstain", "C": "abstain"}
+    assert set(list(votes(off)[0].values())[2:]) == {"abstain"}
+
+
+def test_prior_alignment_is_a_fixed_affinity_not_a_cascade() -> None:
+    # F has no alignment row: however many others lean toward the target, F stays put (the
+    # first, tie-channel form pulled everyone toward the target's expected no).
+    ties = {"alignment": [{"country": c, "partner": "R", "weight": 0.9} for c in "ABC"]}
+    data = dated_world(
+        [{"id": c} for c in ["U", "R", "A", "B", "C", "F"]],
+        [{"id": "V", "date": D1, "target": "R", "sponsors": ["U"]}],
+        {"prior_alignment_weight": 1.0, "abstention_band": 0.5},
+        ties=ties,
+    )
+    assert votes(data)[0] == {
+        "U": "yes",
+        "R": "no",
+        "A": "no",
+        "B": "no",
+        "C": "no",
+        "F": "abstain",
+    }
+
+
+def test_fellow_members_of_an_organisation_pull_together() -> None:
+    # G's members: the sponsor S, and A and B. C belongs to H with the target T only.
+    # A (and B) average their fellow members' expected positions: S yes, the other 0 at
+    # first, so +0.5 > band 0.3: both vote yes, and then each sees +1. C sees T's no: -1.
+    def org(name: str, members: list[str]) -> list[dict[str, Any]]:
+        share = 1.0 / (len(members) - 1)
+        return [
+            {"country": a, "partner": b, "weight": share, "kind": name}
+            for a in members
+            for b in members
+            if a != b
+        ]
+
+    data = dated_world(
+        [{"id": c} for c in ["S", "T", "A", "B", "C", "N"]],
+        [{"id": "V", "date": D1, "target": "T", "sponsors": ["S"]}],
+        {"organisations_weight": 1.0, "abstention_band": 0.3},
+        ties={"organisations": org("G", ["S", "A", "B"]) + org("H", ["T", "C"])},
+    )
+    assert votes(data)[0] == {
+        "S": "yes",
+        "T": "no",
+        "A": "yes",
+        "B": "yes",
+        "C": "no",
+        "N": "abstain",
+    }
+    weak = copy.deepcopy(data)
+    weak["parameters"]["organisations_weight"] = 0.25  # +0.25 at most for A: inside the band
+    assert votes(weak)[0] == {
+        "S": "yes",
+        "T": "no",
+        "A": "abstain",
+        "B": "abstain",
+        "C": "abstain",
+        "N": "abstain",
+    }
+
+
+@pytest.mark.parametrize(
+    ("reciprocity", "expected"), [("specific", ["no", "abstain"]), ("diffuse", ["no", "no"])]
+)
+def test_a_no_voter_that_repays_stays_with_its_creditor_under_diffuse_reciprocity(
+    reciprocity: str, expected: list[str]
+) -> None:
+    # N owes the target T 0.3 (a veto in 2019): tanh(0.3) = 0.29 > band 0.2, so N votes no on
+    # R1. Specific reciprocity repays 0.25 of it: 0.05 left, tanh 0.05 < 0.2, N abstains on
+    # R2. Diffuse reciprocity binds N further (0.3 + 0.25): N votes no again.
+    data = dated_world(
+        [{"id": "S"}, {"id": "T"}, {"id": "N"}],
+        THREE[:2],
+        {"quid_pro_quo_weight": 1.0, "reciprocity": reciprocity, "favour_credit": 0.25},
+        favours=[
+            {"debtor": "N", "creditor": "T", "amount": 0.3, "event": "veto", "date": "2019-06-01"}
+        ],
+    )
+    assert [v["N"] for v in votes(data)] == expected
 
 
 def inputs(own: list[float], age: list[float] | None) -> VoteInputs:

@@ -270,6 +270,11 @@ ALIGNMENT = TieTable(
     unique_pairs=True,
     signed=True,
 )
+ORGANISATIONS = TieTable(
+    "organisations",
+    "i and j are fellow members of an organisation; weight 1 / (its members - 1), one row per "
+    "organisation, so that each organisation's rows of a member sum to 1",
+)
 COMMITMENT_HALF_LIFE_DAYS = 730.0
 """Half-life of the commitment to one's own recorded position (dated agendas: days)."""
 
@@ -413,6 +418,20 @@ REGISTRY.register(
         reads=("history", "earlier votes in the run"),
         default=0.0,
         term=commitment_term,
+    )
+)
+
+
+REGISTRY.register(
+    Channel(
+        "organisations",
+        "Solidarity with fellow members of one's organisations (AU, EU, NATO, OIC, Arab League, "
+        "ASEAN, BRICS, SCO, EAEU, ALBA-TCP ...): the pull toward their expected positions, each "
+        "organisation counting once (regional caucusing at the UN, Ball 1951; Hug & Lukács "
+        "2014; group cohesion, Panke 2013). 0 turns it off.",
+        reads=(ORGANISATIONS,),
+        default=0.0,
+        operator=lambda tables: row_normalised(_as_float(tables["organisations"]), cap_only=False),
     )
 )
 

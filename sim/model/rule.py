@@ -223,9 +223,7 @@ def matvec(matrix: sparse.csr_array, x: FloatArray) -> FloatArray:
     return y
 
 
-def party_affinity(
-    matrix: sparse.csr_array, index: IntArray, preference: FloatArray
-) -> FloatArray:
+def party_affinity(matrix: sparse.csr_array, index: IntArray, preference: FloatArray) -> FloatArray:
     """Each country's affinity with a resolution's parties, signed by what each party wants.
 
     ``clip(sum_p preference_p * matrix[i, p], -1, 1)`` over the parties ``index`` (sponsors

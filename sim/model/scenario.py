@@ -227,7 +227,7 @@ class Tie(_Strict):
 class SignedTie(Tie):
     """A tie whose weight lies in [-1, 1] (an affinity that can be negative)."""
 
-    weight: Signed  # type: ignore[assignment]
+    weight: Signed
 
 
 class AdversaryTie(Tie):

@@ -139,15 +139,17 @@ def run_kernel(scenario: Scenario, rng: np.random.Generator, rounds: int) -> Ker
     def cross_pressure(c: np.ndarray) -> np.ndarray:
         return np.minimum(np.maximum(c, 0.0).sum(axis=1), -np.minimum(c, 0.0).sum(axis=1))
 
-    def decide(own: np.ndarray, fixed: np.ndarray, codes: np.ndarray, known):
+    def decide(own: np.ndarray, fixed: np.ndarray, codes: np.ndarray, known, extra):
         own_sum = own.sum(axis=1)
+        base = band0 if extra is None else band0 + extra
 
         def respond(expected: np.ndarray) -> np.ndarray:
             if neutral:
                 c = contributions(own, expected)
-                v = classify(c.sum(axis=1), band0 + p.neutrality * cross_pressure(c))
+                bands = band0 + p.neutrality * cross_pressure(c)
+                v = classify(c.sum(axis=1), bands if extra is None else bands + extra)
             else:
-                v = classify(influence @ expected + own_sum, band0)
+                v = classify(influence @ expected + own_sum, base)
             v[fixed] = codes
             return v
 
@@ -171,9 +173,11 @@ def run_kernel(scenario: Scenario, rng: np.random.Generator, rounds: int) -> Ker
             expected = expected + p.expectation_weight * (observed - expected)
         return votes, used
 
-    def buy(c, votes, index, preference, free):
+    def buy(c, votes, index, preference, free, extra):
         score = c.sum(axis=1)
         bands = band0 + p.neutrality * cross_pressure(c)  # each voter's own band
+        if extra is not None:
+            bands = bands + extra
         bonus = np.zeros(n)
         total = 0.0
         if p.inducement_price <= 0:
@@ -217,15 +221,20 @@ def run_kernel(scenario: Scenario, rng: np.random.Generator, rounds: int) -> Ker
         party_vector = np.zeros(n)
         party_vector[index] = preference
         own[:, 4] = w[8] * np.clip(_Operator(tables["alignment"]) @ party_vector, -1.0, 1.0)
-        own[:, 5] = w[9] * record * np.exp2(-(now - latest) / HALF_LIFE)
-        votes, used = decide(own, fixed, codes, facts.known)
+        fading = np.exp2(-(now - latest) / HALF_LIFE)
+        own[:, 5] = w[9] * record * fading
+        # a recorded abstention widens the band (commitment's band term)
+        abstained = (record == 0.0) & np.isfinite(now - latest)
+        extra = np.where(abstained, w[9] * fading, 0.0) if w[9] != 0.0 else None
+        extra = extra if extra is not None and extra.any() else None
+        votes, used = decide(own, fixed, codes, facts.known, extra)
         c = None
         if p.inducements and np.any(budget[index] > 0):
             c = contributions(own, used)
-            bonus, spent = buy(c, votes, index, preference, ~fixed)
+            bonus, spent = buy(c, votes, index, preference, ~fixed, extra)
             if spent > 0:
                 own[:, 2] = bonus
-                votes, used = decide(own, fixed, codes, facts.known)
+                votes, used = decide(own, fixed, codes, facts.known, extra)
                 c = None
         votes = votes.copy()
         if p.absence and salience <= p.absence_max_salience:

@@ -28,6 +28,8 @@ EVERYTHING_ON = (
     "parameters.neutrality=0.5",
     "parameters.prior_alignment_weight=0.5",
     "parameters.commitment_weight=1.0",
+    "parameters.organisations_weight=0.5",
+    "parameters.reciprocity=diffuse",
 )
 ROUNDS = 12
 

@@ -177,3 +177,18 @@ def test_a_state_keeps_to_its_recorded_position(weight: float, expected: list[st
     later = [v["K"] for v in votes(data)]
     assert later == (["abstain", "yes"] if weight else ["abstain", "abstain"])
     assert D1 < "2020-03-01" < D2
+
+
+@pytest.mark.parametrize(("weight", "expected"), [(0.0, "yes"), (0.5, "abstain")])
+def test_a_recorded_abstention_widens_the_band(weight: float, expected: str) -> None:
+    # K leans yes by 0.3 (its affinity with the sponsor S). It abstained on the issue one
+    # half-life before R1: commitment 0.5 widens its band by 0.25, from 0.2 to 0.45 > 0.3.
+    day = str(np.datetime64(D1) - np.timedelta64(int(COMMITMENT_HALF_LIFE_DAYS), "D"))
+    data = dated_world(
+        [{"id": "S"}, {"id": "T"}, {"id": "K"}],
+        THREE[:1],
+        {"commitment_weight": weight, "prior_alignment_weight": 1.0, "abstention_band": 0.2},
+        history=[record("OLD", day, {"K": "abstain"})],
+        ties={"alignment": [{"country": "K", "partner": "S", "weight": 0.3}]},
+    )
+    assert votes(data)[0]["K"] == expected

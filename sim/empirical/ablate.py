@@ -30,8 +30,10 @@ def ablate(
     dict
         ``full`` (accuracy mean and sd), and ``channels``: per channel the accuracy mean and
         sd without it, its difference from the full model, and ``changed``: the states whose
-        modal vote changes, each with the full and ablated vote and the direction the channel
-        pushed them (``toward yes`` when removing it moves the state toward no).
+        modal vote changes, each with the full and ablated vote, the direction the channel
+        pushed them (``toward yes`` when removing it moves the state toward no) and the
+        channel's mean contribution to the state's score in the full runs (whose sign is the
+        direction the channel's rule predicts).
     """
     item = agenda_item(scenario, resolution)
     record = read_record(record_path, scenario, item.id)
@@ -39,7 +41,9 @@ def ablate(
     full = simulate_resolution(scenario, item.id, replicates)
     full_report = compare(full.votes, record.codes)
     rows = []
-    for channel in REGISTRY.weighted:
+    for column, channel in enumerate(REGISTRY):
+        if not channel.weighted:
+            continue
         parameters = scenario.parameters.model_copy(update={channel.weight_parameter: 0.0})
         without = simulate_resolution(
             scenario.model_copy(update={"parameters": parameters}), item.id, replicates
@@ -56,6 +60,7 @@ def ablate(
                     "without": VOTE_WORDS[ablated[i]],
                     "recorded": VOTE_WORDS[record.codes[i]],
                     "pushed": "toward yes" if shift < 0 else "toward no" if shift > 0 else "out",
+                    "contribution": float(full.contributions[i, column]),
                 }
             )
         rows.append(

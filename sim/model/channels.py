@@ -111,6 +111,9 @@ class Channel:
         False for the bookkeeping columns (inducement, noise) that carry no weight parameter.
     sanctioned
         Its tie tables are the ones punishment cuts (economic and security links).
+    band
+        Optional: how much the channel widens each state's abstention band, ``band(inputs,
+        weight)`` (n,) >= 0 (a reason to stay in the middle rather than a pull to a side).
     """
 
     name: str
@@ -123,6 +126,7 @@ class Channel:
     term: OwnTerm | None = None
     weighted: bool = True
     sanctioned: bool = False
+    band: OwnTerm | None = None
 
     def __post_init__(self) -> None:
         if (self.operator is None) == (self.term is None):
@@ -383,6 +387,21 @@ def commitment_term(inputs: VoteInputs, weight: float) -> FloatArray:
     return weight * inputs.own_record * fading
 
 
+def commitment_band(inputs: VoteInputs, weight: float) -> FloatArray:
+    """Return how much a recorded abstention widens each state's abstention band.
+
+    ``weight * 0.5 ** (age / half-life)`` for a state whose latest recorded position on the
+    issue is an abstention, else 0: leaving a public abstention for a side is a reversal too
+    (Fearon 1994), so such a state needs a clearer lean before it takes one. Fades like
+    :func:`commitment_term`.
+    """
+    if inputs.own_record is None or inputs.own_record_age is None:
+        return np.zeros_like(inputs.opinion)
+    abstained = (inputs.own_record == 0.0) & np.isfinite(inputs.own_record_age)
+    fading: FloatArray = np.exp2(-inputs.own_record_age / COMMITMENT_HALF_LIFE_DAYS)
+    return np.where(abstained, weight * fading, 0.0)
+
+
 def prior_alignment_term(inputs: VoteInputs, weight: float) -> FloatArray:
     """Return each state's affinity with the resolution's parties from its earlier votes.
 
@@ -413,11 +432,13 @@ REGISTRY.register(
     Channel(
         "commitment",
         "Each state's own latest recorded position on the issue (history or earlier votes in the "
-        "run), halving every two years: the cost of reversing oneself (Fearon 1994). 0 turns it "
-        "off.",
+        "run), halving every two years: a pull toward a recorded yes or no, a wider abstention "
+        "band after a recorded abstention; the cost of reversing oneself (Fearon 1994). 0 turns "
+        "it off.",
         reads=("history", "earlier votes in the run"),
         default=0.0,
         term=commitment_term,
+        band=commitment_band,
     )
 )
 

@@ -22,7 +22,6 @@ from sim.model.rule import (
     VoteInputs,
     VoteOutcome,
     allocate_inducements,
-    country_bands,
     decide_votes,
     deciding_channels,
     make_operators,
@@ -217,7 +216,7 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         bonus = np.zeros(self.world.size)
         spent_total = 0.0
         eligible = inputs.fixed_votes == NO_FIXED_VOTE
-        bands = country_bands(outcome.contributions, self.weights)  # each state's own band
+        bands = outcome.bands  # each state's own band
         for k, patron in enumerate(parties.index):
             add, spent = allocate_inducements(
                 outcome.score,
@@ -273,7 +272,7 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         self.own_position[cast, facts.issue] = POSITION_OF_VOTE[happened[cast]]
         self.own_time[cast, facts.issue] = self._now(facts.day)
         self.last_votes = votes
-        bands = country_bands(outcome.contributions, self.weights)
+        bands = outcome.bands
         record = VoteRecord(
             round=self.round,
             resolution=resolution,

@@ -90,6 +90,10 @@ class Operators:
         Registry indices of the own channels.
     own_terms
         Their term functions, in the same order.
+    band_columns
+        Registry indices of the channels that widen abstention bands.
+    band_terms
+        Their band functions, in the same order.
     """
 
     tie_columns: IntArray
@@ -98,6 +102,8 @@ class Operators:
     influence: sparse.csr_array
     own_columns: IntArray
     own_terms: tuple[OwnTerm, ...]
+    band_columns: IntArray
+    band_terms: tuple[OwnTerm, ...]
 
 
 def make_operators(tables: Mapping[str, sparse.csr_array], weights: Weights) -> Operators:
@@ -131,6 +137,8 @@ def make_operators(tables: Mapping[str, sparse.csr_array], weights: Weights) -> 
         influence=sparse.csr_array(influence),
         own_columns=np.array([i for i, _ in own], dtype=np.int64),
         own_terms=tuple(c.term for _, c in own if c.term is not None),
+        band_columns=np.array([i for i, c in enumerate(REGISTRY) if c.band], dtype=np.int64),
+        band_terms=tuple(c.band for c in REGISTRY if c.band is not None),
     )
 
 
@@ -199,6 +207,9 @@ class VoteOutcome:
         Simultaneous-update iterations used.
     converged
         Whether a fixed point was reached before the cap.
+    bands
+        Each country's abstention band at the final iteration: cross-pressure widening
+        (:func:`country_bands`) plus the channels' band terms (:func:`band_widening`).
     """
 
     votes: VoteArray
@@ -206,6 +217,7 @@ class VoteOutcome:
     score: FloatArray
     iterations: int
     converged: bool
+    bands: FloatArray
 
 
 def matvec(matrix: sparse.csr_array, x: FloatArray) -> FloatArray:
@@ -235,6 +247,18 @@ def party_affinity(matrix: sparse.csr_array, index: IntArray, preference: FloatA
     party[index] = preference
     affinity: FloatArray = np.clip(matvec(matrix, party), -1.0, 1.0)
     return affinity
+
+
+def band_widening(operators: Operators, inputs: VoteInputs, weights: Weights) -> FloatArray | None:
+    """Sum of the channels' band terms (n,), or None when no channel widens bands."""
+    if not operators.band_terms:
+        return None
+    extra = np.zeros(inputs.opinion.shape[0])
+    for i, term in zip(operators.band_columns, operators.band_terms, strict=True):
+        weight = float(weights.channel[i])
+        if weight != 0.0:
+            extra += term(inputs, weight)
+    return extra if extra.any() else None
 
 
 def own_contributions(operators: Operators, inputs: VoteInputs, weights: Weights) -> FloatArray:
@@ -336,12 +360,14 @@ def decide_votes(
     own = own_block.sum(axis=1)
     neutral = weights.neutrality > 0
     influence = operators.influence
-    band = weights.abstention_band
+    extra = band_widening(operators, inputs, weights)
+    band = weights.abstention_band if extra is None else weights.abstention_band + extra
 
     def best_response(expected: FloatArray) -> VoteArray:
         if neutral:
             contributions = _contributions(operators, own_block, weights, expected)
-            votes = classify(contributions.sum(axis=1), country_bands(contributions, weights))
+            bands = country_bands(contributions, weights)
+            votes = classify(contributions.sum(axis=1), bands if extra is None else bands + extra)
         else:
             votes = classify(matvec(influence, expected) + own, band)
         votes[fixed] = fixed_codes
@@ -370,12 +396,14 @@ def decide_votes(
             break
         expected = expected + expectation_weight * (observed - expected)
     contributions = _contributions(operators, own_block, weights, used)
+    bands = country_bands(contributions, weights)
     return VoteOutcome(
         votes=votes,
         contributions=contributions,
         score=contributions.sum(axis=1),
         iterations=iterations,
         converged=converged,
+        bands=bands if extra is None else bands + extra,
     )
 
 

@@ -55,51 +55,204 @@ SOURCE = (
 # SIPRI's country names (as in the tables) -> ISO3. Names SIPRI spells like ISO are matched by
 # the dictionary too, so that no fuzzy lookup can pick a wrong country.
 SIPRI_NAMES = {
-    "Afghanistan": "AFG", "Albania": "ALB", "Algeria": "DZA", "Angola": "AGO",
-    "Antigua and Barbuda": "ATG", "Argentina": "ARG", "Armenia": "ARM", "Australia": "AUS",
-    "Austria": "AUT", "Azerbaijan": "AZE", "Bahamas": "BHS", "Bahrain": "BHR",
-    "Bangladesh": "BGD", "Barbados": "BRB", "Belarus": "BLR", "Belgium": "BEL", "Belize": "BLZ",
-    "Benin": "BEN", "Bhutan": "BTN", "Bolivia": "BOL", "Bosnia-Herzegovina": "BIH",
-    "Botswana": "BWA", "Brazil": "BRA", "Brunei": "BRN", "Bulgaria": "BGR",
-    "Burkina Faso": "BFA", "Burundi": "BDI", "Cambodia": "KHM", "Cameroon": "CMR",
-    "Canada": "CAN", "Cabo Verde": "CPV", "Cape Verde": "CPV", "Central African Republic": "CAF",
-    "Chad": "TCD", "Chile": "CHL", "China": "CHN", "Colombia": "COL", "Comoros": "COM",
-    "Congo": "COG", "Costa Rica": "CRI", "Cote d'Ivoire": "CIV", "Croatia": "HRV", "Cuba": "CUB",
-    "Cyprus": "CYP", "Czechia": "CZE", "DR Congo": "COD", "Denmark": "DNK", "Djibouti": "DJI",
-    "Dominica": "DMA", "Dominican Republic": "DOM", "Ecuador": "ECU", "Egypt": "EGY",
-    "El Salvador": "SLV", "Equatorial Guinea": "GNQ", "Eritrea": "ERI", "Estonia": "EST",
-    "Eswatini": "SWZ", "eSwatini": "SWZ", "Swaziland": "SWZ", "Ethiopia": "ETH", "Fiji": "FJI", "Finland": "FIN",
-    "France": "FRA", "Gabon": "GAB", "Gambia": "GMB", "Georgia": "GEO", "Germany": "DEU",
-    "Ghana": "GHA", "Greece": "GRC", "Grenada": "GRD", "Guatemala": "GTM", "Guinea": "GIN",
-    "Guinea-Bissau": "GNB", "Guyana": "GUY", "Haiti": "HTI", "Honduras": "HND", "Hungary": "HUN",
-    "Iceland": "ISL", "India": "IND", "Indonesia": "IDN", "Iran": "IRN", "Iraq": "IRQ",
-    "Ireland": "IRL", "Israel": "ISR", "Italy": "ITA", "Jamaica": "JAM", "Japan": "JPN",
-    "Jordan": "JOR", "Kazakhstan": "KAZ", "Kenya": "KEN", "Kiribati": "KIR", "Kuwait": "KWT",
-    "Kyrgyzstan": "KGZ", "Laos": "LAO", "Latvia": "LVA", "Lebanon": "LBN", "Lesotho": "LSO",
-    "Liberia": "LBR", "Libya": "LBY", "Liechtenstein": "LIE", "Lithuania": "LTU",
-    "Luxembourg": "LUX", "Madagascar": "MDG", "Malawi": "MWI", "Malaysia": "MYS",
-    "Maldives": "MDV", "Mali": "MLI", "Malta": "MLT", "Marshall Islands": "MHL",
-    "Mauritania": "MRT", "Mauritius": "MUS", "Mexico": "MEX", "Micronesia": "FSM",
-    "Moldova": "MDA", "Monaco": "MCO", "Mongolia": "MNG", "Montenegro": "MNE", "Morocco": "MAR",
-    "Mozambique": "MOZ", "Myanmar": "MMR", "Namibia": "NAM", "Nauru": "NRU", "Nepal": "NPL",
-    "Netherlands": "NLD", "New Zealand": "NZL", "Nicaragua": "NIC", "Niger": "NER",
-    "Nigeria": "NGA", "North Korea": "PRK", "North Macedonia": "MKD", "Macedonia": "MKD",
-    "Norway": "NOR", "Oman": "OMN", "Pakistan": "PAK", "Palau": "PLW", "Panama": "PAN",
-    "Papua New Guinea": "PNG", "Paraguay": "PRY", "Peru": "PER", "Philippines": "PHL",
-    "Poland": "POL", "Portugal": "PRT", "Qatar": "QAT", "Romania": "ROU", "Russia": "RUS",
-    "Rwanda": "RWA", "Saint Kitts and Nevis": "KNA", "Saint Lucia": "LCA",
-    "Saint Vincent": "VCT", "Saint Vincent and the Grenadines": "VCT", "Samoa": "WSM",
-    "San Marino": "SMR", "Sao Tome and Principe": "STP", "Saudi Arabia": "SAU", "Senegal": "SEN",
-    "Serbia": "SRB", "Seychelles": "SYC", "Sierra Leone": "SLE", "Singapore": "SGP",
-    "Slovakia": "SVK", "Slovenia": "SVN", "Solomon Islands": "SLB", "Somalia": "SOM",
-    "South Africa": "ZAF", "South Korea": "KOR", "South Sudan": "SSD", "Spain": "ESP",
-    "Sri Lanka": "LKA", "Sudan": "SDN", "Suriname": "SUR", "Sweden": "SWE", "Switzerland": "CHE",
-    "Syria": "SYR", "Tajikistan": "TJK", "Tanzania": "TZA", "Thailand": "THA",
-    "Timor-Leste": "TLS", "Togo": "TGO", "Tonga": "TON", "Trinidad and Tobago": "TTO",
-    "Tunisia": "TUN", "Turkey": "TUR", "Turkmenistan": "TKM", "Tuvalu": "TUV", "Uganda": "UGA",
-    "Ukraine": "UKR", "UAE": "ARE", "United Arab Emirates": "ARE", "United Kingdom": "GBR",
-    "United States": "USA", "Uruguay": "URY", "Uzbekistan": "UZB", "Vanuatu": "VUT",
-    "Venezuela": "VEN", "Viet Nam": "VNM", "Yemen": "YEM", "Zambia": "ZMB", "Zimbabwe": "ZWE",
+    "Afghanistan": "AFG",
+    "Albania": "ALB",
+    "Algeria": "DZA",
+    "Angola": "AGO",
+    "Antigua and Barbuda": "ATG",
+    "Argentina": "ARG",
+    "Armenia": "ARM",
+    "Australia": "AUS",
+    "Austria": "AUT",
+    "Azerbaijan": "AZE",
+    "Bahamas": "BHS",
+    "Bahrain": "BHR",
+    "Bangladesh": "BGD",
+    "Barbados": "BRB",
+    "Belarus": "BLR",
+    "Belgium": "BEL",
+    "Belize": "BLZ",
+    "Benin": "BEN",
+    "Bhutan": "BTN",
+    "Bolivia": "BOL",
+    "Bosnia-Herzegovina": "BIH",
+    "Botswana": "BWA",
+    "Brazil": "BRA",
+    "Brunei": "BRN",
+    "Bulgaria": "BGR",
+    "Burkina Faso": "BFA",
+    "Burundi": "BDI",
+    "Cambodia": "KHM",
+    "Cameroon": "CMR",
+    "Canada": "CAN",
+    "Cabo Verde": "CPV",
+    "Cape Verde": "CPV",
+    "Central African Republic": "CAF",
+    "Chad": "TCD",
+    "Chile": "CHL",
+    "China": "CHN",
+    "Colombia": "COL",
+    "Comoros": "COM",
+    "Congo": "COG",
+    "Costa Rica": "CRI",
+    "Cote d'Ivoire": "CIV",
+    "Croatia": "HRV",
+    "Cuba": "CUB",
+    "Cyprus": "CYP",
+    "Czechia": "CZE",
+    "DR Congo": "COD",
+    "Denmark": "DNK",
+    "Djibouti": "DJI",
+    "Dominica": "DMA",
+    "Dominican Republic": "DOM",
+    "Ecuador": "ECU",
+    "Egypt": "EGY",
+    "El Salvador": "SLV",
+    "Equatorial Guinea": "GNQ",
+    "Eritrea": "ERI",
+    "Estonia": "EST",
+    "Eswatini": "SWZ",
+    "eSwatini": "SWZ",
+    "Swaziland": "SWZ",
+    "Ethiopia": "ETH",
+    "Fiji": "FJI",
+    "Finland": "FIN",
+    "France": "FRA",
+    "Gabon": "GAB",
+    "Gambia": "GMB",
+    "Georgia": "GEO",
+    "Germany": "DEU",
+    "Ghana": "GHA",
+    "Greece": "GRC",
+    "Grenada": "GRD",
+    "Guatemala": "GTM",
+    "Guinea": "GIN",
+    "Guinea-Bissau": "GNB",
+    "Guyana": "GUY",
+    "Haiti": "HTI",
+    "Honduras": "HND",
+    "Hungary": "HUN",
+    "Iceland": "ISL",
+    "India": "IND",
+    "Indonesia": "IDN",
+    "Iran": "IRN",
+    "Iraq": "IRQ",
+    "Ireland": "IRL",
+    "Israel": "ISR",
+    "Italy": "ITA",
+    "Jamaica": "JAM",
+    "Japan": "JPN",
+    "Jordan": "JOR",
+    "Kazakhstan": "KAZ",
+    "Kenya": "KEN",
+    "Kiribati": "KIR",
+    "Kuwait": "KWT",
+    "Kyrgyzstan": "KGZ",
+    "Laos": "LAO",
+    "Latvia": "LVA",
+    "Lebanon": "LBN",
+    "Lesotho": "LSO",
+    "Liberia": "LBR",
+    "Libya": "LBY",
+    "Liechtenstein": "LIE",
+    "Lithuania": "LTU",
+    "Luxembourg": "LUX",
+    "Madagascar": "MDG",
+    "Malawi": "MWI",
+    "Malaysia": "MYS",
+    "Maldives": "MDV",
+    "Mali": "MLI",
+    "Malta": "MLT",
+    "Marshall Islands": "MHL",
+    "Mauritania": "MRT",
+    "Mauritius": "MUS",
+    "Mexico": "MEX",
+    "Micronesia": "FSM",
+    "Moldova": "MDA",
+    "Monaco": "MCO",
+    "Mongolia": "MNG",
+    "Montenegro": "MNE",
+    "Morocco": "MAR",
+    "Mozambique": "MOZ",
+    "Myanmar": "MMR",
+    "Namibia": "NAM",
+    "Nauru": "NRU",
+    "Nepal": "NPL",
+    "Netherlands": "NLD",
+    "New Zealand": "NZL",
+    "Nicaragua": "NIC",
+    "Niger": "NER",
+    "Nigeria": "NGA",
+    "North Korea": "PRK",
+    "North Macedonia": "MKD",
+    "Macedonia": "MKD",
+    "Norway": "NOR",
+    "Oman": "OMN",
+    "Pakistan": "PAK",
+    "Palau": "PLW",
+    "Panama": "PAN",
+    "Papua New Guinea": "PNG",
+    "Paraguay": "PRY",
+    "Peru": "PER",
+    "Philippines": "PHL",
+    "Poland": "POL",
+    "Portugal": "PRT",
+    "Qatar": "QAT",
+    "Romania": "ROU",
+    "Russia": "RUS",
+    "Rwanda": "RWA",
+    "Saint Kitts and Nevis": "KNA",
+    "Saint Lucia": "LCA",
+    "Saint Vincent": "VCT",
+    "Saint Vincent and the Grenadines": "VCT",
+    "Samoa": "WSM",
+    "San Marino": "SMR",
+    "Sao Tome and Principe": "STP",
+    "Saudi Arabia": "SAU",
+    "Senegal": "SEN",
+    "Serbia": "SRB",
+    "Seychelles": "SYC",
+    "Sierra Leone": "SLE",
+    "Singapore": "SGP",
+    "Slovakia": "SVK",
+    "Slovenia": "SVN",
+    "Solomon Islands": "SLB",
+    "Somalia": "SOM",
+    "South Africa": "ZAF",
+    "South Korea": "KOR",
+    "South Sudan": "SSD",
+    "Spain": "ESP",
+    "Sri Lanka": "LKA",
+    "Sudan": "SDN",
+    "Suriname": "SUR",
+    "Sweden": "SWE",
+    "Switzerland": "CHE",
+    "Syria": "SYR",
+    "Tajikistan": "TJK",
+    "Tanzania": "TZA",
+    "Thailand": "THA",
+    "Timor-Leste": "TLS",
+    "Togo": "TGO",
+    "Tonga": "TON",
+    "Trinidad and Tobago": "TTO",
+    "Tunisia": "TUN",
+    "Turkey": "TUR",
+    "Turkmenistan": "TKM",
+    "Tuvalu": "TUV",
+    "Uganda": "UGA",
+    "Ukraine": "UKR",
+    "UAE": "ARE",
+    "United Arab Emirates": "ARE",
+    "United Kingdom": "GBR",
+    "United States": "USA",
+    "Uruguay": "URY",
+    "Uzbekistan": "UZB",
+    "Vanuatu": "VUT",
+    "Venezuela": "VEN",
+    "Viet Nam": "VNM",
+    "Yemen": "YEM",
+    "Zambia": "ZMB",
+    "Zimbabwe": "ZWE",
 }
 
 
@@ -107,7 +260,9 @@ def read_table(git_dir: Path, path: str) -> tuple[str, dict[str, float]]:
     """Read one exporter table; return the supplier name and its 2017-2021 TIV by recipient."""
     text = subprocess.run(
         ["git", "--git-dir", str(git_dir), "show", f"{COMMIT}:{path}"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     rows = list(csv.reader(io.StringIO(text)))
     title = rows[0][0]
@@ -116,7 +271,7 @@ def read_table(git_dir: Path, path: str) -> tuple[str, dict[str, float]]:
     header = rows[header_at]
     cols = [header.index(y) for y in YEARS]
     out: dict[str, float] = {}
-    for r in rows[header_at + 1:]:
+    for r in rows[header_at + 1 :]:
         if not r or not r[0] or r[0] == "Total":
             continue
         value = sum(float(r[c]) for c in cols if c < len(r) and r[c].strip())
@@ -126,17 +281,27 @@ def read_table(git_dir: Path, path: str) -> tuple[str, dict[str, float]]:
 
 
 def main() -> None:
+    """Write the share table and, with ``--update``, the arms rows of ``security.csv``."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--git", type=Path, required=True,
-                        help="git directory of the fetched 360-info/report-arms-trade snapshot")
+    parser.add_argument(
+        "--git",
+        type=Path,
+        required=True,
+        help="git directory of the fetched 360-info/report-arms-trade snapshot",
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--update", default="",
-                        help="comma-separated ISO3 codes (or 'all') whose arms rows to rewrite")
+    parser.add_argument(
+        "--update",
+        default="",
+        help="comma-separated ISO3 codes (or 'all') whose arms rows to rewrite",
+    )
     args = parser.parse_args()
 
     files = subprocess.run(
         ["git", "--git-dir", str(args.git), "ls-tree", "--name-only", f"{COMMIT}:{FOLDER}"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.split()
     records = []
     for name in files:
@@ -148,7 +313,9 @@ def main() -> None:
     table = pd.DataFrame(records, columns=["recipient_name", "supplier", "supplier_name", "tiv"])
     table["recipient"] = table["recipient_name"].map(SIPRI_NAMES)
     table = table.dropna(subset=["recipient"])
-    table = table.groupby(["recipient", "supplier", "supplier_name"], as_index=False)["tiv"].sum()
+    table = table.groupby(["recipient", "supplier", "supplier_name"], as_index=False).agg(
+        tiv=("tiv", "sum")
+    )
     table["recipient_total"] = table.groupby("recipient")["tiv"].transform("sum")
     table = table[table["recipient_total"] > 0]
     table["share"] = table["tiv"] / table["recipient_total"]
@@ -158,8 +325,12 @@ def main() -> None:
         f"28 Jul 2022; GitHub 360-info/report-arms-trade@{COMMIT[:7]}, {FOLDER}), years 2017-2021"
         for name in table["supplier_name"]
     ]
-    write_csv(table[["recipient", "supplier", "supplier_name", "tiv", "recipient_total", "share",
-                     "source"]], args.out)
+    write_csv(
+        table[
+            ["recipient", "supplier", "supplier_name", "tiv", "recipient_total", "share", "source"]
+        ],
+        args.out,
+    )
     if args.update:
         update_security(table, args.update)
 
@@ -171,16 +342,23 @@ def update_security(table: pd.DataFrame, which: str) -> None:
     security = pd.read_csv(SECURITY, dtype=str, keep_default_na=False)
     chosen = set(members["ISO3"]) if which == "all" else set(which.split(","))
     keep = security[~((security["kind"] == "arms") & security["country"].isin(chosen))]
-    new = table[table["recipient"].isin(chosen) & table["supplier"].isin(order)
-                & (table["share"] >= THRESHOLD)]
-    rows = pd.DataFrame({
-        "country": new["recipient"],
-        "partner": new["supplier"],
-        "weight": new["share"].map(lambda s: f"{s:.2f}"),
-        "kind": "arms",
-        "source": [SOURCE.format(supplier=r.supplier_name, tiv=r.tiv, total=r.recipient_total)
-                   for r in new.itertuples()],
-    }).sort_values(["country", "partner"])
+    new = table[
+        table["recipient"].isin(chosen)
+        & table["supplier"].isin(order)
+        & (table["share"] >= THRESHOLD)
+    ]
+    rows = pd.DataFrame(
+        {
+            "country": new["recipient"],
+            "partner": new["supplier"],
+            "weight": new["share"].map(lambda s: f"{s:.2f}"),
+            "kind": "arms",
+            "source": [
+                SOURCE.format(supplier=r.supplier_name, tiv=r.tiv, total=r.recipient_total)
+                for r in new.itertuples()
+            ],
+        }
+    ).sort_values(["country", "partner"])
     # Insert each member's new rows where its first row stands (arms rows come first), or, for a
     # member with no row yet, before the first row of the next member in name order; the rest of
     # the file keeps its order, so the diff shows only the arms rows.
@@ -188,14 +366,18 @@ def update_security(table: pd.DataFrame, which: str) -> None:
     for country, block in rows.groupby("country", sort=False):
         at = next((i for i, r in enumerate(parts) if r["country"] == country), None)
         if at is None:
-            at = next((i for i, r in enumerate(parts)
-                       if order.get(r["country"], -1) > order[country]), len(parts))
+            at = next(
+                (i for i, r in enumerate(parts) if order.get(r["country"], -1) > order[country]),
+                len(parts),
+            )
         parts[at:at] = [r for _, r in block.iterrows()]
     out = pd.DataFrame(parts, columns=security.columns)
     out.to_csv(SECURITY, index=False, lineterminator="\n")
-    print(f"rewrote arms rows of {len(chosen)} members in {SECURITY}: "
-          f"{(security['kind'] == 'arms').sum() - (keep['kind'] == 'arms').sum()} removed, "
-          f"{len(rows)} written")
+    print(
+        f"rewrote arms rows of {len(chosen)} members in {SECURITY}: "
+        f"{(security['kind'] == 'arms').sum() - (keep['kind'] == 'arms').sum()} removed, "
+        f"{len(rows)} written"
+    )
 
 
 if __name__ == "__main__":

@@ -251,6 +251,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
             seed=args.search_seed,
             replicates=args.replicates,
             progress=lambda done: bar.update(task, completed=done),
+            method=args.method,
         )
     written = write_parameters_file(
         out,
@@ -262,6 +263,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
         seed=args.search_seed,
         force=args.force,
         replicates=args.replicates,
+        method=args.method,
     )
     print(
         f"start: accuracy {fit.start_score['accuracy']:.3f}, kappa {fit.start_score['kappa']:.3f}"
@@ -536,8 +538,9 @@ def build_parser() -> argparse.ArgumentParser:
         "calibrate",
         help="fit the global weights to a recorded roll call",
         description="Fit at most 8 global weights (never a country attribute) by a Latin "
-        "hypercube then a compass search, maximising accuracy (ties: kappa), and write a "
-        "parameters file the scenario can include with parameters_file:.",
+        "hypercube (or differential evolution) then a compass search, maximising accuracy "
+        "(ties: kappa), and write a parameters file the scenario can include with "
+        "parameters_file:.",
     )
     _record_arguments(calibrate)
     calibrate.add_argument("--budget", type=_positive, default=300, help="model evaluations")
@@ -546,9 +549,16 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME[=LOW:HIGH]",
-        help="a weight to fit (repeatable; default: the 6 channel weights and the band)",
+        help="a weight to fit (repeatable; default: the channels on by default and the band)",
     )
     calibrate.add_argument("--search-seed", type=_seed, default=0, help="seed of the search")
+    calibrate.add_argument(
+        "--method",
+        choices=("compass", "evolution"),
+        default="compass",
+        help="global phase: a Latin hypercube on half the budget (compass, the default) or "
+        "differential evolution (evolution); both end with a compass search",
+    )
     calibrate.add_argument(
         "--replicates",
         type=_positive,

@@ -181,17 +181,22 @@ def synthetic_record(tmp_path: Path) -> tuple[object, Path]:
     return bad, path
 
 
-def test_calibrate_recovers_known_weights_from_a_bad_start(tmp_path: Path) -> None:
+@pytest.mark.parametrize("method", ["compass", "evolution"])
+def test_calibrate_recovers_known_weights_from_a_bad_start(tmp_path: Path, method: str) -> None:
     bad, record = synthetic_record(tmp_path)
     bounds = parse_bounds(["trade_weight=0:3", "quid_pro_quo_weight=0:3"])
-    fit = calibrate(bad, record, "SYN-1", bounds=bounds, budget=120, seed=0)
+    fit = calibrate(bad, record, "SYN-1", bounds=bounds, budget=120, seed=0, method=method)
     assert fit.start_score["accuracy"] < 0.9
     assert fit.score["accuracy"] >= 0.98
+    assert fit.evaluations <= 120
+    if method == "evolution":  # whole generations of 10 x 2 members, then the compass
+        assert fit.evaluations > 100
+        return
     # Stated tolerance: each recovered weight within 0.35 of the truth (votes are a step
-    # function of the weights, so a band of weights reproduces the same roll call).
+    # function of the weights, so a band of weights reproduces the same roll call; the
+    # evolution run above lands elsewhere on that plateau, at the same accuracy).
     for name, value in TRUE.items():
         assert abs(fit.parameters[name] - value) <= 0.35, (name, fit.parameters[name])
-    assert fit.evaluations <= 120
 
 
 def test_calibrate_cli_writes_an_includable_parameters_file(

@@ -1,10 +1,12 @@
 """Fit a few global weights to a recorded roll call (``alliance-sim calibrate``).
 
 Only global parameters are fitted (at most :data:`MAX_FITTED`); no country attribute is ever
-touched. The search is a Latin hypercube over the bounds (McKay, Beckman & Conover 1979;
-``scipy.stats.qmc``) on half the budget, then a compass (pattern) search from the best point
-on the rest (Kolda, Lewis & Torczon 2003), which suits an objective that is a step function of
-the weights. Every evaluation runs the same ``replicates`` seeds (the scenario's own and its
+touched. The search is a global phase on half the budget or more -- a Latin hypercube over the
+bounds (McKay, Beckman & Conover 1979; ``scipy.stats.qmc``), or with ``method="evolution"``
+differential evolution (Storn & Price 1997; ``scipy.optimize.differential_evolution``), which
+finds narrow optima in eight dimensions that a one-shot sample misses -- then a compass
+(pattern) search from the best point on the rest (Kolda, Lewis & Torczon 2003), which suits an
+objective that is a step function of the weights. Every evaluation runs the same ``replicates`` seeds (the scenario's own and its
 spawned children: common random numbers) and scores their mean accuracy, so the objective is
 deterministic, candidates are compared on the same noise, and no fit rests on one lucky seed.
 """
@@ -20,6 +22,7 @@ from typing import Any
 
 import numpy as np
 import yaml
+from scipy.optimize import differential_evolution
 from scipy.stats import qmc
 
 from sim import __version__
@@ -32,11 +35,20 @@ from sim.model.scenario import Parameters, Scenario
 from sim.model.votes import VoteArray
 
 MAX_FITTED = 8
+SEARCH_NAMES = {"compass": "Latin hypercube", "evolution": "differential evolution"}
+EVOLUTION_POPULATION = 10
+"""Differential evolution's population per fitted weight (scipy's ``popsize``)."""
 DEFAULT_BOUNDS: dict[str, tuple[float, float]] = {
     **{c.weight_parameter: c.bounds for c in REGISTRY.weighted},
     "abstention_band": (0.05, 1.5),
 }
-"""The weights fitted by default (every channel weight, from the registry, and the band)."""
+"""Bounds of every channel weight (from the registry) and the band: ``--fit NAME`` alone."""
+DEFAULT_FIT: dict[str, tuple[float, float]] = {
+    **{c.weight_parameter: c.bounds for c in REGISTRY.weighted if c.default != 0.0},
+    "abstention_band": (0.05, 1.5),
+}
+"""Fitted when no ``--fit`` is given: the channels on by default and the band (the others keep
+the scenario's values)."""
 EXTRA_BOUNDS: dict[str, tuple[float, float]] = {
     "neutrality": (0.0, 2.0),
     "noise_sd": (0.0, 0.5),
@@ -56,7 +68,7 @@ def parse_bounds(specs: Sequence[str]) -> dict[str, tuple[float, float]]:
         For unknown or non-numeric parameters, bad bounds, or more than :data:`MAX_FITTED`.
     """
     if not specs:
-        return dict(DEFAULT_BOUNDS)
+        return dict(DEFAULT_FIT)
     bounds: dict[str, tuple[float, float]] = {}
     numeric = {
         name
@@ -109,6 +121,7 @@ def calibrate(
     seed: int = 0,
     replicates: int = 3,
     progress: Callable[[int], None] | None = None,
+    method: str = "compass",
 ) -> Fit:
     """Search global weights that maximise accuracy (ties broken by Cohen's kappa).
 
@@ -122,7 +135,7 @@ def calibrate(
     resolution
         Resolution id on the agenda.
     bounds
-        Parameters to fit and their bounds (default :data:`DEFAULT_BOUNDS`).
+        Parameters to fit and their bounds (default :data:`DEFAULT_FIT`).
     budget
         Number of model evaluations (>= 2).
     seed
@@ -132,13 +145,18 @@ def calibrate(
         every candidate: common random numbers).
     progress
         Called with the number of evaluations done, after each one.
+    method
+        Global phase: ``compass`` (a Latin hypercube on half the budget) or ``evolution``
+        (differential evolution on as many whole generations as fit in the budget, at least
+        one, from a Latin-hypercube population that includes the start); both end with a
+        compass search on what is left.
 
     Returns
     -------
     Fit
         Best parameters, their scores, the start and its scores, and the search history.
     """
-    bounds = dict(DEFAULT_BOUNDS) if bounds is None else bounds
+    bounds = dict(DEFAULT_FIT) if bounds is None else bounds
     names = list(bounds)
     low = np.array([bounds[n][0] for n in names])
     high = np.array([bounds[n][1] for n in names])
@@ -161,15 +179,34 @@ def calibrate(
             progress(len(history))
         return report["accuracy"], kappa
 
+    if method not in SEARCH_NAMES:
+        raise ValueError(f"unknown search method {method!r}; use one of {list(SEARCH_NAMES)}")
     start = np.clip([getattr(scenario.parameters, n) for n in names], low, high)
     best_x = start
     best = start_score = evaluate(start)
-    sampler = qmc.LatinHypercube(d=len(names), seed=np.random.default_rng(seed))
-    for unit in sampler.random(max(budget // 2 - 1, 1)):
-        x = qmc.scale(unit[None, :], low, high)[0]
-        score = evaluate(x)
-        if score > best:
-            best, best_x = score, x
+    if method == "evolution":
+        members = EVOLUTION_POPULATION * len(names)
+        differential_evolution(
+            lambda x: -sum(w * v for w, v in zip((1.0, 1e-3), evaluate(x), strict=True)),
+            list(zip(low, high, strict=True)),
+            popsize=EVOLUTION_POPULATION,
+            maxiter=max(budget // members - 1, 0),
+            tol=0.0,
+            polish=False,
+            init="latinhypercube",
+            x0=start,
+            seed=np.random.default_rng(seed),
+        )
+        for values, accuracy, kappa in history:
+            if (accuracy, kappa) > best:
+                best, best_x = (accuracy, kappa), np.array([values[n] for n in names])
+    else:
+        sampler = qmc.LatinHypercube(d=len(names), seed=np.random.default_rng(seed))
+        for unit in sampler.random(max(budget // 2 - 1, 1)):
+            x = qmc.scale(unit[None, :], low, high)[0]
+            score = evaluate(x)
+            if score > best:
+                best, best_x = score, x
     step = (high - low) / 4.0
     while len(history) < budget and np.any(step > (high - low) * 1e-3):
         improved = False
@@ -207,6 +244,7 @@ def write_parameters_file(
     seed: int,
     force: bool,
     replicates: int = 1,
+    method: str = "compass",
 ) -> Path:
     """Write the fitted parameters as a YAML file a scenario can include (``parameters_file``).
 
@@ -219,7 +257,7 @@ def write_parameters_file(
         f"# on {datetime.now(UTC).isoformat(timespec='seconds')}",
         f"# scenario: {scenario_path}",
         f"# record: {record_path}, resolution {resolution}",
-        f"# search: Latin hypercube + compass search, budget {budget}, search seed {seed}",
+        f"# search: {SEARCH_NAMES[method]} + compass search, budget {budget}, search seed {seed}",
         f"# score (mean over {replicates} seeds): accuracy {fit.score['accuracy']:.4f}, "
         f"kappa {fit.score['kappa']:.4f}",
         f"# start: accuracy {fit.start_score['accuracy']:.4f}, "

@@ -190,7 +190,7 @@ def calibrate(
             lambda x: -sum(w * v for w, v in zip((1.0, 1e-3), evaluate(x), strict=True)),
             list(zip(low, high, strict=True)),
             popsize=EVOLUTION_POPULATION,
-            maxiter=max(budget // members - 1, 0),
+            maxiter=max((budget - 1) // members - 1, 0),
             tol=0.0,
             polish=False,
             init="latinhypercube",

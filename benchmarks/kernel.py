@@ -242,6 +242,8 @@ def run_kernel(scenario: Scenario, rng: np.random.Generator, rounds: int) -> Ker
                 c = contributions(own, used)
             away = (votes == ABSTAIN) & (cross_pressure(c) >= p.absence_cross_pressure)
             votes[away & ~fixed] = ABSENT
+        if p.absence_habit > 0:  # habitual absentees stay away again
+            votes[(facts.absent_streak >= p.absence_habit) & ~fixed] = ABSENT
         votes_cast.append(votes)
         happened = votes if facts.recorded is None else facts.recorded  # a record rules after
         cast = happened != ABSENT

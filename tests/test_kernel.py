@@ -30,6 +30,7 @@ EVERYTHING_ON = (
     "parameters.commitment_weight=1.0",
     "parameters.organisations_weight=0.5",
     "parameters.reciprocity=diffuse",
+    "parameters.absence_habit=1",
 )
 ROUNDS = 12
 

@@ -192,3 +192,26 @@ def test_a_recorded_abstention_widens_the_band(weight: float, expected: str) -> 
         ties={"alignment": [{"country": "K", "partner": "S", "weight": 0.3}]},
     )
     assert votes(data)[0]["K"] == expected
+
+
+@pytest.mark.parametrize(("habit", "expected"), [(0, "yes"), (2, "absent"), (3, "yes")])
+def test_a_habitual_absentee_stays_away(habit: int, expected: str) -> None:
+    # H leans yes (affinity 0.5 with the sponsor) and missed the two latest recorded votes (it
+    # voted in the one before): with a habit of 2 it stays away, with 3 its streak is too short.
+    # B missed the latest record only; P, a party, is never kept away.
+    history: list[dict[str, Any]] = [
+        record("A", "2019-01-01", {"H": "yes", "B": "yes", "S": "yes"}),
+        record("B", "2019-02-01", {"B": "yes", "S": "yes"}),
+        record("C", "2019-03-01", {"S": "yes"}),
+    ]
+    data = dated_world(
+        [{"id": "S"}, {"id": "T"}, {"id": "H"}, {"id": "B"}],
+        THREE[:1],
+        {"absence_habit": habit, "prior_alignment_weight": 1.0},
+        history=history,
+        ties={"alignment": [{"country": c, "partner": "S", "weight": 0.5} for c in "HB"]},
+    )
+    got = votes(data)[0]
+    assert got["H"] == expected
+    assert got["B"] == ("absent" if habit == 1 else "yes")
+    assert (got["S"], got["T"]) == ("yes", "no")

@@ -265,6 +265,9 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
                 self.parameters.absence_max_salience,
             )
             votes[away & free] = Vote.ABSENT
+        habit = self.parameters.absence_habit
+        if habit > 0:  # habitual absentees stay away again (Panke 2014)
+            votes[(facts.absent_streak >= habit) & free] = Vote.ABSENT
         # What follows the vote rests on the recorded votes when the history holds them.
         happened = votes if facts.recorded is None else facts.recorded
         self._settle(happened, parties, resolution.salience)

@@ -167,6 +167,11 @@ class ParametersBase(_Strict):
     absence: bool = Field(
         False, description="Cross-pressured abstainers stay away on low-salience votes."
     )
+    absence_habit: Annotated[int, NotBool, _at_least(0, 100)] = Field(
+        0,
+        description="A free voter that was absent from each of the last this many recorded "
+        "votes (history dated before the vote) stays away again (0 = off).",
+    )
     absence_cross_pressure: NonNegative = Field(
         0.5, description="Cross-pressure (score units) at which an abstainer stays away."
     )

@@ -27,6 +27,7 @@ from sim.model.votes import (
     POSITION_OF_VOTE,
     BoolArray,
     FloatArray,
+    IntArray,
     Vote,
     VoteArray,
 )
@@ -75,6 +76,9 @@ class ResolutionFacts:
     recorded
         This vote's own record, when the scenario's history holds it (used for what happens
         after the vote: the favour ledger, punishment and later history), else None.
+    absent_streak
+        How many of the latest recorded votes dated before it (history, every issue) each
+        country missed in a row (n,); 0 on an undated agenda.
     """
 
     parties: Parties
@@ -84,6 +88,7 @@ class ResolutionFacts:
     day: dt.date | None
     known: Known
     recorded: VoteArray | None
+    absent_streak: IntArray
 
 
 @dataclass(frozen=True)
@@ -216,6 +221,22 @@ def _known(scenario: Scenario, ids: tuple[str, ...], issue: str, day: dt.date | 
     return Known(position=position, known=np.isfinite(time), time=time)
 
 
+def _absent_streak(scenario: Scenario, ids: tuple[str, ...], day: dt.date | None) -> IntArray:
+    """Consecutive recorded absences of every country up to ``day`` (latest records first)."""
+    streak = np.zeros(len(ids), dtype=np.int64)
+    if day is None:
+        return streak
+    records = sorted((r for r in scenario.history if r.date < day), key=lambda r: r.date)
+    still = np.ones(len(ids), dtype=bool)
+    for record in reversed(records):
+        absent = np.array([record.votes.get(c, "absent") == "absent" for c in ids])
+        still &= absent
+        if not still.any():
+            break
+        streak += still
+    return streak
+
+
 def _facts(
     scenario: Scenario,
     resolution: Resolution,
@@ -267,6 +288,7 @@ def _facts(
         day=day,
         known=_known(scenario, ids, resolution.issue, day),
         recorded=recorded,
+        absent_streak=_absent_streak(scenario, ids, day),
     )
 
 

@@ -6,9 +6,10 @@ bounds (McKay, Beckman & Conover 1979; ``scipy.stats.qmc``), or with ``method="e
 differential evolution (Storn & Price 1997; ``scipy.optimize.differential_evolution``), which
 finds narrow optima in eight dimensions that a one-shot sample misses -- then a compass
 (pattern) search from the best point on the rest (Kolda, Lewis & Torczon 2003), which suits an
-objective that is a step function of the weights. Every evaluation runs the same ``replicates`` seeds (the scenario's own and its
-spawned children: common random numbers) and scores their mean accuracy, so the objective is
-deterministic, candidates are compared on the same noise, and no fit rests on one lucky seed.
+objective that is a step function of the weights. Every evaluation runs the same ``replicates``
+seeds (the scenario's own and its spawned children: common random numbers) and scores their
+mean accuracy, so the objective is deterministic, candidates are compared on the same noise,
+and no fit rests on one lucky seed.
 """
 
 from __future__ import annotations

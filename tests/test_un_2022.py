@@ -77,8 +77,11 @@ def report(scenario):  # type: ignore[no-untyped-def]
 
 def test_validation_floors_with_the_shipped_weights(report) -> None:  # type: ignore[no-untyped-def]
     assert report["baseline_accuracy"] == pytest.approx(141 / 193)
-    assert report["accuracy"] >= 0.835  # 162 of 193 with the shipped weights
-    assert report["kappa"] >= 0.55
+    assert report["accuracy"] >= 0.875  # 0.883 +/- 0.003 over 20 seeds with the shipped weights
+    assert report["kappa"] >= 0.7
+    # every mean simulated tally within 8 of the recorded one (the mechanisms issue's floor)
+    for word, recorded in {"yes": 141, "abstain": 35, "no": 5, "absent": 12}.items():
+        assert abs(report["tally"]["simulated"][word] - recorded) <= 8, word
     assert report["accuracy"] > report["baseline_accuracy"] + 0.1
 
 
@@ -101,12 +104,16 @@ def test_run_and_validate_agree(tmp_path: Path, report, capsys: pytest.CaptureFi
 
 
 PREDICTED = {
-    "trade": "the pull of trade partners' expected positions",
-    "shared_adversaries": "the pull of states that share one's adversaries",
-    "domestic": "the public's opinion, signed",
-    "quid_pro_quo": "the side of the parties one owes",
+    "trade": 3,
+    "domestic": 3,
+    "shared_adversaries": 0,
+    "quid_pro_quo": 0,
 }
-"""The channels the mechanisms issue asks to explain votes, and what each pushes toward."""
+"""The channels the mechanisms issue names, and how many ES-11/1 votes each decides alone with
+the shipped weights. Quid pro quo and shared adversaries decide at most one: the states Russia
+shielded vote with it on prior alignment and security ties as well (with prior alignment off,
+quid pro quo alone decides five votes), and no vote turns on a shared adversary (README,
+"Ablation")."""
 
 
 @pytest.fixture(scope="module")
@@ -116,18 +123,18 @@ def ablation(scenario):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("channel", sorted(PREDICTED))
 def test_each_mechanism_moves_votes_the_way_its_rule_predicts(ablation, scenario, channel) -> None:  # type: ignore[no-untyped-def]
-    # Leave the channel out (same seeds): at least three ES-11/1 votes change against the
-    # channel's own push for that state -- removing a pull toward yes moves the state toward
-    # no and the other way round -- and most changes do. (Not all need to: removing a channel
-    # also changes cross-pressure, hence bands, and others' votes in the equilibrium.)
+    # Leave the channel out (same seeds): the votes that change move against the channel's own
+    # push for that state -- removing a pull toward yes moves the state toward no and the other
+    # way round -- all but at most one of them. (Removing a channel also changes cross-pressure,
+    # hence bands, and others' votes in the equilibrium.)
     changed = ablation[channel]["changed"]
     agree = [
         r
         for r in changed
         if r["pushed"] == ("toward yes" if r["contribution"] > 0 else "toward no")
     ]
-    assert len(agree) >= 3, (channel, changed)
-    assert 2 * len(agree) > len(changed), (channel, changed)
+    assert len(agree) >= PREDICTED[channel], (channel, changed)
+    assert len(changed) - len(agree) <= 1, (channel, changed)
     countries = {c.id: c for c in scenario.countries}
     if channel == "domestic":  # the push has the sign of the public's opinion
         for row in agree:
@@ -140,3 +147,15 @@ def test_each_mechanism_moves_votes_the_way_its_rule_predicts(ablation, scenario
         parties = {*item.sponsors, item.target}
         debtors = {f.debtor for f in scenario.favours if f.creditor in parties}
         assert {row["country"] for row in agree} <= debtors, agree
+
+
+def test_quid_pro_quo_decides_votes_once_prior_alignment_is_off(scenario) -> None:  # type: ignore[no-untyped-def]
+    # The redundancy behind the small count above: without prior alignment, removing quid pro
+    # quo frees at least three debtors of Russia that it had held toward no (others may move
+    # with them in the equilibrium).
+    parameters = scenario.parameters.model_copy(update={"prior_alignment_weight": 0.0})
+    report = ablate(scenario.model_copy(update={"parameters": parameters}), RECORD, "ES-11/1", 2)
+    changed = next(r for r in report["channels"] if r["channel"] == "quid_pro_quo")["changed"]
+    owe_russia = {f.debtor for f in scenario.favours if f.creditor == "RUS"}
+    held = [r for r in changed if r["pushed"] == "toward no" and r["country"] in owe_russia]
+    assert len(held) >= 3, changed

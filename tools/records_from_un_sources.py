@@ -7,8 +7,13 @@ list all 193 members, agree on every vote and match the officially recorded tall
 one complete list exists (DGACM, for the 2022 emergency-session votes), it writes the record
 only if every member's vote is also confirmed by the partial lists of other public sources
 transcribed in ``SECOND_SOURCES`` (one category may be confirmed as the remainder, see
-``COMPLEMENT``); otherwise it prints the members still unconfirmed.  It never
-writes anything dated 2023 or later.  It also re-checks the record files already written from
+``COMPLEMENT``); otherwise it prints the members still unconfirmed.  With
+``--official-record SYMBOL`` (repeatable) it also writes that roll call from DGACM's list
+alone, as the UN's own record of the vote (the plenary record A/.../PV.x), when (1) its counts
+equal the official tally and (2) no other source contradicts it on any member (no other
+complete list differs, no partial list puts a member in another category); it prints the
+members that no second source confirms, to be listed with the record.  It never writes
+anything dated 2023 or later.  It also re-checks the record files already written from
 ``unvotes`` and from the shipped ES-11/1 file against the same sources.
 
 Sources (none is fetched by this script; give local copies on the command line):
@@ -37,7 +42,9 @@ From the repository root::
 
     python tools/records_from_un_sources.py --shared ../shared --out scenarios/records \\
         --undl "/tmp/undata/UN DATA.csv" --unxml /tmp/unxml \\
-        --voeten /tmp/voeten/369.csv /tmp/voeten/countries.csv
+        --voeten /tmp/voeten/369.csv /tmp/voeten/countries.csv \\
+        --official-record A/RES/ES-11/2 --official-record A/RES/ES-11/3 \\
+        --official-record A/RES/ES-11/5
 """
 
 from __future__ import annotations
@@ -144,6 +151,11 @@ PCI_ES11_4 = (
     "Presse Cote d'Ivoire, 12 Oct 2022, pressecotedivoire.ci/article/14881-onu-le-mali-et-18-"
     "pays-africains-sabstiennent-de-voter-une-resolution-condamnant-les-annexions-de-"
     "territoires-de-lukraine-par-la-russie (same lists: guinee28.info, Oct 2022)"
+)
+
+SPAM_ES11_3 = (
+    "spamchronicles.com, Apr 2022 (undated copy; it reports the vote of 7 Apr 2022), "
+    "spamchronicles.com/the-un-general-assembly-suspends-russia-from-the-human-rights-council"
 )
 
 WIKI_ES11_5 = (
@@ -322,6 +334,11 @@ SECOND_SOURCES: dict[str, tuple[PartialList, ...]] = {
             "Seneweb, Apr 2022, seneweb.com/news/Diplomatie/"
             "nouvelle-resolution-de-l-assemblee-gener_n_375750.html",
         ),
+        # Latin America only as named: its "the rest of the region supported" is not used (it
+        # is unclear whether the Caribbean is included, where 7 CARICOM members abstained).
+        PartialList("no", "BOL CUB NIC", SPAM_ES11_3),
+        PartialList("abstain", "BRA SLV MEX", SPAM_ES11_3),
+        PartialList("absent", "VEN", SPAM_ES11_3),
     ),
     "A/RES/ES-11/2": (
         PartialList(
@@ -342,6 +359,12 @@ SECOND_SOURCES: dict[str, tuple[PartialList, ...]] = {
             "El Salvador Now, 25 Mar 2022, elsalvadornow.org/2022/03/25/"
             "bukeles-government-abstains-once-again-from-un-vote-for-immediate-stop-of-russian-"
             "attacks-on-ukraine-gobierno-de-bukele-vuelve-a-abstenerse-de-votar-en-la-onu-por-el/",
+        ),
+        PartialList(
+            "yes",
+            "TTO",
+            "Newsday (Trinidad and Tobago), 8 Apr 2022, newsday.co.tt/2022/04/08/"
+            "tt-supports-2-un-resolutions-against-russia-but-abstains-from-suspension-vote/",
         ),
         # nra.lv names ten absent states; the stored copy stops after the seventh ("Somali...").
         PartialList(
@@ -680,7 +703,7 @@ def differences(a: Votes, b: Votes) -> list[str]:
 
 def second_source_check(
     symbol: str, votes: Votes, official: tuple[int, int, int, int]
-) -> tuple[dict[str, list[str]], list[str]]:
+) -> tuple[dict[str, list[str]], list[str], list[str]]:
     """Confirm each member's vote in a complete list against ``SECOND_SOURCES``.
 
     Parameters
@@ -696,20 +719,23 @@ def second_source_check(
     -------
     confirmed : dict of str to list of str
         Member to the sources that confirm its vote (empty list: unconfirmed).
-    problems : list of str
-        Conflicts (a source puts a member in another category, or names a non-member) and
-        unconfirmed members; the record may be written only when this is empty.
+    conflicts : list of str
+        A source puts a member in another category, or names a non-member.
+    missing : list of str
+        ``ISO3(vote)`` of each member no source confirms, sorted.  The record may be written
+        from the partial lists only when both lists are empty; with ``--official-record``,
+        when ``conflicts`` is empty.
     """
     confirmed: dict[str, list[str]] = {iso3: [] for iso3 in votes}
-    problems: list[str] = []
+    conflicts: list[str] = []
     for part in SECOND_SOURCES.get(symbol, ()):
         if part.vote not in ("yes", "no", "abstain", "absent"):
             raise ValueError(f"{symbol}: bad category {part.vote!r}")
         for iso3 in part.codes:
             if iso3 not in votes:
-                problems.append(f"{iso3} is not a member ({part.source})")
+                conflicts.append(f"{iso3} is not a member ({part.source})")
             elif votes[iso3] != part.vote:
-                problems.append(f"{iso3}: {votes[iso3]} in the list, {part.vote} in {part.source}")
+                conflicts.append(f"{iso3}: {votes[iso3]} in the list, {part.vote} in {part.source}")
             else:
                 confirmed[iso3].append(part.source)
     rest = COMPLEMENT.get(symbol)
@@ -719,12 +745,60 @@ def second_source_check(
             for iso3 in votes:
                 if votes[iso3] == rest and not confirmed[iso3]:
                     confirmed[iso3].append(f"remainder ({rest}): all other members confirmed")
-    missing = sorted(m for m in votes if not confirmed[m])
-    if missing:
-        problems.append(
-            f"{len(missing)} unconfirmed: " + " ".join(f"{m}({votes[m]})" for m in missing)
-        )
-    return confirmed, problems
+    missing = [f"{m}({votes[m]})" for m in sorted(votes) if not confirmed[m]]
+    return confirmed, conflicts, missing
+
+
+def official_record_basis(
+    resolution: Resolution, found: dict[str, Votes], agree: bool, conflicts: list[str]
+) -> str:
+    """Decide whether DGACM's list alone may be written (``--official-record``), and report.
+
+    DGACM's list is the UN's own record of the vote (the plenary record A/.../PV.x).  It is
+    written alone when (1) its counts equal the official tally and (2) no other source
+    contradicts it on any member: every other complete list agrees with it and no partial
+    list in ``SECOND_SOURCES`` puts a member in another category.  The members no second
+    source confirms are printed, so that they can be listed with the record.
+
+    Parameters
+    ----------
+    resolution : Resolution
+        The roll call.
+    found : dict of str to Votes
+        Complete lists by source name.
+    agree : bool
+        Whether all complete lists agree member by member.
+    conflicts : list of str
+        Conflicts already found by ``second_source_check`` (empty if it was not run).
+
+    Returns
+    -------
+    str
+        The basis to print when the record may be written, else an empty string.
+    """
+    symbol = resolution.symbol
+    dgacm = found.get("DGACM")
+    if dgacm is None:
+        print(f"{symbol:15} official record: no DGACM list given (--unxml)")
+        return ""
+    if tally(dgacm) != resolution.official:
+        print(f"{symbol:15} official record: DGACM counts {tally(dgacm)} != official")
+        return ""
+    if not agree:
+        print(f"{symbol:15} official record: another complete list contradicts DGACM")
+        return ""
+    _, conflicts_now, missing = second_source_check(symbol, dgacm, resolution.official)
+    if conflicts or conflicts_now:
+        print(f"{symbol:15} official record: a second source contradicts DGACM")
+        return ""
+    others = [name for name in found if name != "DGACM"]
+    done = len(dgacm) - len(missing)
+    print(
+        f"{symbol:15} official record: DGACM = official tally, contradicted by no source; "
+        f"{done} of {len(dgacm)} members confirmed by a second source, {len(missing)} not: "
+        + (" ".join(missing) or "none")
+    )
+    return "DGACM alone (--official-record)" + (f", = {', '.join(others)}" if others else "")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -747,6 +821,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar=("COUNTRY_CSV", "COUNTRIES_CSV"),
         help="un-project/un-votes data/369.csv and data/countries.csv",
     )
+    parser.add_argument(
+        "--official-record",
+        action="append",
+        default=[],
+        metavar="SYMBOL",
+        help=(
+            "also write SYMBOL (e.g. A/RES/ES-11/2; may be repeated) from DGACM's list alone, "
+            "the UN's record of the vote, when its counts equal the official tally and no "
+            "other source contradicts it on any member; the members no second source "
+            "confirms are printed"
+        ),
+    )
     return parser
 
 
@@ -756,14 +842,25 @@ def main(argv: list[str] | None = None) -> int:
     Parameters
     ----------
     argv : list of str, optional
-        ``--shared``, ``--out``, the source files and ``--dry-run`` (default: ``sys.argv[1:]``).
+        ``--shared``, ``--out``, the source files, ``--official-record`` and ``--dry-run``
+        (default: ``sys.argv[1:]``).
 
     Returns
     -------
     int
-        0 if no existing record disagrees with a UN source (UNDL, DGACM), 1 otherwise.
+        0 if no existing record disagrees with a UN source (UNDL, DGACM) and every
+        ``--official-record`` roll call could be written, 1 otherwise.
     """
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    in_scope = {r.symbol for r in TARGETS if r.date <= LAST_DATE}
+    for symbol in args.official_record:
+        if symbol not in in_scope:
+            parser.error(
+                f"--official-record {symbol}: not one of {', '.join(sorted(in_scope))} "
+                "(resolutions dated 2023 or later are out of scope)"
+            )
+    official_only = set(args.official_record)
     members = load_members(args.shared / "reference" / "un_members_2022.csv")
     existing = (*UNVOTES_RESOLUTIONS, ES11_1)
     symbols = {r.symbol for r in (*TARGETS, *existing)}
@@ -816,26 +913,38 @@ def main(argv: list[str] | None = None) -> int:
         passing = [n for n in names if tally(found[n]) == resolution.official]
         complete_ok = agree and len(passing) == len(names)
         basis = ""
+        write_from = passing[0] if passing else ""
+        conflicts: list[str] = []
         if complete_ok and len(passing) >= 2:
             basis = " = ".join(passing)
         elif complete_ok and passing and resolution.symbol in SECOND_SOURCES:
             # One complete list; every member must be confirmed by the partial second sources.
-            confirmed, problems = second_source_check(
+            confirmed, conflicts, missing = second_source_check(
                 resolution.symbol, found[passing[0]], resolution.official
             )
-            for problem in problems:
+            for problem in conflicts:
                 print(f"{resolution.symbol:15} second sources: {problem}")
-            if not problems:
+            if missing:
+                print(
+                    f"{resolution.symbol:15} second sources: {len(missing)} unconfirmed: "
+                    + " ".join(missing)
+                )
+            if not conflicts and not missing:
                 counts = Counter(len(v) for v in confirmed.values())
                 print(
                     f"{resolution.symbol:15} second sources confirm all {len(confirmed)} members "
                     f"(members by number of confirming entries: {dict(sorted(counts.items()))})"
                 )
                 basis = f"{passing[0]} + {len(SECOND_SOURCES[resolution.symbol])} partial lists"
+        if not basis and resolution.symbol in official_only:
+            basis = official_record_basis(resolution, found, agree, conflicts)
+            write_from = "DGACM"
+            if not basis:
+                ok = False
         if basis:
             if not args.dry_run:
                 table = members[["iso3", "name"]].copy()
-                table["vote"] = table["iso3"].map(found[passing[0]])
+                table["vote"] = table["iso3"].map(found[write_from])
                 table.insert(0, "date", resolution.date)
                 table.insert(0, "resolution", resolution.symbol)
                 write_record(table[list(FIELDS)], args.out, resolution)

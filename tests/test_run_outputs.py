@@ -43,6 +43,7 @@ GOLDEN_SCHEMA = {
         "noise: double",
         "prior_alignment: double",
         "commitment: double",
+        "organisations: double",
         "score: double",
         "band: double",
         "vote: string",

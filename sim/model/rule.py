@@ -233,19 +233,59 @@ def own_contributions(operators: Operators, inputs: VoteInputs, weights: Weights
     return own
 
 
+class _Contributions:
+    """Every channel's contribution at given positions, for one resolution's own block.
+
+    What can be done once per vote is done here, once: the own channels' columns are laid out
+    in a template that each call copies, and each tie matrix's CSR parts and weight are looked
+    up, so that an iteration of the best response costs the products and little else.
+
+    Parameters
+    ----------
+    operators
+        Tie operators and own-channel terms.
+    own
+        The own channels' block ``(n, k)`` (:func:`own_contributions`).
+    weights
+        Channel weights.
+    """
+
+    def __init__(self, operators: Operators, own: FloatArray, weights: Weights) -> None:
+        n = own.shape[0]
+        self.size = n
+        self.template = np.zeros((n, operators.tie_columns.size + operators.own_columns.size))
+        self.template[:, operators.own_columns] = own
+        self.ties = [
+            (int(column), against, matrix, weights.channel[column])
+            for column, against, matrix in zip(
+                operators.tie_columns, operators.against, operators.matrices, strict=True
+            )
+        ]
+        self.parts = [
+            (m.indptr, m.indices, m.data) if m.data.dtype == np.float64 else None
+            for m in operators.matrices
+        ]
+
+    def __call__(self, positions: FloatArray) -> FloatArray:
+        """Return the ``(n, len(REGISTRY))`` contributions at ``positions`` (n,)."""
+        n = self.size
+        contributions = self.template.copy()
+        direct = positions.dtype == np.float64
+        for (column, against, matrix, weight), parts in zip(self.ties, self.parts, strict=True):
+            if direct and parts is not None:  # matvec's own fast path, its checks done once
+                raw = np.zeros(n)
+                _sparsetools.csr_matvec(n, positions.shape[0], *parts, positions, raw)
+            else:
+                raw = matvec(matrix, positions)
+            contributions[:, column] = (-raw if against else raw) * weight
+        return contributions
+
+
 def _contributions(
     operators: Operators, own: FloatArray, weights: Weights, positions: FloatArray
 ) -> FloatArray:
     """Every channel's contribution given the own channels' block ``own`` (n, k)."""
-    n = positions.shape[0]
-    contributions = np.empty((n, operators.tie_columns.size + operators.own_columns.size))
-    for column, against, matrix in zip(
-        operators.tie_columns, operators.against, operators.matrices, strict=True
-    ):
-        raw = matvec(matrix, positions)
-        contributions[:, column] = (-raw if against else raw) * weights.channel[column]
-    contributions[:, operators.own_columns] = own
-    return contributions
+    return _Contributions(operators, own, weights)(positions)
 
 
 def contributions_for(
@@ -317,15 +357,24 @@ def decide_votes(
     own_block = own_contributions(operators, inputs, weights)
     own = own_block.sum(axis=1)
     neutral = weights.neutrality > 0
-    influence = operators.influence
     band = weights.abstention_band
+    contributions_at = _Contributions(operators, own_block, weights)
+    influence = operators.influence
+    n = own.shape[0]
+    parts = (influence.indptr, influence.indices, influence.data)
+    direct = influence.data.dtype == np.float64
 
     def best_response(expected: FloatArray) -> VoteArray:
         if neutral:
-            contributions = _contributions(operators, own_block, weights, expected)
+            contributions = contributions_at(expected)
             votes = classify(contributions.sum(axis=1), country_bands(contributions, weights))
         else:
-            votes = classify(matvec(influence, expected) + own, band)
+            if direct and expected.dtype == np.float64:  # matvec without its per-call checks
+                product = np.zeros(n)
+                _sparsetools.csr_matvec(n, n, *parts, expected, product)
+            else:
+                product = matvec(influence, expected)
+            votes = classify(product + own, band)
         votes[fixed] = fixed_codes
         return votes
 
@@ -351,7 +400,7 @@ def decide_votes(
             used = observed
             break
         expected = expected + expectation_weight * (observed - expected)
-    contributions = _contributions(operators, own_block, weights, used)
+    contributions = contributions_at(used)
     return VoteOutcome(
         votes=votes,
         contributions=contributions,

@@ -470,3 +470,25 @@ def test_dask_executor_connects_to_a_running_scheduler(tmp_path: Path) -> None:
             str(tmp_path / "remote"),
         )
     pd.testing.assert_frame_equal(outcomes_of(serial), outcomes_of(remote))
+
+
+@pytest.mark.parametrize("name", ["un_2022", "illustrative"])
+def test_runs_sharing_the_base_world_match_runs_that_build_their_own(name: str) -> None:
+    # The worker hands every parameter-only run the base scenario's world, built once per
+    # process: a run must neither depend on the parameters through it nor change it.
+    from sim.experiments.worker import base_world
+
+    path = str(SCENARIOS_DIR / f"{name}.yaml")
+    for values in (
+        {"parameters.noise_sd": 0.3, "parameters.punishment": True, "parameters.trade_weight": 3},
+        {"parameters.favour_decay": 0.5, "parameters.inducements": True},
+    ):
+        scenario = scenario_for(path, values)
+        for _ in range(2):  # the second run gets the world the first one used
+            shared = run_scenario(scenario, rng=7, rounds=3, world=base_world(path))
+            fresh = run_scenario(scenario, rng=7, rounds=3)
+            assert len(shared.record.votes) == len(fresh.record.votes) > 0
+            for a, b in zip(shared.record.votes, fresh.record.votes, strict=True):
+                assert np.array_equal(a.votes, b.votes)
+                assert np.array_equal(a.contributions, b.contributions)
+            assert np.array_equal(shared.ledger.balance, fresh.ledger.balance)

@@ -47,7 +47,7 @@ from sim.model.votes import (
     Vote,
     VoteArray,
 )
-from sim.model.world import ResolutionFacts, build_world, weights_of
+from sim.model.world import ResolutionFacts, World, build_world, weights_of
 
 
 @dataclass
@@ -126,6 +126,9 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         The run's random generator (or a seed for one); defaults to the scenario's seed.
     rounds
         Rounds to run; defaults to ``scenario.rounds``.
+    world
+        ``build_world(scenario)`` when already built (it reads no parameters, so the runs of a
+        parameter sweep share one); the model only reads it.
 
     Attributes
     ----------
@@ -140,12 +143,13 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         *,
         rng: np.random.Generator | int | None = None,
         rounds: int | None = None,
+        world: World | None = None,
     ) -> None:
         super().__init__(rng=np.random.default_rng(scenario.seed if rng is None else rng))
         self.spec = scenario
         self.parameters = scenario.parameters
         self.weights = weights_of(scenario.parameters)
-        self.world = build_world(scenario)
+        self.world = build_world(scenario) if world is None else world
         self.rounds = self.world.timeline.rounds if rounds is None else rounds
         self.round = 0
         n = self.world.size
@@ -344,10 +348,14 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
 
 
 def run_scenario(
-    scenario: Scenario, *, rng: np.random.Generator | int | None = None, rounds: int | None = None
+    scenario: Scenario,
+    *,
+    rng: np.random.Generator | int | None = None,
+    rounds: int | None = None,
+    world: World | None = None,
 ) -> AllianceModel:
     """Build a model, run it to the end, and return it (its ``record`` holds the results)."""
-    model = AllianceModel(scenario, rng=rng, rounds=rounds)
+    model = AllianceModel(scenario, rng=rng, rounds=rounds, world=world)
     model.run()
     return model
 

@@ -85,26 +85,27 @@ def execute_batch(tasks: list[Task]) -> list[dict[str, Any]]:
 def run_tasks(
     executor: Executor,
     tasks: list[Task],
-    on_result: Callable[[dict[str, Any]], None],
+    on_rows: Callable[[list[dict[str, Any]]], None],
     window: int,
     batch: int = 1,
 ) -> None:
-    """Submit tasks in batches, at most ``window`` batches in flight; hand each row on.
+    """Submit tasks in batches, at most ``window`` batches in flight; hand on each batch's rows.
 
     A bounded window keeps memory flat however many runs the sweep has; batching amortises the
-    executor's per-call overhead when single runs take milliseconds. Results arrive as batches
-    finish, so a killed sweep loses at most ``window * batch`` runs (those in flight).
+    executor's per-call overhead when single runs take milliseconds, and the driver handles a
+    finished batch's rows in one call (one journal write, one progress update). Results arrive
+    as batches finish, so a killed sweep loses at most ``window * batch`` runs (those in
+    flight). A freed slot is refilled before the finished rows are handed on, so workers are
+    not kept waiting on the driver's bookkeeping.
     """
-    batches: Iterator[list[Task]] = iter(
-        [tasks[i : i + batch] for i in range(0, len(tasks), max(batch, 1))]
-    )
+    step = max(batch, 1)
+    batches: Iterator[list[Task]] = (tasks[i : i + step] for i in range(0, len(tasks), step))
     pending: set[Future[list[dict[str, Any]]]] = set()
     for chunk in itertools.islice(batches, window):
         pending.add(executor.submit(execute_batch, chunk))
     while pending:
         done, pending = wait(pending, return_when=FIRST_COMPLETED)
-        for future in done:
-            for row in future.result():
-                on_result(row)
         for chunk in itertools.islice(batches, len(done)):
             pending.add(executor.submit(execute_batch, chunk))
+        for future in done:
+            on_rows(future.result())

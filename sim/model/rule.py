@@ -32,6 +32,7 @@ from sim.model.votes import (
     IntArray,
     Vote,
     VoteArray,
+    classifier,
     classify,
 )
 
@@ -357,7 +358,7 @@ def decide_votes(
     own_block = own_contributions(operators, inputs, weights)
     own = own_block.sum(axis=1)
     neutral = weights.neutrality > 0
-    band = weights.abstention_band
+    cut = classifier(weights.abstention_band)
     contributions_at = _Contributions(operators, own_block, weights)
     influence = operators.influence
     n = own.shape[0]
@@ -374,7 +375,7 @@ def decide_votes(
                 _sparsetools.csr_matvec(n, n, *parts, expected, product)
             else:
                 product = matvec(influence, expected)
-            votes = classify(product + own, band)
+            votes = cut(product + own)
         votes[fixed] = fixed_codes
         return votes
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from scipy import sparse
@@ -99,6 +100,30 @@ class Operators:
     influence: sparse.csr_array
     own_columns: IntArray
     own_terms: tuple[OwnTerm, ...]
+
+    @cached_property
+    def stacked(self) -> tuple[IntArray, IntArray, FloatArray] | None:
+        """The tie matrices one above the other, as CSR parts ``(indptr, indices, data)``.
+
+        One product with it gives every tie channel's raw value, ``(k * n,)``, each row summed
+        in its stored order as ``matvec`` sums it; None when there are no tie channels or a
+        matrix is not float64. Built on first use, once per set of operators.
+        """
+        if not self.matrices or any(m.data.dtype != np.float64 for m in self.matrices):
+            return None
+        ends = np.cumsum([0] + [int(m.indptr[-1]) for m in self.matrices])
+        indptr = np.concatenate(
+            [
+                m.indptr[:-1].astype(np.int64) + start
+                for m, start in zip(self.matrices, ends[:-1], strict=True)
+            ]
+            + [ends[-1:].astype(np.int64)]
+        )
+        indices = np.concatenate(
+            [m.indices[: m.indptr[-1]].astype(np.int64) for m in self.matrices]
+        )
+        data = np.concatenate([m.data[: m.indptr[-1]] for m in self.matrices])
+        return indptr, indices, data
 
 
 def make_operators(tables: Mapping[str, sparse.csr_array], weights: Weights) -> Operators:
@@ -238,8 +263,10 @@ class _Contributions:
     """Every channel's contribution at given positions, for one resolution's own block.
 
     What can be done once per vote is done here, once: the own channels' columns are laid out
-    in a template that each call copies, and each tie matrix's CSR parts and weight are looked
-    up, so that an iteration of the best response costs the products and little else.
+    in a template that each call copies, and the tie channels' signed weights are looked up,
+    so that an iteration of the best response costs one sparse product (all tie matrices
+    stacked, :attr:`Operators.stacked`) and a few array operations. ``-raw * w`` and
+    ``raw * -w`` are the same number, so the signs ride on the weights.
 
     Parameters
     ----------
@@ -254,31 +281,34 @@ class _Contributions:
     def __init__(self, operators: Operators, own: FloatArray, weights: Weights) -> None:
         n = own.shape[0]
         self.size = n
+        self.operators = operators
+        self.weights = weights
         self.template = np.zeros((n, operators.tie_columns.size + operators.own_columns.size))
         self.template[:, operators.own_columns] = own
-        self.ties = [
-            (int(column), against, matrix, weights.channel[column])
-            for column, against, matrix in zip(
-                operators.tie_columns, operators.against, operators.matrices, strict=True
-            )
-        ]
-        self.parts = [
-            (m.indptr, m.indices, m.data) if m.data.dtype == np.float64 else None
-            for m in operators.matrices
-        ]
+        self.columns = operators.tie_columns
+        self.signed = np.array(
+            [
+                -weights.channel[c] if against else weights.channel[c]
+                for c, against in zip(operators.tie_columns, operators.against, strict=True)
+            ]
+        )
+        self.stacked = operators.stacked
 
     def __call__(self, positions: FloatArray) -> FloatArray:
         """Return the ``(n, len(REGISTRY))`` contributions at ``positions`` (n,)."""
         n = self.size
         contributions = self.template.copy()
-        direct = positions.dtype == np.float64
-        for (column, against, matrix, weight), parts in zip(self.ties, self.parts, strict=True):
-            if direct and parts is not None:  # matvec's own fast path, its checks done once
-                raw = np.zeros(n)
-                _sparsetools.csr_matvec(n, positions.shape[0], *parts, positions, raw)
-            else:
+        k = self.columns.size
+        if self.stacked is None or positions.dtype != np.float64:
+            for column, against, matrix in zip(
+                self.columns, self.operators.against, self.operators.matrices, strict=True
+            ):
                 raw = matvec(matrix, positions)
-            contributions[:, column] = (-raw if against else raw) * weight
+                contributions[:, column] = (-raw if against else raw) * self.weights.channel[column]
+            return contributions
+        raw = np.zeros(k * n)
+        _sparsetools.csr_matvec(k * n, positions.shape[0], *self.stacked, positions, raw)
+        contributions[:, self.columns] = raw.reshape(k, n).T * self.signed
         return contributions
 
 

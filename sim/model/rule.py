@@ -395,9 +395,12 @@ def decide_votes(
     parts = (influence.indptr, influence.indices, influence.data)
     direct = influence.data.dtype == np.float64
 
+    recent: list[tuple[FloatArray, FloatArray]] = []  # (positions, contributions), last two
+
     def best_response(expected: FloatArray) -> VoteArray:
         if neutral:
             contributions = contributions_at(expected)
+            recent[:] = [*recent[-1:], (expected, contributions)]
             votes = classify(contributions.sum(axis=1), country_bands(contributions, weights))
         else:
             if direct and expected.dtype == np.float64:  # matvec without its per-call checks
@@ -431,7 +434,9 @@ def decide_votes(
             used = observed
             break
         expected = expected + expectation_weight * (observed - expected)
-    contributions = contributions_at(used)
+    # With neutrality on, the contributions at the final positions were mostly just computed.
+    done = [c for positions, c in recent if positions is used]
+    contributions = done[-1] if done else contributions_at(used)
     return VoteOutcome(
         votes=votes,
         contributions=contributions,

@@ -51,11 +51,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
     out = args.out or default_out_dir(RESULTS_ROOT, loaded.scenario.name)
     check_output_dir(out, args.force)
     _status(args, "running the scenario")
-    timeline = build_world(loaded.scenario).timeline
-    rounds = _rounds_to_run(timeline, args.rounds, args.until)
-    for note in _timeline_notes(loaded.scenario, timeline, rounds):
+    world = build_world(loaded.scenario)
+    rounds = _rounds_to_run(world.timeline, args.rounds, args.until)
+    for note in _timeline_notes(loaded.scenario, world.timeline, rounds):
         print(f"note: {note}", file=sys.stderr)
-    model = run_scenario(loaded.scenario, rng=np.random.default_rng(seed), rounds=rounds)
+    model = run_scenario(
+        loaded.scenario, rng=np.random.default_rng(seed), rounds=rounds, world=world
+    )
     fmt: PlotFormat = "svg" if args.svg else "png"
 
     def decorate(staging: Path, manifest: dict[str, Any]) -> None:
@@ -283,8 +285,6 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     from sim.common.files import now_iso, read_manifest, timestamp, write_json
     from sim.experiments.runner import execute_sweep, start_sweep, sweep_lock
     from sim.experiments.spec import load_sweep
-    from sim.output.plotting import read_index
-    from sim.output.sweep_plots import draw_sweep_plots
 
     if args.resume is not None:
         if args.file is not None:
@@ -314,12 +314,19 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
             )
             return 130
         manifest = read_manifest(out)
+        # matplotlib is imported only now, so that the runs start without waiting for it
+        from sim.output.plotting import read_index
+
         if read_index(out / "plots") is None or "plots_drawn" not in manifest:
+            from sim.output.sweep_plots import draw_sweep_plots
+
+            _status(args, "drawing sweep plots")
             draw_sweep_plots(out)  # redrawn whole after a kill in the middle of drawing
             write_json(out / "manifest.json", {**manifest, "plots_drawn": now_iso()})
         if not args.no_report:
             from sim.output.report import write_report
 
+            _status(args, "writing report.html")
             write_report(out)
     print(
         f"{counts['runs']} runs ({counts['ran']} run now): {counts['ok']} ok, "

@@ -209,3 +209,20 @@ def test_stay_away_exactly_at_the_cross_pressure_threshold_and_the_salience_cap(
         votes, contributions, salience=0.625, min_cross_pressure=0.25, max_salience=0.5
     )
     assert away.tolist() == [False, False, False]
+
+
+@pytest.mark.parametrize("band", [0.0, -0.0, 5e-324, 1e-300, 0.1, 0.35, 2.0, 1e308, np.inf, -1.0])
+def test_the_one_band_classifier_casts_classify_s_votes(band: float) -> None:
+    # decide_votes cuts with a sorted search; it must agree with classify everywhere: at and
+    # one step either side of both boundaries, at signed zeros, infinities and NaN.
+    from sim.model.votes import classifier
+
+    edges = [band, -band]
+    near = [np.nextafter(e, d) for e in edges for d in (np.inf, -np.inf)]
+    special = [np.nan, np.inf, -np.inf, 0.0, -0.0, 5e-324, -5e-324, 1e308, -1e308]
+    noise = np.random.default_rng(1).normal(size=500) * min(max(abs(band), 1e-3), 1e3)
+    score = np.concatenate([special, edges, near, noise])
+    expected = classify(score, band)
+    got = classifier(band)(score)
+    assert got.dtype == expected.dtype == np.int8
+    assert np.array_equal(got, expected)

@@ -470,3 +470,57 @@ def test_dask_executor_connects_to_a_running_scheduler(tmp_path: Path) -> None:
             str(tmp_path / "remote"),
         )
     pd.testing.assert_frame_equal(outcomes_of(serial), outcomes_of(remote))
+
+
+@pytest.mark.parametrize("name", ["un_2022", "illustrative"])
+def test_runs_sharing_the_base_world_match_runs_that_build_their_own(name: str) -> None:
+    # The worker hands every parameter-only run the base scenario's world, built once per
+    # process: a run must neither depend on the parameters through it nor change it.
+    from sim.experiments.worker import base_world
+
+    path = str(SCENARIOS_DIR / f"{name}.yaml")
+    for values in (
+        {"parameters.noise_sd": 0.3, "parameters.punishment": True, "parameters.trade_weight": 3},
+        {"parameters.favour_decay": 0.5, "parameters.inducements": True},
+    ):
+        scenario = scenario_for(path, values)
+        for _ in range(2):  # the second run gets the world the first one used
+            shared = run_scenario(scenario, rng=7, rounds=3, world=base_world(path))
+            fresh = run_scenario(scenario, rng=7, rounds=3)
+            assert len(shared.record.votes) == len(fresh.record.votes) > 0
+            for a, b in zip(shared.record.votes, fresh.record.votes, strict=True):
+                assert np.array_equal(a.votes, b.votes)
+                assert np.array_equal(a.contributions, b.contributions)
+            assert np.array_equal(shared.ledger.balance, fresh.ledger.balance)
+
+
+def test_the_store_keeps_every_row_across_shards_and_journal_batches(tmp_path: Path) -> None:
+    # Rows come in batches of 3 that straddle shard boundaries (shards of 4 rows are written on
+    # the store's thread); what was stored reads back whole, once each, before and after close.
+    from sim.experiments.store import RunStore
+
+    rows = [{"run_id": i, "status": "ok", "x": i / 7} for i in range(23)]
+    store = RunStore(tmp_path, shard_size=4)
+    for start in range(0, 21, 3):
+        store.add_many(rows[start : start + 3])
+    store.add(rows[21])
+    store.add_many([rows[22]])
+    store.flush()
+    assert list(read_runs(tmp_path)["run_id"]) == list(range(23))
+    store.close()
+    assert not (tmp_path / "journal.jsonl").exists()
+    stored = read_runs(tmp_path)
+    assert list(stored["run_id"]) == list(range(23))
+    assert stored["x"].tolist() == [r["x"] for r in rows]
+
+
+def test_a_journal_of_single_rows_and_batches_with_a_torn_end_reads_back(tmp_path: Path) -> None:
+    # Older journals hold one row a line; newer ones one batch a line; a kill can tear the last.
+    from sim.common.tables import read_journal
+
+    path = tmp_path / "journal.jsonl"
+    path.write_text(
+        json.dumps({"run_id": 0}) + "\n" + json.dumps([{"run_id": 1}, {"run_id": 2}]) + "\n"
+        '[{"run_id": 3}, {"run_'
+    )
+    assert [r["run_id"] for r in read_journal(path)] == [0, 1, 2]

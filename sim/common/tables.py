@@ -73,15 +73,22 @@ def load_run(path: str | Path, manifest: dict[str, Any] | None = None) -> RunRes
 
 
 def read_journal(path: Path) -> list[dict[str, Any]]:
-    """Rows of a journal; a torn last line (from a kill mid-write) is dropped."""
+    """Rows of a journal; a torn last line (from a kill mid-write) is dropped.
+
+    A line holds one run's row (an object) or the rows of a batch of runs (an array of them).
+    """
     if not path.exists():
         return []
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():
         try:
-            rows.append(json.loads(line))
+            value = json.loads(line)
         except json.JSONDecodeError:
             break
+        if isinstance(value, list):
+            rows.extend(value)
+        else:
+            rows.append(value)
     return rows
 
 

@@ -277,15 +277,14 @@ def _execute_locked(
         ):
             task_id = bar.add_task("sweep", total=len(runs), completed=len(done))
 
-            def on_result(row: dict[str, Any]) -> None:
-                store.add(row)
-                bar.update(task_id, advance=1, description="sweep")
+            def on_rows(rows: list[dict[str, Any]]) -> None:
+                store.add_many(rows)
+                bar.update(task_id, advance=len(rows), description="sweep")
 
             # A pilot in this process measures a run; the rest is batched to that measure, and
             # a sweep too small to repay starting a process pool stays in this process.
             pilot = [execute(task) for task in tasks[:PILOT_RUNS]]
-            for row in pilot:
-                on_result(row)
+            on_rows(pilot)
             rest = tasks[len(pilot) :]
             per_run = min((float(row["seconds"]) for row in pilot), default=0.0)
             kind: ExecutorKind = executor
@@ -297,7 +296,7 @@ def _execute_locked(
                 with make_executor(kind, workers, scheduler) as pool:
                     lanes = 1 if kind == "serial" else workers or default_workers()
                     batch = batch_size(per_run, len(rest), lanes)
-                    run_tasks(pool, rest, on_result, window=2 * lanes, batch=batch)
+                    run_tasks(pool, rest, on_rows, window=2 * lanes, batch=batch)
     finally:
         store.close()
     return _counts(len(runs), len(tasks), finish(out, manifest))

@@ -289,13 +289,18 @@ def _probe_message(exc: ScenarioError) -> str:
     return f"{exc.path}: {exc.message}" if exc.path else exc.message
 
 
+def parameters_only(values: dict[str, Any]) -> bool:
+    """Tell whether every path in ``values`` is a ``parameters.NAME`` (the rest as the base)."""
+    return all(p.startswith("parameters.") and p.count(".") == 1 for p in values)
+
+
 def scenario_for(scenario_path: str, values: dict[str, Any]) -> Scenario:
     """Return the base scenario with ``values`` set at their paths, validated.
 
     Paths ``parameters.NAME`` only re-validate the parameters (fast path); anything else
     re-validates the whole scenario.
     """
-    if all(p.startswith("parameters.") and p.count(".") == 1 for p in values):
+    if parameters_only(values):
         scenario = base_scenario(scenario_path)
         update = {p.split(".", 1)[1]: v for p, v in values.items()}
         try:

@@ -13,14 +13,16 @@ import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from sim.common.seeds import Seed
 from sim.experiments.designs import RunSpec
 from sim.experiments.outcomes import Outcome, compute
-from sim.experiments.spec import scenario_for
+from sim.experiments.spec import base_scenario, parameters_only, scenario_for
 from sim.model.model import run_scenario
+from sim.model.world import World, build_world
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,21 @@ class Task:
     run: RunSpec
     rounds: int | None
     outcomes: tuple[Outcome, ...]
+
+
+@lru_cache(maxsize=4)
+def base_world(scenario_path: str) -> World:
+    """Return the base scenario's world, built once per worker process."""
+    return build_world(base_scenario(scenario_path))
+
+
+def world_for(task: Task) -> World | None:
+    """Return the base scenario's world if the run varies parameters only, else None.
+
+    :func:`sim.model.world.build_world` reads no parameters, so every run of a parameter sweep
+    has the base scenario's world; building it is most of a short run's work.
+    """
+    return base_world(task.scenario_path) if parameters_only(task.run.values) else None
 
 
 def execute(task: Task) -> dict[str, Any]:
@@ -48,7 +65,7 @@ def execute(task: Task) -> dict[str, Any]:
     try:
         scenario = scenario_for(task.scenario_path, run.values)
         generator = Seed(run.entropy, run.spawn_key).generator()
-        model = run_scenario(scenario, rng=generator, rounds=task.rounds)
+        model = run_scenario(scenario, rng=generator, rounds=task.rounds, world=world_for(task))
         row.update({f"outcome:{k}": v for k, v in compute(model, list(task.outcomes)).items()})
         row.update(status="ok", error="")
     except Exception as exc:  # a failed run is data, not a dead sweep
@@ -68,26 +85,27 @@ def execute_batch(tasks: list[Task]) -> list[dict[str, Any]]:
 def run_tasks(
     executor: Executor,
     tasks: list[Task],
-    on_result: Callable[[dict[str, Any]], None],
+    on_rows: Callable[[list[dict[str, Any]]], None],
     window: int,
     batch: int = 1,
 ) -> None:
-    """Submit tasks in batches, at most ``window`` batches in flight; hand each row on.
+    """Submit tasks in batches, at most ``window`` batches in flight; hand on each batch's rows.
 
     A bounded window keeps memory flat however many runs the sweep has; batching amortises the
-    executor's per-call overhead when single runs take milliseconds. Results arrive as batches
-    finish, so a killed sweep loses at most ``window * batch`` runs (those in flight).
+    executor's per-call overhead when single runs take milliseconds, and the driver handles a
+    finished batch's rows in one call (one journal write, one progress update). Results arrive
+    as batches finish, so a killed sweep loses at most ``window * batch`` runs (those in
+    flight). A freed slot is refilled before the finished rows are handed on, so workers are
+    not kept waiting on the driver's bookkeeping.
     """
-    batches: Iterator[list[Task]] = iter(
-        [tasks[i : i + batch] for i in range(0, len(tasks), max(batch, 1))]
-    )
+    step = max(batch, 1)
+    batches: Iterator[list[Task]] = (tasks[i : i + step] for i in range(0, len(tasks), step))
     pending: set[Future[list[dict[str, Any]]]] = set()
     for chunk in itertools.islice(batches, window):
         pending.add(executor.submit(execute_batch, chunk))
     while pending:
         done, pending = wait(pending, return_when=FIRST_COMPLETED)
-        for future in done:
-            for row in future.result():
-                on_result(row)
         for chunk in itertools.islice(batches, len(done)):
             pending.add(executor.submit(execute_batch, chunk))
+        for future in done:
+            on_rows(future.result())

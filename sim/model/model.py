@@ -11,17 +11,27 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import mesa
 import numpy as np
 
 from sim.model.agents import Country
 from sim.model.channels import ALIGNMENT, REGISTRY
-from sim.model.ledger import FavourLedger, Parties, cut_ties, opposed
+from sim.model.ledger import (
+    DENSE_CELLS,
+    FAVOUR_EPSILON,
+    FavourLedger,
+    Parties,
+    cut_ties,
+    opposed,
+)
 from sim.model.rule import (
     VoteInputs,
     VoteOutcome,
+    Weights,
     allocate_inducements,
+    country_bands,
     decide_votes,
     deciding_channels,
     make_operators,
@@ -38,23 +48,39 @@ from sim.model.votes import (
     Vote,
     VoteArray,
 )
-from sim.model.world import ResolutionFacts, build_world, weights_of
+from sim.model.world import ResolutionFacts, World, build_world, weights_of
 
 
 @dataclass
 class VoteRecord:
-    """One resolution's vote as recorded: arrays over countries in scenario order."""
+    """One resolution's vote as recorded: arrays over countries in scenario order.
+
+    ``bands`` and ``deciding`` are derived from the recorded contributions and votes when first
+    read, by the same functions and on the same arrays as at the vote, so they are the same bit
+    for bit; a run whose results are never written (most sweep runs) never pays for them.
+    """
 
     round: int
     resolution: Resolution
     votes: VoteArray
     fixed: np.ndarray
     contributions: FloatArray
-    bands: FloatArray
-    deciding: np.ndarray
     iterations: int
     converged: bool
     inducement_spent: float
+    weights: Weights = field(repr=False)
+    band_extra: FloatArray | None = field(default=None, repr=False)
+
+    @cached_property
+    def bands(self) -> FloatArray:
+        """Each country's abstention band at the vote, channels' band terms included."""
+        bands = country_bands(self.contributions, self.weights)
+        return bands if self.band_extra is None else bands + self.band_extra
+
+    @cached_property
+    def deciding(self) -> IntArray:
+        """Registry index of the channel that decided each vote (``deciding_channels``)."""
+        return deciding_channels(self.contributions, self.votes, self.bands)
 
 
 @dataclass
@@ -75,6 +101,23 @@ def _votes_this_round(model: AllianceModel) -> int:
     return count
 
 
+def _outstanding(ledger: FavourLedger) -> tuple[IntArray, IntArray, FloatArray]:
+    """Return what ``ledger.outstanding()`` returns: the round's favours record.
+
+    A ledger small enough to be scanned whole (:data:`sim.model.ledger.DENSE_CELLS`) is scanned
+    as one flat array: ``np.flatnonzero`` and ``divmod`` list the same cells in the same
+    row-major order as the ledger's 2-D ``np.nonzero``, at a fifth of its cost (~40 against
+    ~190 us at n = 193, once a round). Larger ledgers list their tracked entries themselves.
+    """
+    n = ledger.size
+    if n * n > DENSE_CELLS:
+        return ledger.outstanding()
+    flat = ledger.balance.ravel()
+    cells = np.flatnonzero(flat > FAVOUR_EPSILON)
+    debtor, creditor = np.divmod(cells, n)
+    return debtor, creditor, flat[cells]
+
+
 class AllianceModel(mesa.Model):  # type: ignore[misc]
     """UN General Assembly voting under trade, security, adversary, domestic and favour channels.
 
@@ -86,6 +129,9 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         The run's random generator (or a seed for one); defaults to the scenario's seed.
     rounds
         Rounds to run; defaults to ``scenario.rounds``.
+    world
+        ``build_world(scenario)`` when already built (it reads no parameters, so the runs of a
+        parameter sweep share one); the model only reads it.
 
     Attributes
     ----------
@@ -100,12 +146,13 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         *,
         rng: np.random.Generator | int | None = None,
         rounds: int | None = None,
+        world: World | None = None,
     ) -> None:
         super().__init__(rng=np.random.default_rng(scenario.seed if rng is None else rng))
         self.spec = scenario
         self.parameters = scenario.parameters
         self.weights = weights_of(scenario.parameters)
-        self.world = build_world(scenario)
+        self.world = build_world(scenario) if world is None else world
         self.rounds = self.world.timeline.rounds if rounds is None else rounds
         self.round = 0
         n = self.world.size
@@ -146,7 +193,7 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         return self.ledger.balance
 
     def _record_favours(self) -> None:
-        self.record.favours.append((self.round, *self.ledger.outstanding()))
+        self.record.favours.append((self.round, *_outstanding(self.ledger)))
 
     def step(self) -> None:
         """Run one round: grant dated favours, vote the agenda, decay the ledger."""
@@ -216,7 +263,7 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         bonus = np.zeros(self.world.size)
         spent_total = 0.0
         eligible = inputs.fixed_votes == NO_FIXED_VOTE
-        bands = outcome.bands  # each state's own band
+        bands = outcome.bands(self.weights)  # each state's own band
         for k, patron in enumerate(parties.index):
             add, spent = allocate_inducements(
                 outcome.score,
@@ -275,18 +322,17 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         self.own_position[cast, facts.issue] = POSITION_OF_VOTE[happened[cast]]
         self.own_time[cast, facts.issue] = self._now(facts.day)
         self.last_votes = votes
-        bands = outcome.bands
         record = VoteRecord(
             round=self.round,
             resolution=resolution,
             votes=votes,
             fixed=~free,
             contributions=outcome.contributions,
-            bands=bands,
-            deciding=deciding_channels(outcome.contributions, votes, bands),
             iterations=outcome.iterations,
             converged=outcome.converged,
             inducement_spent=spent,
+            weights=self.weights,
+            band_extra=outcome.band_extra,
         )
         self.record.votes.append(record)
         return record
@@ -317,10 +363,14 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
 
 
 def run_scenario(
-    scenario: Scenario, *, rng: np.random.Generator | int | None = None, rounds: int | None = None
+    scenario: Scenario,
+    *,
+    rng: np.random.Generator | int | None = None,
+    rounds: int | None = None,
+    world: World | None = None,
 ) -> AllianceModel:
     """Build a model, run it to the end, and return it (its ``record`` holds the results)."""
-    model = AllianceModel(scenario, rng=rng, rounds=rounds)
+    model = AllianceModel(scenario, rng=rng, rounds=rounds, world=world)
     model.run()
     return model
 

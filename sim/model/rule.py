@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from scipy import sparse
@@ -32,6 +33,7 @@ from sim.model.votes import (
     IntArray,
     Vote,
     VoteArray,
+    classifier,
     classify,
 )
 
@@ -104,6 +106,30 @@ class Operators:
     own_terms: tuple[OwnTerm, ...]
     band_columns: IntArray
     band_terms: tuple[OwnTerm, ...]
+
+    @cached_property
+    def stacked(self) -> tuple[IntArray, IntArray, FloatArray] | None:
+        """The tie matrices one above the other, as CSR parts ``(indptr, indices, data)``.
+
+        One product with it gives every tie channel's raw value, ``(k * n,)``, each row summed
+        in its stored order as ``matvec`` sums it; None when there are no tie channels or a
+        matrix is not float64. Built on first use, once per set of operators.
+        """
+        if not self.matrices or any(m.data.dtype != np.float64 for m in self.matrices):
+            return None
+        ends = np.cumsum([0] + [int(m.indptr[-1]) for m in self.matrices])
+        indptr = np.concatenate(
+            [
+                m.indptr[:-1].astype(np.int64) + start
+                for m, start in zip(self.matrices, ends[:-1], strict=True)
+            ]
+            + [ends[-1:].astype(np.int64)]
+        )
+        indices = np.concatenate(
+            [m.indices[: m.indptr[-1]].astype(np.int64) for m in self.matrices]
+        )
+        data = np.concatenate([m.data[: m.indptr[-1]] for m in self.matrices])
+        return indptr, indices, data
 
 
 def make_operators(tables: Mapping[str, sparse.csr_array], weights: Weights) -> Operators:
@@ -207,9 +233,8 @@ class VoteOutcome:
         Simultaneous-update iterations used.
     converged
         Whether a fixed point was reached before the cap.
-    bands
-        Each country's abstention band at the final iteration: cross-pressure widening
-        (:func:`country_bands`) plus the channels' band terms (:func:`band_widening`).
+    band_extra
+        The channels' band terms (:func:`band_widening`), None when none widens a band.
     """
 
     votes: VoteArray
@@ -217,7 +242,12 @@ class VoteOutcome:
     score: FloatArray
     iterations: int
     converged: bool
-    bands: FloatArray
+    band_extra: FloatArray | None = None
+
+    def bands(self, weights: Weights) -> FloatArray:
+        """Each country's band at the final iteration, channels' band terms included."""
+        bands = country_bands(self.contributions, weights)
+        return bands if self.band_extra is None else bands + self.band_extra
 
 
 def matvec(matrix: sparse.csr_array, x: FloatArray) -> FloatArray:
@@ -275,19 +305,64 @@ def own_contributions(operators: Operators, inputs: VoteInputs, weights: Weights
     return own
 
 
+class _Contributions:
+    """Every channel's contribution at given positions, for one resolution's own block.
+
+    What can be done once per vote is done here, once: the own channels' columns are laid out
+    in a template that each call copies, and the tie channels' signed weights are looked up,
+    so that an iteration of the best response costs one sparse product (all tie matrices
+    stacked, :attr:`Operators.stacked`) and a few array operations. ``-raw * w`` and
+    ``raw * -w`` are the same number, so the signs ride on the weights.
+
+    Parameters
+    ----------
+    operators
+        Tie operators and own-channel terms.
+    own
+        The own channels' block ``(n, k)`` (:func:`own_contributions`).
+    weights
+        Channel weights.
+    """
+
+    def __init__(self, operators: Operators, own: FloatArray, weights: Weights) -> None:
+        n = own.shape[0]
+        self.size = n
+        self.operators = operators
+        self.weights = weights
+        self.template = np.zeros((n, operators.tie_columns.size + operators.own_columns.size))
+        self.template[:, operators.own_columns] = own
+        self.columns = operators.tie_columns
+        self.signed = np.array(
+            [
+                -weights.channel[c] if against else weights.channel[c]
+                for c, against in zip(operators.tie_columns, operators.against, strict=True)
+            ]
+        )
+        self.stacked = operators.stacked
+
+    def __call__(self, positions: FloatArray) -> FloatArray:
+        """Return the ``(n, len(REGISTRY))`` contributions at ``positions`` (n,)."""
+        n = self.size
+        contributions = self.template.copy()
+        k = self.columns.size
+        if self.stacked is None or positions.dtype != np.float64:
+            for column, against, matrix in zip(
+                self.columns, self.operators.against, self.operators.matrices, strict=True
+            ):
+                raw = matvec(matrix, positions)
+                contributions[:, column] = (-raw if against else raw) * self.weights.channel[column]
+            return contributions
+        raw = np.zeros(k * n)
+        _sparsetools.csr_matvec(k * n, positions.shape[0], *self.stacked, positions, raw)
+        contributions[:, self.columns] = raw.reshape(k, n).T * self.signed
+        return contributions
+
+
 def _contributions(
     operators: Operators, own: FloatArray, weights: Weights, positions: FloatArray
 ) -> FloatArray:
     """Every channel's contribution given the own channels' block ``own`` (n, k)."""
-    n = positions.shape[0]
-    contributions = np.empty((n, operators.tie_columns.size + operators.own_columns.size))
-    for column, against, matrix in zip(
-        operators.tie_columns, operators.against, operators.matrices, strict=True
-    ):
-        raw = matvec(matrix, positions)
-        contributions[:, column] = (-raw if against else raw) * weights.channel[column]
-    contributions[:, operators.own_columns] = own
-    return contributions
+    return _Contributions(operators, own, weights)(positions)
 
 
 def contributions_for(
@@ -359,17 +434,30 @@ def decide_votes(
     own_block = own_contributions(operators, inputs, weights)
     own = own_block.sum(axis=1)
     neutral = weights.neutrality > 0
+    cut = classifier(weights.abstention_band)
+    contributions_at = _Contributions(operators, own_block, weights)
     influence = operators.influence
     extra = band_widening(operators, inputs, weights)
-    band = weights.abstention_band if extra is None else weights.abstention_band + extra
+    band = None if extra is None else weights.abstention_band + extra
+    n = own.shape[0]
+    parts = (influence.indptr, influence.indices, influence.data)
+    direct = influence.data.dtype == np.float64
+
+    recent: list[tuple[FloatArray, FloatArray]] = []  # (positions, contributions), last two
 
     def best_response(expected: FloatArray) -> VoteArray:
         if neutral:
-            contributions = _contributions(operators, own_block, weights, expected)
+            contributions = contributions_at(expected)
+            recent[:] = [*recent[-1:], (expected, contributions)]
             bands = country_bands(contributions, weights)
             votes = classify(contributions.sum(axis=1), bands if extra is None else bands + extra)
         else:
-            votes = classify(matvec(influence, expected) + own, band)
+            if direct and expected.dtype == np.float64:  # matvec without its per-call checks
+                product = np.zeros(n)
+                _sparsetools.csr_matvec(n, n, *parts, expected, product)
+            else:
+                product = matvec(influence, expected)
+            votes = cut(product + own) if band is None else classify(product + own, band)
         votes[fixed] = fixed_codes
         return votes
 
@@ -395,15 +483,16 @@ def decide_votes(
             used = observed
             break
         expected = expected + expectation_weight * (observed - expected)
-    contributions = _contributions(operators, own_block, weights, used)
-    bands = country_bands(contributions, weights)
+    # With neutrality on, the contributions at the final positions were mostly just computed.
+    done = [c for positions, c in recent if positions is used]
+    contributions = done[-1] if done else contributions_at(used)
     return VoteOutcome(
         votes=votes,
         contributions=contributions,
         score=contributions.sum(axis=1),
         iterations=iterations,
         converged=converged,
-        bands=bands if extra is None else bands + extra,
+        band_extra=extra,
     )
 
 

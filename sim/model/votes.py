@@ -7,6 +7,7 @@ yes, negative toward no.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import IntEnum
 from typing import Final
 
@@ -81,3 +82,29 @@ def classify(score: FloatArray, band: float | FloatArray) -> VoteArray:
     below = (score < -band).view(np.int8)
     votes: VoteArray = _CUT[above - below + 1]
     return votes
+
+
+_CUT_SORTED: Final = np.array([Vote.NO, Vote.ABSTAIN, Vote.YES, Vote.ABSTAIN], dtype=np.int8)
+"""Vote code by position among the edges of :func:`classifier` (the last slot: NaN)."""
+
+
+def classifier(band: float) -> Callable[[FloatArray], VoteArray]:
+    """Return ``classify(., band)`` for one scalar band, as one sorted search and one lookup.
+
+    The edges ``[-band - ulp, band, inf]`` put a score in slot 0 exactly when it is below
+    ``-band``, 1 when within the band, 2 when above it (``inf`` included) and 3 when NaN (numpy
+    sorts NaN last), so the votes are :func:`classify`'s, value for value, at a third of the
+    cost: five array operations become two. A band that is not finite and >= 0 (the edges
+    would not be sorted) keeps :func:`classify` itself.
+    """
+    if not (np.isfinite(band) and band >= 0):
+        return lambda score: classify(score, band)
+    edges = np.array([np.nextafter(-band, -np.inf), band, np.inf])
+    search = edges.searchsorted
+    take = _CUT_SORTED.take
+
+    def cut(score: FloatArray) -> VoteArray:
+        votes: VoteArray = take(search(score))
+        return votes
+
+    return cut

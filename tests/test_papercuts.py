@@ -177,6 +177,18 @@ def test_alignment_map_names_china_and_india(un_run: Path) -> None:
     assert "CHN" in text and "IND" in text
 
 
+def test_un_blocs_are_named_after_their_most_prominent_member(un_run: Path) -> None:
+    from sim.common.tables import load_run
+    from sim.output.plots import bloc_labels
+
+    results = load_run(un_run)
+    countries = results["countries"].set_index("country")
+    labels = bloc_labels(results)
+    # the bloc of abstainers holds China: it was "bloc 2: DZA +24", its alphabetically first
+    assert labels[int(countries.loc["CHN", "bloc"])].split(" ")[2] == "CHN"
+    assert labels[int(countries.loc["USA", "bloc"])].split(" ")[2] == "USA"
+
+
 def test_network_links_are_visible_and_ledger_lines_are_not_hidden(un_run: Path) -> None:
     import matplotlib.pyplot as plt
 

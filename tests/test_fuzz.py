@@ -523,6 +523,25 @@ CORPUS: dict[str, Any] = {
     "out_proc": lambda t: ["run", str(_scenario_with(t)), "--out", "/proc/self/x"],
     "out_dangling": lambda t: ["run", str(_scenario_with(t)), "--out", str(_dangling(t))],
     "huge_file": lambda t: run_argv(_huge(t), t),
+    "poll_backwards": lambda t: run_argv(
+        _dated_with(
+            t,
+            polls=[
+                {
+                    "country": "A",
+                    "issue": "x",
+                    "value": 0.5,
+                    "fieldwork_start": "2022-02-01",
+                    "fieldwork_end": "2022-01-01",
+                    "source": "p",
+                }
+            ],
+        ),
+        t,
+    ),
+    "history_twice": lambda t: run_argv(
+        _dated_with(t, history=[{"record": "rec.csv", "issue": "x"} for _ in range(2)]), t
+    ),
     "record_dev_zero": lambda t: [
         "validate",
         str(_scenario_with(t)),
@@ -532,6 +551,13 @@ CORPUS: dict[str, Any] = {
         "R",
     ],
 }
+
+
+def _dated_with(tmp_path: Path, **changes: Any) -> Path:
+    (tmp_path / "rec.csv").write_text(RECORD_HEAD + RECORD_ROWS)
+    data = valid_dated()
+    data.update(changes)
+    return write_yaml(tmp_path / "s.yaml", data)
 
 
 def _alias_bomb(tmp_path: Path) -> Path:

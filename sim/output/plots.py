@@ -15,8 +15,9 @@ from __future__ import annotations
 import itertools
 import math
 import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import matplotlib
 import numpy as np
@@ -44,6 +45,8 @@ from sim.output.plotting import (
     subplots,
     write_index,
 )
+
+T = TypeVar("T")
 
 MAX_LABELS = 60
 """Above this many countries, figures name blocs and notable states instead of every state."""
@@ -81,8 +84,30 @@ def bloc_colour(bloc: int) -> str:
     return palette[(bloc - 1) % len(palette)]
 
 
+_MEMO: dict[str, tuple[RunResults, Any]] = {}
+
+
+def _memo(name: str, results: RunResults, compute: Callable[[], T]) -> T:
+    """Compute ``name`` once per results object (the figures of a run share it)."""
+    slot = _MEMO.get(name)
+    if slot is not None and slot[0] is results:
+        value: T = slot[1]
+        return value
+    value = compute()
+    _MEMO[name] = (results, value)
+    return value
+
+
 def agreement_matrix(results: RunResults) -> tuple[list[str], np.ndarray]:
-    """Square agreement matrix (NaN where no joint vote) in ``countries.parquet`` order."""
+    """Square agreement matrix (NaN where no joint vote) in ``countries.parquet`` order.
+
+    Computed once per results object and shared read-only by the figures.
+    """
+    ids, matrix = _memo("agreement", results, lambda: _agreement_matrix(results))
+    return list(ids), matrix
+
+
+def _agreement_matrix(results: RunResults) -> tuple[list[str], np.ndarray]:
     countries = results["countries"]
     ids = list(countries["country"])
     index = {c: i for i, c in enumerate(ids)}
@@ -94,6 +119,7 @@ def agreement_matrix(results: RunResults) -> tuple[list[str], np.ndarray]:
     values = table["agreement"].to_numpy()
     matrix[a, b] = values
     matrix[b, a] = values
+    matrix.flags.writeable = False
     return ids, matrix
 
 
@@ -112,6 +138,10 @@ def bloc_leads(results: RunResults) -> dict[int, str]:
     (absences count against a state), then the scenario's order. The choice depends only on
     the stored tables, so it is the same on every redraw.
     """
+    return dict(_memo("leads", results, lambda: _bloc_leads(results)))
+
+
+def _bloc_leads(results: RunResults) -> dict[int, str]:
     ids, matrix = agreement_matrix(results)
     bloc = results["countries"]["bloc"].to_numpy()
     references = list(results.manifest["scenario"]["reference_states"])
@@ -447,7 +477,7 @@ def _point_labels(
 
 
 def spring_layout(
-    adjacency: np.ndarray, k: float, iterations: int = 100, seed: int = 0
+    adjacency: np.ndarray, k: float, iterations: int = 50, seed: int = 0
 ) -> np.ndarray:
     """Force-directed positions of a graph (Fruchterman & Reingold 1991), in numpy.
 

@@ -238,3 +238,16 @@ def test_identical_sweep_curves_stay_distinguishable(tmp_path: Path) -> None:
     assert len({tuple(line.get_ydata()) for line in lines}) == 1  # the same curve three times
     styles = {(line.get_marker(), str(line.get_linestyle())) for line in lines}
     assert len(styles) == 3  # ... each drawn so that it shows on top of the others
+
+
+def test_un_plots_cut_nothing_at_their_edges(un_run: Path, tmp_path: Path) -> None:
+    """The bloc names left of the 193-state heatmap ran past the figure's edge."""
+    import matplotlib.image
+
+    from sim.common.tables import load_run
+    from sim.output.plots import draw_run_plots
+
+    for path in draw_run_plots(load_run(un_run), tmp_path):
+        image = matplotlib.image.imread(path)[..., :3]
+        edges = [image[:2], image[-2:], image[:, :2], image[:, -2:]]
+        assert min(float(edge.min()) for edge in edges) == 1.0, f"{path.name}: ink on the edge"

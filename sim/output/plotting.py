@@ -118,8 +118,9 @@ def save_figure(fig: Figure, path: Path) -> Path:
     """Lay out and save a figure (format from the suffix), atomically; return ``path``.
 
     The layout is computed once (``tight_layout``, which makes room for tick labels, titles
-    and legends beside the axes); the file is then drawn in a single pass at :data:`DPI`,
-    without a second "tight bounding box" pass over every text.
+    and legends beside the axes, without attaching a layout engine that ``savefig`` would run
+    again); the file is cropped to what was drawn (``bbox_inches="tight"``), which keeps labels
+    a fixed-aspect image pushes past the figure's edge and drops empty margins.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     if fig not in _LAID_OUT and fig.get_layout_engine() is None:
@@ -127,7 +128,7 @@ def save_figure(fig: Figure, path: Path) -> Path:
     metadata = {"Date": None} if path.suffix == ".svg" else {"Software": None}
     staging = path.with_name(f".{path.stem}.drawing{path.suffix}")
     try:
-        fig.savefig(staging, dpi=DPI, metadata=metadata)
+        fig.savefig(staging, dpi=DPI, bbox_inches="tight", metadata=metadata)
         atomic_write(path, staging.read_bytes())
     finally:
         staging.unlink(missing_ok=True)

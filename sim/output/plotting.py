@@ -20,6 +20,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import TightLayoutEngine
 
@@ -91,6 +92,9 @@ def subplots(
         The figure and an :class:`~matplotlib.axes.Axes` (or an array of them, as pyplot).
     """
     fig = Figure(figsize=figsize, dpi=DPI)
+    # An Agg canvas from the start, at the saving resolution: the layout, the crop and the
+    # drawing then share one renderer and its cache of measured texts.
+    FigureCanvasAgg(fig)
     axes: Axes | np.ndarray = fig.subplots(nrows, ncols, **kwargs)
     return fig, axes
 

@@ -143,6 +143,193 @@ def test_scenario_grammar(tmp_path: Path, changes: list[tuple[tuple[Any, ...], A
     assert loaded.scenario.reference_states[0] != loaded.scenario.reference_states[1]
 
 
+# ---- hypothesis: the dated-history grammar ----------------------------------------------
+
+RECORD_HEAD = "resolution,date,iso3,vote\n"
+
+
+def valid_dated() -> dict[str, Any]:
+    """A dated world with a record file as history, a suspension and a poll."""
+    data = valid()
+    data.pop("rounds")
+    data["agenda"][0]["date"] = "2022-03-02"
+    data["agenda"].append({"id": "Q", "date": "2022-04-07", "title": "q", "issue": "x"})
+    data["favours"][0]["date"] = "2021-01-01"
+    data["history"] = [{"record": "rec.csv", "issue": "x"}]
+    data["suspensions"] = [{"country": "B", "start": "2021-01-01", "reason": "arrears"}]
+    data["polls"] = [
+        {"country": "A", "issue": "x", "value": 0.5, "fieldwork_end": "2022-01-01", "source": "p"}
+    ]
+    return data
+
+
+RECORD_ROWS = "".join(f"A/RES/R,2022-03-02,{c},yes\n" for c in "STAB")
+dates = st.one_of(
+    st.dates().map(str),
+    st.sampled_from(["2022-02-30", "0000-01-01", "99999-01-01", "yesterday", "", "2022-3-2"]),
+    scalars,
+)
+cells = st.one_of(
+    st.sampled_from(["A/RES/R", "A/RES/Q", "S", "T", "ZZZ", "yes", "no", "maybe", "", "\0"]),
+    dates,
+    st.text(max_size=12),
+)
+record_rows = st.lists(
+    st.lists(cells, min_size=0, max_size=5).map(lambda row: ",".join(map(str, row))),
+    max_size=5,
+)
+DATED_FIELDS = [
+    ("history",),
+    ("history", 0),
+    ("history", 0, "record"),
+    ("history", 0, "issue"),
+    ("history", 1),
+    ("suspensions",),
+    ("suspensions", 0, "country"),
+    ("suspensions", 0, "start"),
+    ("suspensions", 0, "end"),
+    ("suspensions", 0, "reason"),
+    ("polls",),
+    ("polls", 0, "value"),
+    ("polls", 0, "issue"),
+    ("polls", 0, "fieldwork_start"),
+    ("polls", 0, "fieldwork_end"),
+    ("agenda", 1, "date"),
+]
+history_entries = st.fixed_dictionaries(
+    {},
+    optional={
+        "record": st.one_of(st.sampled_from(["rec.csv", "../rec.csv", "/dev/zero", "."]), scalars),
+        "issue": st.one_of(st.just("x"), scalars),
+        "resolution": st.one_of(st.just("R"), scalars),
+        "date": dates,
+        "votes": st.dictionaries(st.sampled_from(["S", "T", "a b", ""]), scalars, max_size=2),
+    },
+)
+
+
+@FUZZ
+@given(
+    changes=st.lists(
+        st.tuples(st.sampled_from(DATED_FIELDS), st.one_of(values, dates, history_entries)),
+        max_size=3,
+    ),
+    header=st.sampled_from([RECORD_HEAD, "iso3,vote\n", "resolution,date,country,vote\n", ""]),
+    rows=st.one_of(st.just(RECORD_ROWS), record_rows.map(lambda r: "\n".join(r) + "\n")),
+)
+def test_dated_history_grammar(
+    tmp_path: Path, changes: list[tuple[tuple[Any, ...], Any]], header: str, rows: str
+) -> None:
+    """History entries, record files, suspensions and polls: valid, or one short error."""
+    data = valid_dated()
+    for path, value in changes:
+        _put(data, path, copy.deepcopy(value))
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    try:
+        (folder / "rec.csv").write_text(header + rows)
+        (folder / "s.yaml").write_text(yaml.safe_dump(data))
+    except (yaml.YAMLError, UnicodeEncodeError, ValueError):
+        return
+    try:
+        loaded = load_scenario(folder / "s.yaml")
+    except ScenarioError as exc:
+        assert len(str(exc)) <= 300
+        assert "\n" not in str(exc)
+        return
+    scenario = loaded.scenario
+    assert all(record.issue in scenario.issues for record in scenario.history)
+    assert all(poll.issue in scenario.issues and -1 <= poll.value <= 1 for poll in scenario.polls)
+    ids = {c.id for c in scenario.countries}
+    assert all(
+        s.country in ids and (s.end is None or s.end >= s.start) for s in scenario.suspensions
+    )
+
+
+# ---- hypothesis: run --until, backtest and ablate arguments ------------------------------
+
+empirical_argv = st.one_of(
+    st.tuples(
+        st.just("run"),
+        st.lists(
+            st.one_of(
+                st.tuples(st.just("--until"), st.one_of(dates.map(str), st.text(max_size=12))),
+                st.tuples(st.just("--rounds"), st.sampled_from(["1", "2", "0", "x"])),
+            ),
+            min_size=1,
+            max_size=2,
+        ),
+    ),
+    st.tuples(
+        st.just("backtest"),
+        st.lists(
+            st.one_of(
+                st.tuples(st.just("--cutoff"), st.one_of(dates.map(str), st.just("2022-03-01"))),
+                st.tuples(st.just("--replicates"), st.sampled_from(["0", "-1", "1", "2", "x"])),
+                st.tuples(st.just("--calibrate"), st.sampled_from(["0", "-2", "x", ""])),
+                st.tuples(st.just("--out"), st.sampled_from([".", "", "/proc/x", "s.yaml/x"])),
+            ),
+            max_size=3,
+        ),
+    ),
+    st.tuples(
+        st.just("ablate"),
+        st.lists(
+            st.one_of(
+                st.tuples(
+                    st.just("--record"),
+                    st.sampled_from(["rec.csv", "/dev/zero", "none.csv", ".", "a\0b"]),
+                ),
+                st.tuples(
+                    st.just("--resolution"), st.sampled_from(["R", "A/RES/R", "Q", "NOPE", ""])
+                ),
+                st.tuples(st.just("--replicates"), st.sampled_from(["0", "1", "2", "x", "1e3"])),
+            ),
+            max_size=3,
+        ),
+    ),
+)
+
+
+@FUZZ
+@given(command=empirical_argv)
+def test_empirical_cli_grammar(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: tuple[str, list[tuple[str, str]]],
+) -> None:
+    """``run --until``, ``backtest`` and ``ablate``: exit 0, or 2 with one short error line."""
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    monkeypatch.chdir(folder)
+    (folder / "rec.csv").write_text(RECORD_HEAD + RECORD_ROWS)
+    write_yaml(folder / "s.yaml", valid_dated())
+    verb, opts = command
+    argv = [verb, "s.yaml"]
+    defaults = {
+        "run": ["--no-plots", "--out", "out"],
+        "backtest": ["--out", "out", "--replicates", "1"],
+        "ablate": ["--record", "rec.csv", "--resolution", "R", "--replicates", "1"],
+    }[verb]
+    given_flags = {flag for flag, _ in opts}
+    for k in range(0, len(defaults), 2):
+        if defaults[k] not in given_flags:
+            argv += defaults[k : k + 2] if defaults[k] != "--no-plots" else [defaults[k]]
+    if verb == "run" and "--no-plots" not in argv:
+        argv.append("--no-plots")
+    for flag, value in opts:
+        argv += [flag, value]
+    code = main(argv)
+    captured = capsys.readouterr()
+    assert code in (0, 2), captured.err
+    assert "Traceback" not in captured.err
+    if code == 2:
+        lines = [line for line in captured.err.splitlines() if line.strip()]
+        assert any(line.startswith(("error:", "usage:")) for line in lines), captured.err
+        assert all(len(line) <= 300 for line in lines if "error:" in line)
+        out = folder / "out"
+        assert not (out.is_dir() and any(out.iterdir())), "nothing may be left in --out"
+
+
 # ---- hypothesis: sweep grammar ----------------------------------------------------------
 
 SWEEP = {
@@ -336,6 +523,25 @@ CORPUS: dict[str, Any] = {
     "out_proc": lambda t: ["run", str(_scenario_with(t)), "--out", "/proc/self/x"],
     "out_dangling": lambda t: ["run", str(_scenario_with(t)), "--out", str(_dangling(t))],
     "huge_file": lambda t: run_argv(_huge(t), t),
+    "poll_backwards": lambda t: run_argv(
+        _dated_with(
+            t,
+            polls=[
+                {
+                    "country": "A",
+                    "issue": "x",
+                    "value": 0.5,
+                    "fieldwork_start": "2022-02-01",
+                    "fieldwork_end": "2022-01-01",
+                    "source": "p",
+                }
+            ],
+        ),
+        t,
+    ),
+    "history_twice": lambda t: run_argv(
+        _dated_with(t, history=[{"record": "rec.csv", "issue": "x"} for _ in range(2)]), t
+    ),
     "record_dev_zero": lambda t: [
         "validate",
         str(_scenario_with(t)),
@@ -345,6 +551,13 @@ CORPUS: dict[str, Any] = {
         "R",
     ],
 }
+
+
+def _dated_with(tmp_path: Path, **changes: Any) -> Path:
+    (tmp_path / "rec.csv").write_text(RECORD_HEAD + RECORD_ROWS)
+    data = valid_dated()
+    data.update(changes)
+    return write_yaml(tmp_path / "s.yaml", data)
 
 
 def _alias_bomb(tmp_path: Path) -> Path:

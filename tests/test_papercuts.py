@@ -177,6 +177,18 @@ def test_alignment_map_names_china_and_india(un_run: Path) -> None:
     assert "CHN" in text and "IND" in text
 
 
+def test_un_blocs_are_named_after_their_most_prominent_member(un_run: Path) -> None:
+    from sim.common.tables import load_run
+    from sim.output.plots import bloc_labels
+
+    results = load_run(un_run)
+    countries = results["countries"].set_index("country")
+    labels = bloc_labels(results)
+    # the bloc of abstainers holds China: it was "bloc 2: DZA +24", its alphabetically first
+    assert labels[int(countries.loc["CHN", "bloc"])].split(" ")[2] == "CHN"
+    assert labels[int(countries.loc["USA", "bloc"])].split(" ")[2] == "USA"
+
+
 def test_network_links_are_visible_and_ledger_lines_are_not_hidden(un_run: Path) -> None:
     import matplotlib.pyplot as plt
 
@@ -195,3 +207,47 @@ def test_network_links_are_visible_and_ledger_lines_are_not_hidden(un_run: Path)
     labels = [t.get_text() for t in right.get_legend().get_texts()]
     assert len(labels) == len(curves)
     plt.close(fig)
+
+
+def test_identical_sweep_curves_stay_distinguishable(tmp_path: Path) -> None:
+    """Curves that coincide (the other parameter changes nothing) differ in marker and dash."""
+    import pandas as pd
+
+    import sim.output.sweep_plots as sweep_plots
+
+    figures = []
+    original = sweep_plots.save_figure
+
+    def capture(fig, path):  # type: ignore[no-untyped-def]
+        figures.append(fig)
+        return original(fig, path)
+
+    p, q = np.meshgrid([0.0, 0.5, 1.0], [0.0, 1.0, 2.0])
+    summary = pd.DataFrame({"p": p.ravel(), "q": q.ravel()})
+    summary = summary.assign(point_id=range(9), y_mean=0.4 + 0.1 * summary["p"])
+    summary = summary.assign(y_lo=summary["y_mean"] - 0.05, y_hi=summary["y_mean"] + 0.05, y_n=3)
+    sweep_plots.save_figure = capture
+    try:
+        sweep_plots.plot_outcome_vs_parameter(
+            summary, ["p", "q"], "grid", "y", "p", tmp_path / "a.png"
+        )
+    finally:
+        sweep_plots.save_figure = original
+    lines = figures[0].axes[0].get_lines()
+    assert len(lines) == 3
+    assert len({tuple(line.get_ydata()) for line in lines}) == 1  # the same curve three times
+    styles = {(line.get_marker(), str(line.get_linestyle())) for line in lines}
+    assert len(styles) == 3  # ... each drawn so that it shows on top of the others
+
+
+def test_un_plots_cut_nothing_at_their_edges(un_run: Path, tmp_path: Path) -> None:
+    """The bloc names left of the 193-state heatmap ran past the figure's edge."""
+    import matplotlib.image
+
+    from sim.common.tables import load_run
+    from sim.output.plots import draw_run_plots
+
+    for path in draw_run_plots(load_run(un_run), tmp_path):
+        image = matplotlib.image.imread(path)[..., :3]
+        edges = [image[:2], image[-2:], image[:, :2], image[:, -2:]]
+        assert min(float(edge.min()) for edge in edges) == 1.0, f"{path.name}: ink on the edge"

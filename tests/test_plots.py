@@ -7,7 +7,10 @@ from pathlib import Path
 
 import matplotlib.image
 import numpy as np
+import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 from sim.bundled import SCENARIOS_DIR
 from sim.common.tables import RunResults, load_run
@@ -18,9 +21,13 @@ from sim.model.synthetic import synthetic_scenario
 from sim.output.plots import (
     MAX_LABELS,
     RUN_PLOTS,
+    RowNames,
     bloc_labels,
+    bloc_leads,
     draw_run_plots,
     figure_alignment_heatmap,
+    figure_alignment_map,
+    figure_bloc_network,
     figure_favour_ledger,
     figure_votes_by_bloc,
 )
@@ -94,9 +101,16 @@ def test_bloc_labels_name_the_reference_states(default_results: RunResults) -> N
     assert labels[int(countries.loc["VEN", "bloc"])].endswith(": VEN")  # absent: a bloc alone
 
 
+def row_names(fig: Figure) -> list[list[str]]:
+    """The state names beside each panel of the vote chart, top row first."""
+    return [
+        a.get_text().split("\n") for ax in fig.axes for a in ax.texts if isinstance(a, RowNames)
+    ]
+
+
 def test_small_world_names_every_state(default_results: RunResults) -> None:
     fig = figure_votes_by_bloc(default_results)
-    names = [t.get_text() for ax in fig.axes for t in ax.get_yticklabels()]
+    names = [name for panel in row_names(fig) for name in panel]
     assert sorted(names) == sorted(default_results["countries"]["country"])
     heatmap = figure_alignment_heatmap(default_results)
     assert len(heatmap.axes[0].get_yticklabels()) == 22
@@ -106,10 +120,19 @@ def test_large_world_stays_readable(large_results: RunResults, tmp_path: Path) -
     n = len(large_results["countries"])
     assert n == 193 > MAX_LABELS
     votes = figure_votes_by_bloc(large_results)
-    panels = [ax for ax in votes.axes if ax.get_yticklabels()]
+    panels = row_names(votes)
     assert len(panels) == 4  # 193 states in panels of at most 50 rows, every state named once
-    names = [t.get_text() for ax in panels for t in ax.get_yticklabels()]
+    names = [name for panel in panels for name in panel]
     assert sorted(names) == sorted(large_results["countries"]["country"])
+    # each name sits beside its row: the names span the panel's height, centred on it
+    FigureCanvasAgg(votes).draw()
+    for ax in votes.axes:
+        (text,) = [a for a in ax.texts if isinstance(a, RowNames)]
+        box, panel = text.get_window_extent(), ax.get_window_extent()
+        rows = ax.images[0].get_array().shape[0]
+        assert len(text.get_text().split("\n")) == rows
+        assert box.height == pytest.approx(panel.height, abs=1.0)
+        assert (box.y0 + box.y1) / 2 == pytest.approx((panel.y0 + panel.y1) / 2, abs=1.0)
     heatmap = figure_alignment_heatmap(large_results).axes[0]
     blocs = large_results["countries"]["bloc"].nunique()
     assert 1 <= len(heatmap.get_yticklabels()) <= blocs  # blocs named, not 193 states
@@ -152,3 +175,80 @@ def test_heatmap_shows_the_stored_agreement_grouped_by_bloc(default_results: Run
     # blocs really are squares: a bloc's rows are contiguous
     blocs = [int(countries["bloc"][i]) for i in order]
     assert blocs == sorted(blocs)
+
+
+def test_every_bloc_in_a_legend_is_drawn(default_results: RunResults) -> None:
+    """VEN (in arrears, absent from every vote) was in both legends but drawn in neither."""
+    countries = default_results["countries"].set_index("country")
+    ven_bloc = int(countries.loc["VEN", "bloc"])
+    for figure in (figure_alignment_map, figure_bloc_network):
+        ax = figure(default_results).axes[0]
+        handles, labels = ax.get_legend_handles_labels()
+        for handle, label in zip(handles, labels, strict=True):
+            points = np.asarray(handle.get_offsets(), dtype=float)
+            assert np.isfinite(points).all(axis=1).any(), (figure.__name__, label)
+        notes = " ".join(t.get_text() for t in ax.texts)
+        assert "VEN" in notes, figure.__name__  # said where it is (or why it is not shown)
+    network = figure_bloc_network(default_results).axes[0]
+    shown = [label for label in network.get_legend_handles_labels()[1]]
+    assert any(label.startswith(f"bloc {ven_bloc}: VEN") for label in shown)
+    map_labels = figure_alignment_map(default_results).axes[0].get_legend_handles_labels()[1]
+    assert not any(label.startswith(f"bloc {ven_bloc}:") for label in map_labels)
+
+
+def _results(blocs: dict[str, int], agreement: dict[tuple[str, str], float]) -> RunResults:
+    """A hand-made run: countries in blocs, pairwise agreement, every state voting once."""
+    ids = list(blocs)
+    tables = {
+        "countries": pd.DataFrame(
+            {"country": ids, "name": ids, "bloc": list(blocs.values()), "order": range(len(ids))}
+        ),
+        "alignment": pd.DataFrame(
+            [{"country_a": a, "country_b": b, "agreement": v} for (a, b), v in agreement.items()]
+        ),
+        "votes": pd.DataFrame(
+            {"round": 1, "resolution": "R", "country": ids, "vote": ["yes"] * len(ids)}
+        ),
+    }
+    manifest = {"scenario": {"reference_states": ["USA", "RUS"]}}
+    return RunResults(Path("hand-made"), manifest, tables)
+
+
+def test_blocs_are_named_after_their_most_prominent_then_most_central_member() -> None:
+    blocs = {"AAA": 1, "BBB": 1, "CCC": 1, "ABC": 2, "CHN": 2, "FRA": 2, "USA": 3, "GBR": 3}
+    agreement = {
+        ("AAA", "BBB"): 0.8,
+        ("AAA", "CCC"): 0.5,
+        ("BBB", "CCC"): 0.9,  # BBB agrees most with the rest of its bloc: its centre
+        ("ABC", "CHN"): 0.9,
+        ("ABC", "FRA"): 0.9,
+        ("CHN", "FRA"): 0.9,
+        ("USA", "GBR"): 1.0,
+    }
+    leads = bloc_leads(_results(blocs, agreement))
+    # a reference state first, then a permanent member (in P5 order), then the most central
+    # member; never simply the alphabetically first (AAA, ABC)
+    assert leads == {1: "BBB", 2: "CHN", 3: "USA"}
+    assert bloc_labels(_results(blocs, agreement))[1] == "bloc 1: BBB +2"
+    # ties in centrality go to the state that voted most, then to the scenario's order
+    flat = {k: 0.9 for k in agreement}
+    results = _results(blocs, flat)
+    votes = results["votes"]
+    results.tables["votes"] = votes.assign(
+        vote=np.where(votes["country"] == "AAA", "absent", "yes")
+    )
+    assert bloc_leads(results)[1] == "BBB"
+
+
+def test_plots_import_neither_pyplot_nor_networkx() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sim.output.plots, sim.output.sweep_plots, sim.output.report;"
+        "bad = {'matplotlib.pyplot', 'networkx'} & set(sys.modules); print(sorted(bad))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"

@@ -449,6 +449,336 @@ def set_case(rng: random.Random) -> Case:
     return Case("set_override", "any", build, note=" ".join(sets), out="out")
 
 
+# ---- dated-history cases ----------------------------------------------------------------
+
+RECORDS = ("A_RES_68_262.csv", "A_RES_ES-11_1.csv")
+
+
+def _dated_scenario(folder: Path) -> tuple[Path, dict[str, Any]]:
+    """Copy the illustrative world, dated, with two records as history, a suspension, a poll."""
+    target, data = _copy_scenario("illustrative", folder)
+    data["agenda"][2]["date"] = "2022-06-01"
+    (folder / "records").mkdir()
+    for name in RECORDS:
+        shutil.copy(SCENARIOS / "records" / name, folder / "records" / name)
+    data["history"] = [
+        {"record": "records/A_RES_68_262.csv", "issue": "sovereignty"},
+        {"record": "records/A_RES_ES-11_1.csv", "issue": "sovereignty"},
+    ]
+    data["suspensions"] = [
+        {"country": "VEN", "start": "2021-01-01", "end": "2022-12-31", "reason": "arrears"}
+    ]
+    data["polls"] = [
+        {
+            "country": "DEU",
+            "issue": "sovereignty",
+            "value": 0.7,
+            "fieldwork_end": "2022-02-20",
+            "source": "a poll",
+        }
+    ]
+    return target, data
+
+
+def _record_text(folder: Path) -> str:
+    return (folder / "records" / "A_RES_ES-11_1.csv").read_text()
+
+
+def _edit_record(folder: Path, kind: str) -> None:
+    """Break the ES-11/1 record file in one way (``kind``)."""
+    path = folder / "records" / "A_RES_ES-11_1.csv"
+    lines = _record_text(folder).splitlines()
+    if kind == "empty":
+        lines = []
+    elif kind == "header_only":
+        lines = lines[:1]
+    elif kind == "no_vote_column":
+        lines = [",".join(line.split(",")[:4]) for line in lines]
+    elif kind == "no_date_column":
+        lines = [",".join(line.split(",")[0:1] + line.split(",")[2:]) for line in lines]
+    elif kind == "mixed_resolution":
+        lines[3] = lines[3].replace("A/RES/ES-11/1", "A/RES/ES-11/2")
+    elif kind == "mixed_date":
+        lines[3] = lines[3].replace("2022-03-02", "2022-03-03")
+    elif kind == "bad_date":
+        lines[1:] = [line.replace("2022-03-02", "2022-02-30") for line in lines[1:]]
+    elif kind == "bad_vote":
+        lines[2] = lines[2].rsplit(",", 1)[0] + ",maybe"
+    elif kind == "duplicate_row":
+        lines.append(lines[1])
+    elif kind == "empty_country":
+        cells = lines[2].split(",")
+        cells[2] = ""
+        lines[2] = ",".join(cells)
+    elif kind == "bad_country":
+        cells = lines[2].split(",")
+        cells[2] = "X Y!" + "Z" * 200
+        lines[2] = ",".join(cells)
+    elif kind == "bom":
+        lines[0] = "\ufeff" + lines[0]
+    elif kind == "nul":
+        lines[2] = lines[2].replace(",", ",\0", 1)
+    elif kind == "huge_cell":
+        lines[2] += "x" * 300000
+    elif kind == "other_date":  # the record of an agenda item, dated otherwise than the item
+        lines[1:] = [line.replace("2022-03-02", "2022-03-09") for line in lines[1:]]
+    elif kind == "far_future":
+        lines[1:] = [line.replace("2022-03-02", "9999-12-31") for line in lines[1:]]
+    elif kind == "far_past":
+        lines[1:] = [line.replace("2022-03-02", "0001-01-01") for line in lines[1:]]
+    elif kind == "long_symbol":
+        lines[1:] = [line.replace("A/RES/ES-11/1", "A/RES/" + "9" * 5000) for line in lines[1:]]
+    elif kind == "binary":
+        path.write_bytes(bytes(random.Random(7).randrange(256) for _ in range(4096)))
+        return
+    path.write_text("\n".join(lines) + ("\n" if lines else ""))
+
+
+RECORD_EDITS = [
+    ("empty", "reject"),
+    ("header_only", "reject"),
+    ("no_vote_column", "reject"),
+    ("no_date_column", "reject"),
+    ("mixed_resolution", "reject"),
+    ("mixed_date", "reject"),
+    ("bad_date", "reject"),
+    ("bad_vote", "reject"),
+    ("duplicate_row", "reject"),
+    ("empty_country", "reject"),
+    ("bad_country", "reject"),
+    ("bom", "any"),
+    ("nul", "reject"),
+    ("huge_cell", "any"),
+    ("other_date", "reject"),
+    ("far_future", "any"),
+    ("far_past", "any"),
+    ("long_symbol", "any"),
+    ("binary", "reject"),
+]
+
+HISTORY_EDITS: list[tuple[str, str, Callable[[dict[str, Any]], None]]] = [
+    ("record_missing", "reject", lambda d: d["history"][0].update(record="records/none.csv")),
+    ("record_outside", "reject", lambda d: d["history"][0].update(record="../../etc/passwd")),
+    ("record_absolute", "reject", lambda d: d["history"][0].update(record="/etc/hostname")),
+    ("record_dev_zero", "reject", lambda d: d["history"][0].update(record="/dev/zero")),
+    ("record_dir", "reject", lambda d: d["history"][0].update(record="records")),
+    ("record_nul", "reject", lambda d: d["history"][0].update(record="records/a\0.csv")),
+    ("record_int", "reject", lambda d: d["history"][0].update(record=5)),
+    ("record_list", "reject", lambda d: d["history"][0].update(record=["a", "b"])),
+    ("issue_unknown", "reject", lambda d: d["history"][0].update(issue="nope")),
+    ("issue_huge", "reject", lambda d: d["history"][0].update(issue="x" * 5000)),
+    ("issue_missing", "reject", lambda d: d["history"][0].pop("issue")),
+    ("issue_nul", "reject", lambda d: d["history"][0].update(issue="a\0b")),
+    ("extra_field", "reject", lambda d: d["history"][0].update(weight=1)),
+    ("entry_scalar", "reject", lambda d: d.update(history=["records/A_RES_68_262.csv"])),
+    ("history_scalar", "reject", lambda d: d.update(history="records")),
+    ("history_map", "reject", lambda d: d.update(history={"a": 1})),
+    ("history_null", "any", lambda d: d.update(history=None)),
+    ("history_empty", "any", lambda d: d.update(history=[])),
+    ("duplicate_record", "reject", lambda d: d["history"].append(dict(d["history"][1]))),
+    (
+        "inline_bad_vote",
+        "reject",
+        lambda d: d["history"].append(
+            {
+                "resolution": "X",
+                "date": "2020-01-01",
+                "issue": "sovereignty",
+                "votes": {"USA": "eh"},
+            }
+        ),
+    ),
+    (
+        "inline_bad_id",
+        "reject",
+        lambda d: d["history"].append(
+            {
+                "resolution": "X",
+                "date": "2020-01-01",
+                "issue": "sovereignty",
+                "votes": {"a b": "yes"},
+            }
+        ),
+    ),
+    (
+        "inline_empty_resolution",
+        "reject",
+        lambda d: d["history"].append(
+            {"resolution": "", "date": "2020-01-01", "issue": "sovereignty", "votes": {}}
+        ),
+    ),
+    ("undated_agenda", "reject", lambda d: d["agenda"][2].pop("date")),
+    ("suspension_unknown", "reject", lambda d: d["suspensions"][0].update(country="ZZZ")),
+    ("suspension_end_first", "reject", lambda d: d["suspensions"][0].update(end="2020-01-01")),
+    ("suspension_bad_date", "reject", lambda d: d["suspensions"][0].update(start="yesterday")),
+    ("suspension_year_0", "reject", lambda d: d["suspensions"][0].update(start="0000-01-01")),
+    ("suspension_huge_year", "reject", lambda d: d["suspensions"][0].update(start="99999-01-01")),
+    ("suspension_int_date", "reject", lambda d: d["suspensions"][0].update(start=10**30)),
+    ("suspension_no_reason", "reject", lambda d: d["suspensions"][0].pop("reason")),
+    ("suspension_no_end", "any", lambda d: d["suspensions"][0].pop("end")),
+    ("suspension_far", "any", lambda d: d["suspensions"][0].update(end="9999-12-31")),
+    ("suspension_dev_zero", "reject", lambda d: d.update(suspensions="/dev/zero")),
+    ("suspension_csv_missing", "reject", lambda d: d.update(suspensions="susp.csv")),
+    ("suspensions_many", "reject", lambda d: d.update(suspensions="__MANY__")),
+    ("poll_value", "reject", lambda d: d["polls"][0].update(value=1.5)),
+    ("poll_inf", "reject", lambda d: d["polls"][0].update(value=float("inf"))),
+    ("poll_nan", "reject", lambda d: d["polls"][0].update(value=float("nan"))),
+    ("poll_bool", "reject", lambda d: d["polls"][0].update(value=True)),
+    ("poll_issue", "reject", lambda d: d["polls"][0].update(issue="nope")),
+    ("poll_issue_huge", "reject", lambda d: d["polls"][0].update(issue="y" * 5000)),
+    ("poll_country", "reject", lambda d: d["polls"][0].update(country="ZZZ")),
+    ("poll_no_end", "reject", lambda d: d["polls"][0].pop("fieldwork_end")),
+    (
+        "poll_start_after_end",
+        "reject",
+        lambda d: d["polls"][0].update(fieldwork_start="2023-01-01"),
+    ),
+    ("poll_no_source", "reject", lambda d: d["polls"][0].pop("source")),
+    ("polls_scalar", "reject", lambda d: d.update(polls=7)),
+    ("valid", "any", lambda d: None),
+]
+
+
+def dated_case(rng: random.Random) -> Case:
+    """Break the dated-history inputs: history entries, record files, suspensions, polls."""
+    if rng.random() < 0.4:
+        kind, expect = rng.choice(RECORD_EDITS)
+        label = f"dated_record_{kind}"
+
+        def build(folder: Path) -> list[str]:
+            target, data = _dated_scenario(folder)
+            _edit_record(folder, kind)
+            target.write_text(_dump(data), encoding="utf-8")
+            return _run_args(target.name)
+
+        return Case(label, expect, build, out="out")
+    name, expect, mutate = rng.choice(HISTORY_EDITS)
+
+    def build_edit(folder: Path) -> list[str]:
+        target, data = _dated_scenario(folder)
+        mutate(data)
+        text = _dump(data)
+        if name == "suspensions_many":  # written out, not as YAML aliases of one entry
+            row = "- {country: VEN, start: '2021-01-01', reason: r}\n"
+            text = text.replace("suspensions: __MANY__\n", "suspensions:\n" + row * 100_001)
+        target.write_text(text, encoding="utf-8")
+        return _run_args(target.name)
+
+    return Case(f"dated_{name}", expect, build_edit, out="out")
+
+
+def _dated_args(folder: Path) -> str:
+    target, data = _dated_scenario(folder)
+    target.write_text(_dump(data), encoding="utf-8")
+    return target.name
+
+
+UNTIL = [
+    "2022-02-30",
+    "0001-01-01",
+    "9999-12-31",
+    "",
+    "x" * 5000,
+    "2022-3-2",
+    "20220302",
+    "2022-03-02T00:00",
+    "\u0662\u0660\u0662\u0662-03-02",
+    "-2022-03-02",
+    "2022-03-01",
+]
+
+
+def empirical_args_case(rng: random.Random) -> Case:
+    """Hostile ``run --until``, ``backtest`` and ``ablate`` arguments on a dated scenario."""
+    variants: list[tuple[str, str, Callable[[Path], list[str]]]] = [
+        ("until_bad", "reject", lambda f: _run_args(_dated_args(f), "--until", rng_until)),
+        ("until_valid", "any", lambda f: _run_args(_dated_args(f), "--until", "2022-04-30")),
+        (
+            "until_and_rounds",
+            "reject",
+            lambda f: _run_args(_dated_args(f), "--until", "2022-04-30", "--rounds", "1"),
+        ),
+        ("until_undated", "reject", lambda f: _run_args("S", "--until", "2022-04-30")),
+        ("backtest_cutoff_bad", "reject", lambda f: _backtest(f, "--cutoff", rng_until)),
+        ("backtest_cutoff_ok", "any", lambda f: _backtest(f, "--cutoff", "2022-03-01")),
+        (  # the default cutoff (2022-03-02) leaves no recorded vote after it
+            "backtest_default",
+            "reject",
+            lambda f: ["backtest", _dated_args(f), "--replicates", "2", "--out", "out"],
+        ),
+        ("backtest_undated", "reject", lambda f: ["backtest", "S", "--out", "out"]),
+        ("backtest_replicates", "reject", lambda f: _backtest(f, "--replicates", rng_count)),
+        ("backtest_calibrate", "reject", lambda f: _backtest(f, "--calibrate", rng_count)),
+        ("backtest_out_file", "reject", lambda f: _backtest(f, "--out", "S")),
+        ("backtest_out_proc", "reject", lambda f: _backtest(f, "--out", "/proc/x")),
+        ("backtest_json", "any", lambda f: _backtest(f, "--cutoff", "2022-03-01", "--json")),
+        ("ablate_record_dev_zero", "reject", lambda f: _ablate(f, "--record", "/dev/zero")),
+        ("ablate_record_missing", "reject", lambda f: _ablate(f, "--record", "none.csv")),
+        ("ablate_record_dir", "reject", lambda f: _ablate(f, "--record", "records")),
+        ("ablate_record_nul", "reject", lambda f: _ablate(f, "--record", "a\0b")),
+        (
+            "ablate_record_other",
+            "reject",
+            lambda f: _ablate(f, "--record", "records/A_RES_68_262.csv"),
+        ),
+        ("ablate_resolution", "reject", lambda f: _ablate(f, "--resolution", rng_resolution)),
+        ("ablate_replicates", "reject", lambda f: _ablate(f, "--replicates", rng_count)),
+        ("ablate_set", "reject", lambda f: _ablate(f, "--set", "parameters.noise_sd=inf")),
+        ("ablate_valid", "any", lambda f: _ablate(f, "--replicates", "2")),
+        ("validate_record_binary", "reject", _validate_binary),
+    ]
+    label, expect, make = rng.choice(variants)
+    rng_until = rng.choice(UNTIL)
+    rng_count = rng.choice(["0", "-1", "1e3", "x", "", str(10**30), "1000001"])
+    rng_resolution = rng.choice(["NOPE", "", "x" * 5000, "A/RES/ES-11/1", "es-11/1", "\u00e9"])
+    if label == "until_bad" and rng_until == "2022-03-01":
+        expect = "any"
+    if label == "ablate_resolution" and rng_resolution == "A/RES/ES-11/1":
+        expect = "any"
+
+    def build(folder: Path) -> list[str]:
+        target, data = _copy_scenario("illustrative", folder)
+        target.write_text(_dump(data), encoding="utf-8")
+        (folder / "S").symlink_to(target.name)
+        return make(folder)
+
+    note = {"until_bad": rng_until, "backtest_cutoff_bad": rng_until}.get(label, "")
+    if label.endswith(("_replicates", "_calibrate")):
+        note = rng_count
+    if label == "ablate_resolution":
+        note = rng_resolution[:40]
+    return Case(f"empirical_{label}", expect, build, note=note, out="out")
+
+
+def _backtest(folder: Path, *more: str) -> list[str]:
+    """Backtest the dated scenario; its one record after 2022-03-01 is on the agenda."""
+    argv = ["backtest", _dated_args(folder), "--replicates", "2", *more]
+    if "--cutoff" not in more:
+        argv += ["--cutoff", "2022-03-01"]
+    return argv if "--out" in more else [*argv, "--out", "out"]
+
+
+def _ablate(folder: Path, *more: str) -> list[str]:
+    scenario = _dated_args(folder)
+    argv = ["ablate", scenario, "--record", "records/A_RES_ES-11_1.csv"]
+    argv += ["--resolution", "ES-11/1", "--replicates", "2"]
+    options = list(more)
+    while options:  # a later option replaces the default one of the same name
+        flag, value = options[:2]
+        options = options[2:]
+        if flag in argv[2:]:
+            argv[argv.index(flag, 2) + 1] = value
+        else:
+            argv += [flag, value]
+    return argv
+
+
+def _validate_binary(folder: Path) -> list[str]:
+    scenario = _dated_args(folder)
+    (folder / "records" / "bin.csv").write_bytes(bytes(range(256)) * 8)
+    return ["validate", scenario, "--record", "records/bin.csv", "--resolution", "ES-11/1"]
+
+
 # ---- sweep cases ------------------------------------------------------------------------
 
 QUICK: dict[str, Any] = {
@@ -674,6 +1004,8 @@ GENERATORS: list[tuple[Callable[[random.Random], Case], float]] = [
     (set_case, 0.10),
     (sweep_case, 0.12),
     (argument_case, 0.08),
+    (dated_case, 0.14),
+    (empirical_args_case, 0.10),
 ]
 
 

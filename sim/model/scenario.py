@@ -926,6 +926,13 @@ def check_references(scenario: Scenario, origins: _Origins | None = None) -> Non
             fail(("suspensions", i, "end"), "is before start")
     for i, poll in enumerate(scenario.polls):
         known(("polls", i, "country"), poll.country)
+        if poll.fieldwork_start is not None and poll.fieldwork_start > poll.fieldwork_end:
+            fail(("polls", i, "fieldwork_start"), "is after fieldwork_end")
+    recorded: set[tuple[str, dt.date]] = set()
+    for i, record in enumerate(scenario.history):
+        if (record.resolution, record.date) in recorded:  # it would count twice
+            fail(("history", i), f"{shorten(record.resolution)} is already in the history")
+        recorded.add((record.resolution, record.date))
     timeline_of(scenario, fail)
 
 

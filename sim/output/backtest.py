@@ -10,14 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 from matplotlib.figure import Figure
 
 from sim.common.files import now_iso, package_versions, publish_dir, write_json, write_table
-from sim.output.plotting import OKABE_ITO, DrawnPlot, save_figure, write_index
+from sim.output.plotting import OKABE_ITO, DrawnPlot, save_figure, subplots, write_index
 from sim.output.report import write_report
 
 GUIDE = (
@@ -41,7 +40,7 @@ def backtest_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 def figure_backtest(frame: pd.DataFrame) -> Figure:
     """Accuracy per resolution: model (mean, sd bars), persistence and all-yes."""
-    fig, ax = plt.subplots(figsize=(max(5.0, 1.3 * len(frame) + 2), 4.2))
+    fig, ax = subplots(figsize=(max(5.0, 1.3 * len(frame) + 2), 4.2))
     x = np.arange(len(frame))
     width = 0.27
     ax.bar(

@@ -14,21 +14,22 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
-import networkx as nx
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import Bbox
 
 from sim.common.tables import RunResults
 from sim.output.plotting import (
@@ -39,15 +40,21 @@ from sim.output.plotting import (
     PlotFormat,
     PlotSpec,
     check_format,
+    lay_out,
     save_figure,
+    subplots,
     write_index,
 )
+
+T = TypeVar("T")
 
 MAX_LABELS = 60
 """Above this many countries, figures name blocs and notable states instead of every state."""
 ROWS_PER_PANEL = 50
 """Most states listed in one panel of the vote chart (more are split over side-by-side panels)."""
-ALWAYS_LABELLED = ("USA", "RUS", "CHN", "GBR", "FRA", "IND")
+PERMANENT_MEMBERS = ("USA", "RUS", "CHN", "GBR", "FRA")
+"""The Security Council's permanent members: a bloc holding one is named after it."""
+ALWAYS_LABELLED = (*PERMANENT_MEMBERS, "IND")
 """States named on the alignment map whatever its size: the Security Council's permanent
 members and India, whose positions readers look for first."""
 LEDGER_PAIRS = 15
@@ -77,8 +84,30 @@ def bloc_colour(bloc: int) -> str:
     return palette[(bloc - 1) % len(palette)]
 
 
+_MEMO: dict[str, tuple[RunResults, Any]] = {}
+
+
+def _memo(name: str, results: RunResults, compute: Callable[[], T]) -> T:
+    """Compute ``name`` once per results object (the figures of a run share it)."""
+    slot = _MEMO.get(name)
+    if slot is not None and slot[0] is results:
+        value: T = slot[1]
+        return value
+    value = compute()
+    _MEMO[name] = (results, value)
+    return value
+
+
 def agreement_matrix(results: RunResults) -> tuple[list[str], np.ndarray]:
-    """Square agreement matrix (NaN where no joint vote) in ``countries.parquet`` order."""
+    """Square agreement matrix (NaN where no joint vote) in ``countries.parquet`` order.
+
+    Computed once per results object and shared read-only by the figures.
+    """
+    ids, matrix = _memo("agreement", results, lambda: _agreement_matrix(results))
+    return list(ids), matrix
+
+
+def _agreement_matrix(results: RunResults) -> tuple[list[str], np.ndarray]:
     countries = results["countries"]
     ids = list(countries["country"])
     index = {c: i for i, c in enumerate(ids)}
@@ -90,6 +119,7 @@ def agreement_matrix(results: RunResults) -> tuple[list[str], np.ndarray]:
     values = table["agreement"].to_numpy()
     matrix[a, b] = values
     matrix[b, a] = values
+    matrix.flags.writeable = False
     return ids, matrix
 
 
@@ -99,27 +129,57 @@ def bloc_order(results: RunResults) -> np.ndarray:
     return np.lexsort((countries["order"].to_numpy(), countries["bloc"].to_numpy()))
 
 
-def bloc_labels(results: RunResults) -> dict[int, str]:
-    """Name each bloc by its number, a leading member and how many others it holds.
+def bloc_leads(results: RunResults) -> dict[int, str]:
+    """Return the member each bloc is named after: its most prominent, else most central state.
 
-    The leading member is a reference state when one belongs to the bloc, otherwise its most
-    typical member (highest mean agreement with the rest of the bloc; ties: scenario order).
+    In this order: a reference state in the bloc (the first listed); else a permanent member
+    of the Security Council (:data:`PERMANENT_MEMBERS`, in that order); else the most central
+    member: the highest mean agreement with the other members, then the most votes cast
+    (absences count against a state), then the scenario's order. The choice depends only on
+    the stored tables, so it is the same on every redraw.
     """
+    return dict(_memo("leads", results, lambda: _bloc_leads(results)))
+
+
+def _bloc_leads(results: RunResults) -> dict[int, str]:
     ids, matrix = agreement_matrix(results)
     bloc = results["countries"]["bloc"].to_numpy()
     references = list(results.manifest["scenario"]["reference_states"])
-    labels = {}
+    votes = results["votes"]
+    cast = votes.loc[votes["vote"] != "absent", "country"].value_counts()
+    present = np.array([int(cast.get(c, 0)) for c in ids])
+    leads = {}
     for b in sorted(set(bloc.tolist())):
         members = np.flatnonzero(bloc == b)
-        refs = [ids[i] for i in members if ids[i] in references]
-        if refs:
-            lead = refs[0]
-        else:
-            inner = matrix[np.ix_(members, members)]
-            typical = np.nan_to_num(np.nanmean(inner, axis=1), nan=0.0)
-            lead = ids[members[int(np.argmax(typical))]]
-        more = f" +{members.size - 1}" if members.size > 1 else ""
-        labels[int(b)] = f"bloc {b}: {lead}{more}"
+        names = {ids[i] for i in members}
+        prominent = [c for c in (*references, *PERMANENT_MEMBERS) if c in names]
+        if prominent:
+            leads[int(b)] = prominent[0]
+            continue
+        inner = matrix[np.ix_(members, members)].copy()
+        np.fill_diagonal(inner, np.nan)
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a member with no joint vote
+            typical = np.nan_to_num(np.nanmean(inner, axis=1), nan=-1.0)
+        best = min(
+            range(members.size),
+            key=lambda k: (-round(float(typical[k]), 9), -present[members[k]], members[k]),
+        )
+        leads[int(b)] = ids[members[best]]
+    return leads
+
+
+def bloc_labels(results: RunResults) -> dict[int, str]:
+    """Name each bloc by its number, its lead (:func:`bloc_leads`) and how many others it holds.
+
+    For example ``bloc 2: CHN +24``: bloc 2 holds China and 24 other states.
+    """
+    bloc = results["countries"]["bloc"].to_numpy()
+    labels = {}
+    for b, lead in bloc_leads(results).items():
+        size = int((bloc == b).sum())
+        more = f" +{size - 1}" if size > 1 else ""
+        labels[b] = f"bloc {b}: {lead}{more}"
     return labels
 
 
@@ -137,7 +197,7 @@ def figure_tallies(results: RunResults) -> Figure:
         for label, adopted in zip(vote_labels(results), tallies["adopted"], strict=True)
     ]
     height = min(max(2.8, 0.45 * len(labels) + 1.8), 30.0)
-    fig, ax = plt.subplots(figsize=(8, height))
+    fig, ax = subplots(figsize=(8, height))
     left = np.zeros(len(labels))
     total = float(tallies[list(VOTE_ORDER)].sum(axis=1).max()) if len(tallies) else 1.0
     for word in VOTE_ORDER:
@@ -146,7 +206,10 @@ def figure_tallies(results: RunResults) -> Figure:
         if len(labels) <= 40:
             shown = [f"{c}" if c >= 0.04 * total else "" for c in counts]
             text = "white" if word in ("yes", "no") else "black"
-            ax.bar_label(bars, labels=shown, label_type="center", fontsize=8, color=text)
+            # inside the bars: left out of the layout pass, which then measures fewer texts
+            ax.bar_label(
+                bars, labels=shown, label_type="center", fontsize=8, color=text, in_layout=False
+            )
         left += counts
     ax.invert_yaxis()
     ax.set_xlabel("number of states")
@@ -154,6 +217,57 @@ def figure_tallies(results: RunResults) -> Figure:
     ax.legend(ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.5 / height * 4), frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     return fig
+
+
+class RowNames(Text):
+    """The names of an image's rows, left of its axes, as one multi-line text.
+
+    One text instead of a tick label per row: a tick is five artists and its label is measured
+    several times per draw, which made the vote chart of 193 states the slowest figure. At
+    every draw the line spacing is set so that line ``i`` sits beside row ``i`` (each line of
+    a text with a numeric line spacing is exactly ``spacing * (ascent + descent)`` high).
+
+    Parameters
+    ----------
+    ax
+        Axes whose image (``imshow``, ``aspect="auto"``) has one row per name.
+    names
+        Row names, top row first.
+    **kwargs
+        Text properties (``fontsize`` ...).
+    """
+
+    def __init__(self, ax: Axes, names: list[str], **kwargs: Any) -> None:
+        super().__init__(
+            -0.01,
+            0.5,
+            "\n".join(names),
+            transform=ax.transAxes,
+            ha="right",
+            va="center",
+            linespacing=1.0,
+            clip_on=False,
+            **kwargs,
+        )
+        self.rows = max(1, len(names))
+
+    def _fit(self, renderer: Any) -> None:
+        if self.axes is None or renderer is None:
+            return
+        self.set_linespacing(1.0)
+        unit = super().get_window_extent(renderer).height / self.rows
+        if unit > 0:
+            self.set_linespacing(self.axes.bbox.height / self.rows / unit)
+
+    def get_window_extent(self, renderer: Any = None, dpi: float | None = None) -> Bbox:
+        """Extent of the text with its lines spread over the rows."""
+        self._fit(renderer)
+        return super().get_window_extent(renderer, dpi)
+
+    def draw(self, renderer: Any) -> None:
+        """Draw the names, one beside each row."""
+        self._fit(renderer)
+        super().draw(renderer)
 
 
 def figure_votes_by_bloc(results: RunResults) -> Figure:
@@ -181,13 +295,14 @@ def figure_votes_by_bloc(results: RunResults) -> Figure:
     cell = 0.32 if m <= 20 else max(0.06, 6.0 / m)
     width = min(18.0, max(7.0, panels * (2.6 + cell * m)))
     height = min(14.0, 1.6 + 0.16 * rows + (0.9 if m <= 40 else 0.2))
-    fig, axes = plt.subplots(1, panels, figsize=(width, height), squeeze=False)
+    fig, axes = subplots(1, panels, figsize=(width, height), squeeze=False)
     cmap = ListedColormap([VOTE_COLOURS[w] for w in ("absent", *VOTE_ORDER[:3])])
     labels = bloc_labels(results)
     for p, ax in enumerate(axes[0]):
         part = slice(p * rows, min(n, (p + 1) * rows))
         ax.imshow(matrix[part], cmap=cmap, vmin=-0.5, vmax=3.5, aspect="auto", interpolation="none")
-        ax.set_yticks(range(len(ids[part])), list(ids[part]), fontsize=7)
+        ax.set_yticks([])
+        ax.add_artist(RowNames(ax, [str(c) for c in ids[part]], fontsize=7))
         if m <= 40:
             ax.set_xticks(range(m), columns, rotation=0 if m * panels <= 6 else 90, fontsize=7)
         else:
@@ -216,7 +331,7 @@ def figure_votes_by_bloc(results: RunResults) -> Figure:
     legend = [Patch(color=VOTE_COLOURS[w], label=w) for w in VOTE_ORDER]
     fig.legend(handles=legend, ncols=4, loc="lower center", frameon=False, fontsize=9)
     fig.suptitle("Every state's vote on each resolution, states grouped by bloc")
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    lay_out(fig, rect=(0, 0.05, 1, 1))
     return fig
 
 
@@ -228,8 +343,8 @@ def figure_alignment_heatmap(results: RunResults) -> Figure:
     ordered = matrix[np.ix_(order, order)]
     n = len(ids)
     size = min(9.0, max(5.0, 0.2 * n + 2.0))
-    fig, ax = plt.subplots(figsize=(size + 1.6, size))
-    cmap = plt.get_cmap("cividis").with_extremes(bad="#FFFFFF")
+    fig, ax = subplots(figsize=(size + 1.6, size))
+    cmap = matplotlib.colormaps["cividis"].with_extremes(bad="#FFFFFF")
     image = ax.imshow(ordered, cmap=cmap, vmin=0.0, vmax=1.0, interpolation="nearest")
     bloc = countries["bloc"].to_numpy()[order]
     if n <= MAX_LABELS:
@@ -267,12 +382,15 @@ def figure_alignment_map(results: RunResults) -> Figure:
     x = matrix[index[ref_a]]
     y = matrix[index[ref_b]]
     bloc = results["countries"]["bloc"].to_numpy()
-    fig, ax = plt.subplots(figsize=(10.5, 7))
+    fig, ax = subplots(figsize=(10.5, 7))
     jitter = np.random.default_rng(0).uniform(-0.008, 0.008, size=(2, len(ids)))
     ax.plot([0, 1], [1, 0], color="#999999", linewidth=0.8, linestyle="--", zorder=0)
     labels = bloc_labels(results)
+    placed = ~(np.isnan(x) | np.isnan(y))
     for b in sorted(labels):
-        members = bloc == b
+        members = (bloc == b) & placed
+        if not members.any():  # a bloc of states that never voted with a reference state
+            continue
         ax.scatter(
             x[members] + jitter[0, members],
             y[members] + jitter[1, members],
@@ -282,11 +400,19 @@ def figure_alignment_map(results: RunResults) -> Figure:
             linewidth=0.4,
             label=f"{labels[b]} ({int(members.sum())})",
         )
-    leads = {label.split(": ")[1].split(" ")[0] for label in labels.values()}
-    notable = {*ALWAYS_LABELLED, *leads}
+    notable = {*ALWAYS_LABELLED, *bloc_leads(results).values()}
     for (px, py), text in _point_labels(ids, x, y, (ref_a, ref_b), notable):
         ax.annotate(text, (px, py), fontsize=7, xytext=(4, 3), textcoords="offset points")
-    ax.legend(title="bloc (states)", fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    ax.legend(
+        title="bloc (states shown)", fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5)
+    )
+    if not placed.all():
+        _note_missing(
+            ax,
+            f"Not shown (no vote in common with {ref_a} or {ref_b})",
+            [c for c, ok in zip(ids, placed.tolist(), strict=True) if not ok],
+            y=-0.1,
+        )
     ax.set_xlim(-0.05, 1.05)
     ax.set_ylim(-0.05, 1.05)
     ax.set_xlabel(f"agreement with {ref_a} (share of joint votes, abstain = half)")
@@ -294,6 +420,20 @@ def figure_alignment_map(results: RunResults) -> Figure:
     ax.set_title(f"Alignment map: each state between {ref_a} and {ref_b}")
     ax.grid(alpha=0.3)
     return fig
+
+
+def _note_missing(ax: Axes, what: str, names: list[str], y: float = -0.02) -> None:
+    """Write ``what: A, B and N more`` under an axes (at most 20 names)."""
+    more = f" and {len(names) - 20} more" if len(names) > 20 else ""
+    ax.text(
+        0.0,
+        y,
+        f"{what}: {', '.join(names[:20])}{more}",
+        transform=ax.transAxes,
+        fontsize=8,
+        va="top",
+        wrap=True,
+    )
 
 
 def _point_labels(
@@ -336,28 +476,82 @@ def _point_labels(
     return out
 
 
+def spring_layout(
+    adjacency: np.ndarray, k: float, iterations: int = 50, seed: int = 0
+) -> np.ndarray:
+    """Force-directed positions of a graph (Fruchterman & Reingold 1991), in numpy.
+
+    The dense algorithm of ``networkx.spring_layout`` without building a graph object:
+    linked nodes attract with force ``d**2 / k``, all pairs repel with ``k**2 / d``, and
+    each node moves at most a shrinking temperature per iteration. Deterministic in ``seed``.
+
+    Parameters
+    ----------
+    adjacency
+        ``(n, n)`` symmetric 0/1 matrix of links.
+    k
+        Ideal distance between linked nodes.
+    iterations
+        Number of moves.
+    seed
+        Seed of the random start.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, 2)`` positions, centred and scaled into [-1, 1].
+    """
+    n = adjacency.shape[0]
+    pos = np.random.default_rng(seed).uniform(size=(n, 2))
+    if n < 2:
+        return np.zeros((n, 2))
+    temperature = 0.1 * float(np.ptp(pos, axis=0).max())
+    cooling = temperature / (iterations + 1)
+    for _ in range(iterations):
+        delta = pos[:, None, :] - pos[None, :, :]
+        distance = np.maximum(np.hypot(delta[..., 0], delta[..., 1]), 0.01)
+        force = k * k / distance**2 - adjacency * distance / k
+        shift = np.einsum("ij,ijk->ik", force, delta)
+        length = np.maximum(np.hypot(shift[:, 0], shift[:, 1]), 0.01)
+        pos += shift * (temperature / length)[:, None]
+        temperature -= cooling
+    pos -= pos.mean(axis=0)
+    scale = float(np.abs(pos).max())
+    return pos / scale if scale > 0 else pos
+
+
 def figure_bloc_network(results: RunResults) -> Figure:
-    """States as nodes, linked where they agreed on at least ``bloc_agreement`` of joint votes."""
+    """States as nodes, linked where they agreed on at least ``bloc_agreement`` of joint votes.
+
+    States linked to nobody (a state absent from every vote, say) stand in a row under the
+    network, so every state in the legend is drawn.
+    """
     ids, matrix = agreement_matrix(results)
     threshold = float(results.manifest["parameters"]["bloc_agreement"])
     bloc = results["countries"]["bloc"].to_numpy()
     n = len(ids)
-    graph = nx.Graph()
-    graph.add_nodes_from(range(n))
-    a, b = np.triu_indices(n, k=1)
-    strong = matrix[a, b] >= threshold
-    graph.add_edges_from(zip(a[strong].tolist(), b[strong].tolist(), strict=True))
-    isolated = [i for i in range(n) if graph.degree(i) == 0]
-    linked = graph.subgraph([i for i in range(n) if graph.degree(i) > 0])
-    layout = nx.spring_layout(linked, seed=0, k=3.0 / math.sqrt(max(n, 1)), iterations=200)
-    xy = np.array([layout.get(i, (np.nan, np.nan)) for i in range(n)], dtype=float)
-    fig, ax = plt.subplots(figsize=(10.5, 7.5))
-    segments = [(xy[i], xy[j]) for i, j in graph.edges]
+    adjacency = np.nan_to_num(matrix, nan=0.0) >= threshold
+    np.fill_diagonal(adjacency, False)
+    degree = adjacency.sum(axis=1)
+    linked = np.flatnonzero(degree > 0)
+    isolated = np.flatnonzero(degree == 0)
+    xy = np.zeros((n, 2))
+    if linked.size:
+        xy[linked] = spring_layout(
+            adjacency[np.ix_(linked, linked)].astype(float), k=3.0 / math.sqrt(n)
+        )
+    if isolated.size:  # a row under the network, evenly spaced
+        spread = np.linspace(-1.0, 1.0, isolated.size + 2)[1:-1]
+        xy[isolated, 0] = spread if isolated.size > 1 else 0.0
+        xy[isolated, 1] = (xy[linked, 1].min() if linked.size else 0.0) - 0.35
+    fig, ax = subplots(figsize=(10.5, 7.5))
+    a, b = np.nonzero(np.triu(adjacency, k=1))
+    segments = np.stack([xy[a], xy[b]], axis=1)
     # Dense networks (thousands of links) need lighter lines to stay readable, but never so
     # light that the links disappear.
     alpha = float(np.clip(60.0 / math.sqrt(max(len(segments), 1)), 0.08, 0.6))
     ax.add_collection(
-        LineCollection(segments, colors="#555555", linewidths=0.6, alpha=alpha, zorder=1)
+        LineCollection(list(segments), colors="#555555", linewidths=0.6, alpha=alpha, zorder=1)
     )
     labels = bloc_labels(results)
     for k in sorted(labels):
@@ -373,23 +567,16 @@ def figure_bloc_network(results: RunResults) -> Figure:
             label=f"{labels[k]} ({int(members.sum())})",
         )
     references = set(results.manifest["scenario"]["reference_states"])
-    leads = {label.split(": ")[1].split(" ")[0] for label in labels.values()}
+    leads = set(bloc_leads(results).values())
+    named = set(ids[i] for i in isolated) if isolated.size <= 20 else set()
     for i, name in enumerate(ids):
-        if n <= MAX_LABELS or name in references or name in leads:
-            ax.annotate(name, xy[i], fontsize=7, xytext=(4, 3), textcoords="offset points")
+        if n <= MAX_LABELS or name in references or name in leads or name in named:
+            ax.annotate(
+                name, xy[i], fontsize=7, xytext=(4, 3), textcoords="offset points", in_layout=False
+            )
     ax.legend(title="bloc (states)", fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
-    if isolated:
-        names = ", ".join(ids[i] for i in isolated[:20])
-        more = f" and {len(isolated) - 20} more" if len(isolated) > 20 else ""
-        ax.text(
-            0.0,
-            -0.02,
-            f"Not linked to any state: {names}{more}",
-            transform=ax.transAxes,
-            fontsize=8,
-            va="top",
-            wrap=True,
-        )
+    if isolated.size:
+        _note_missing(ax, "Not linked to any state (bottom row)", [ids[i] for i in isolated])
     ax.set_title(
         f"Bloc network: a line joins two states that cast the same vote on at least "
         f"{threshold:.0%} of joint votes\n(position from a force-directed layout; "
@@ -408,7 +595,7 @@ def figure_favour_ledger(results: RunResults) -> Figure:
     favours = results["favours"]
     rounds = sorted(set(results["rounds"]["round"].tolist()) | {0})
     if favours.empty:
-        fig, ax = plt.subplots(figsize=(8, 2.5))
+        fig, ax = subplots(figsize=(8, 2.5))
         ax.text(0.5, 0.5, "No favours were owed in this run.", ha="center", va="center")
         ax.set_axis_off()
         ax.set_title("Favour ledger: who owes whom after each round")
@@ -423,7 +610,7 @@ def figure_favour_ledger(results: RunResults) -> Figure:
     top = wide.loc[wide.max(axis=1).sort_values(ascending=False, kind="stable").index]
     top = top.iloc[:LEDGER_PAIRS]
     height = min(12.0, max(3.5, 0.33 * len(top) + 2.0))
-    fig, (left, right) = plt.subplots(
+    fig, (left, right) = subplots(
         1, 2, figsize=(12, height), gridspec_kw={"width_ratios": [1.3, 1]}
     )
     image = left.imshow(top.to_numpy(), cmap="cividis", aspect="auto", vmin=0.0)
@@ -435,7 +622,14 @@ def figure_favour_ledger(results: RunResults) -> Figure:
         peak = float(top.to_numpy().max())
         for (row, col), value in np.ndenumerate(top.to_numpy()):
             colour = "black" if value > 0.6 * peak else "white"
-            left.text(col, row, f"{value:.2f}", ha="center", va="center", fontsize=7, color=colour)
+            left.text(
+                *(col, row, f"{value:.2f}"),
+                ha="center",
+                va="center",
+                fontsize=7,
+                color=colour,
+                in_layout=False,  # inside its cell: nothing for the layout pass to make room for
+            )
     fig.colorbar(image, ax=left, fraction=0.05, label="balance (favour units)")
     left.set_title(f"Largest debts (top {len(top)} of {len(wide)} pairs)", fontsize=10)
 

@@ -2,28 +2,34 @@
 
 Colours are the Okabe & Ito (2008) palette, distinguishable with the common colour-vision
 deficiencies; votes keep one colour everywhere.
+
+Figures are plain :class:`~matplotlib.figure.Figure` objects made by :func:`subplots` and saved
+by Agg (PNG) or the SVG backend: pyplot, its figure registry and its interactive backends are
+never imported, which keeps ``alliance-sim plot`` from paying for them.
 """
 
 from __future__ import annotations
 
 import json
+import sys
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import TightLayoutEngine
 
 from sim.common.files import atomic_write
 
 PlotFormat = Literal["png", "svg"]
 FORMATS: tuple[PlotFormat, ...] = ("png", "svg")
-DPI = 120
+DPI = 100
+"""Resolution of PNG figures: sizes are in inches, so a 10 x 7 in figure is 1000 x 700 px."""
 INDEX = "plots.json"
 """File in a plots folder naming each figure's title and reading guide (read by the report)."""
 
@@ -65,11 +71,64 @@ class DrawnPlot:
     guide: str
 
 
+def subplots(
+    nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float], **kwargs: Any
+) -> tuple[Figure, Any]:
+    """Make a figure and its axes, as ``pyplot.subplots`` does but without pyplot.
+
+    Parameters
+    ----------
+    nrows, ncols
+        Grid of axes.
+    figsize
+        Width and height in inches.
+    **kwargs
+        Passed to :meth:`matplotlib.figure.Figure.subplots` (``squeeze``, ``sharex``,
+        ``gridspec_kw`` ...).
+
+    Returns
+    -------
+    tuple
+        The figure and an :class:`~matplotlib.axes.Axes` (or an array of them, as pyplot).
+    """
+    fig = Figure(figsize=figsize, dpi=DPI)
+    # An Agg canvas from the start, at the saving resolution: the layout, the crop and the
+    # drawing then share one renderer and its cache of measured texts.
+    FigureCanvasAgg(fig)
+    axes: Axes | np.ndarray = fig.subplots(nrows, ncols, **kwargs)
+    return fig, axes
+
+
+_LAID_OUT: weakref.WeakSet[Figure] = weakref.WeakSet()
+
+
+def lay_out(fig: Figure, rect: tuple[float, float, float, float] | None = None) -> None:
+    """Fit the axes of ``fig`` into ``rect`` (figure fractions) once, leaving no layout engine.
+
+    Without ``rect`` (the whole figure) the tight layout measures every text once; a
+    ``rect`` costs a second measuring pass.
+
+    ``Figure.tight_layout`` leaves a placeholder engine behind, and ``savefig`` then draws the
+    whole figure once more before drawing it for real; this runs the same tight layout
+    without attaching it, so saving is a single pass. :func:`save_figure` lays out every
+    figure not laid out here yet.
+    """
+    # rect=None is what Figure.tight_layout() passes by default (the stubs say a tuple)
+    TightLayoutEngine(rect=rect).execute(fig)  # type: ignore[arg-type]
+    _LAID_OUT.add(fig)
+
+
 def save_figure(fig: Figure, path: Path) -> Path:
-    """Lay out, save (format from the suffix) and close a figure, atomically; return ``path``."""
+    """Lay out and save a figure (format from the suffix), atomically; return ``path``.
+
+    The layout is computed once (``tight_layout``, which makes room for tick labels, titles
+    and legends beside the axes, without attaching a layout engine that ``savefig`` would run
+    again); the file is cropped to what was drawn (``bbox_inches="tight"``), which keeps labels
+    a fixed-aspect image pushes past the figure's edge and drops empty margins.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not fig.get_layout_engine():
-        fig.tight_layout()
+    if fig not in _LAID_OUT and fig.get_layout_engine() is None:
+        lay_out(fig)
     metadata = {"Date": None} if path.suffix == ".svg" else {"Software": None}
     staging = path.with_name(f".{path.stem}.drawing{path.suffix}")
     try:
@@ -77,7 +136,8 @@ def save_figure(fig: Figure, path: Path) -> Path:
         atomic_write(path, staging.read_bytes())
     finally:
         staging.unlink(missing_ok=True)
-        plt.close(fig)
+        if "matplotlib.pyplot" in sys.modules:  # a figure a caller made with pyplot
+            sys.modules["matplotlib.pyplot"].close(fig)
     return path
 
 

@@ -15,14 +15,13 @@ import base64
 import html
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from sim.common.files import ResultsError, atomic_write, publish_dir, write_table
 from sim.common.tables import RunResults
-from sim.output.plotting import OKABE_ITO, DrawnPlot, save_figure, write_index
+from sim.output.plotting import OKABE_ITO, DrawnPlot, save_figure, subplots, write_index
 
 KEY = ["round", "resolution", "country"]
 NOT_CHANNELS = {*KEY, "score", "band", "vote", "deciding_channel", "fixed"}
@@ -97,7 +96,7 @@ def vote_changes(a: RunResults, b: RunResults) -> tuple[pd.DataFrame, dict[str, 
 
 
 def _plot_changes(table: pd.DataFrame, path: Path) -> Path:
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig, ax = subplots(figsize=(7, 4))
     if table.empty:
         ax.text(0.5, 0.5, "no vote changed", ha="center", va="center", transform=ax.transAxes)
         ax.set_axis_off()

@@ -8,13 +8,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
 from sim.common.tables import load_sweep_results
-from sim.output.plotting import OKABE_ITO, DrawnPlot, save_figure, write_index
+from sim.output.plotting import OKABE_ITO, DrawnPlot, save_figure, subplots, write_index
 
 MAX_LINES = 6
 
@@ -99,7 +98,7 @@ def plot_outcome_vs_parameter(
     On a two-parameter grid, one line per value of the other parameter (up to six); on sampled
     designs, each point with its interval as an error bar.
     """
-    fig, ax = plt.subplots(figsize=(7, 4.5))
+    fig, ax = subplots(figsize=(7, 4.5))
     others = [p for p in parameters if p != parameter]
     if design in ("grid", "list") and not others:
         _band(ax, summary, parameter, outcome, OKABE_ITO[0], None)
@@ -145,7 +144,7 @@ def plot_heatmap(summary: pd.DataFrame, parameters: list[str], outcome: str, pat
     """Mean outcome over a two-parameter grid."""
     x, y = parameters
     table = summary.pivot_table(index=y, columns=x, values=f"{outcome}_mean", aggfunc="mean")
-    fig, ax = plt.subplots(figsize=(7, 5.5))
+    fig, ax = subplots(figsize=(7, 5.5))
     image = ax.imshow(table.to_numpy(), origin="lower", aspect="auto", cmap="cividis")
     ax.set_xticks(
         range(table.shape[1]),
@@ -180,7 +179,7 @@ def plot_sensitivity(indices: pd.DataFrame, outcome: str, path: Path) -> Path:
         if method == "sobol"
         else [("mu_star", "mu_star_conf"), ("sigma", None)]
     )
-    fig, ax = plt.subplots(figsize=(7, 0.5 * len(rows) + 2))
+    fig, ax = subplots(figsize=(7, 0.5 * len(rows) + 2))
     where = np.arange(len(rows))
     height = 0.38
     for k, (column, conf) in enumerate(series):
@@ -254,7 +253,7 @@ def plot_comparison(
         .mean(numeric_only=True)
         .reset_index()
     )
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7, 6.5), sharex=True)
+    fig, (top, bottom) = subplots(2, 1, figsize=(7, 6.5), sharex=True)
     top.plot(rows[parameter], rows["mean_a"], marker="o", color=OKABE_ITO[0], label=labels[0])
     top.plot(rows[parameter], rows["mean_b"], marker="s", color=OKABE_ITO[1], label=labels[1])
     top.set_ylabel(f"{outcome} (mean)")

@@ -490,7 +490,7 @@ def build_parser() -> argparse.ArgumentParser:
     _record_arguments(validate)
     validate.add_argument(
         "--replicates",
-        type=_positive,
+        type=_replicates,
         default=10,
         help="seeds to run; scores are means +/- sd over them (default 10)",
     )
@@ -505,7 +505,7 @@ def build_parser() -> argparse.ArgumentParser:
         "vote changes.",
     )
     _record_arguments(ablate)
-    ablate.add_argument("--replicates", type=_positive, default=10, help="seeds (default 10)")
+    ablate.add_argument("--replicates", type=_replicates, default=10, help="seeds (default 10)")
     ablate.add_argument("--json", action="store_true", help="print one JSON object")
     ablate.set_defaults(handler=_cmd_ablate)
 
@@ -523,10 +523,10 @@ def build_parser() -> argparse.ArgumentParser:
     backtest.add_argument(
         "--cutoff", type=_date, metavar="DATE", help="last date calibration may see (2022-03-02)"
     )
-    backtest.add_argument("--replicates", type=_positive, default=10, help="seeds (default 10)")
+    backtest.add_argument("--replicates", type=_replicates, default=10, help="seeds (default 10)")
     backtest.add_argument(
         "--calibrate",
-        type=_positive,
+        type=_budget,
         metavar="BUDGET",
         help="refit the weights on the latest record up to the cutoff (BUDGET evaluations)",
     )
@@ -550,7 +550,7 @@ def build_parser() -> argparse.ArgumentParser:
         "parameters_file:.",
     )
     _record_arguments(calibrate)
-    calibrate.add_argument("--budget", type=_positive, default=300, help="model evaluations")
+    calibrate.add_argument("--budget", type=_budget, default=300, help="model evaluations")
     calibrate.add_argument(
         "--fit",
         action="append",
@@ -568,7 +568,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     calibrate.add_argument(
         "--replicates",
-        type=_positive,
+        type=_replicates,
         default=3,
         help="model seeds per evaluation; the objective is their mean accuracy (default 3)",
     )
@@ -705,6 +705,20 @@ def _rounds(text: str) -> int:
 
 def _positive(text: str) -> int:
     return _bounded(text, 1, 1_000_000)
+
+
+MAX_REPLICATES = 1000
+"""Most seeds a validate, ablate, backtest or calibrate run may ask for."""
+MAX_BUDGET = 100_000
+"""Most model evaluations a calibration may ask for."""
+
+
+def _replicates(text: str) -> int:
+    return _bounded(text, 1, MAX_REPLICATES)
+
+
+def _budget(text: str) -> int:
+    return _bounded(text, 1, MAX_BUDGET)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

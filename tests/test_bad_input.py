@@ -253,3 +253,19 @@ def test_results_dir_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
         == f"error: {tmp_path}: not a results directory (no manifest.json)"
     )
     assert main(["explain", str(tmp_path / "none"), "--country", "A"]) == 2
+
+
+@pytest.mark.parametrize("verb", ["validate", "ablate", "backtest", "calibrate"])
+def test_seed_counts_and_budgets_are_bounded(
+    verb: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A million replicates would run for hours: refused before any work, in one line.
+    record = ["--record", "r.csv", "--resolution", "X"] if verb != "backtest" else []
+    args = [verb, "scenario.yaml", *record, "--replicates", "1001"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "--replicates: must be at most 1000, got 1001" in err
+    if verb in ("backtest", "calibrate"):
+        flag = "--calibrate" if verb == "backtest" else "--budget"
+        assert main([verb, "scenario.yaml", *record, flag, "100001"]) == 2
+        assert f"{flag}: must be at most 100000" in capsys.readouterr().err

@@ -107,6 +107,7 @@ def run_kernel(scenario: Scenario, rng: np.random.Generator, rounds: int) -> Ker
     neutral = p.neutrality > 0
     tables = dict(world.tables)
     ops, influence = _operators(tables, w)
+    affinity = _Operator(tables["alignment"])  # prior alignment's signed kappa table
     against = [REGISTRY[CHANNELS[k]].against for k in TIE_COLS]
     pressure = world.attributes["domestic_pressure"]
     budget = world.patron_budget.copy()
@@ -220,7 +221,7 @@ def run_kernel(scenario: Scenario, rng: np.random.Generator, rounds: int) -> Ker
         own[:, 3] = p.noise_sd * rng.standard_normal(n)
         party_vector = np.zeros(n)
         party_vector[index] = preference
-        own[:, 4] = w[8] * np.clip(_Operator(tables["alignment"]) @ party_vector, -1.0, 1.0)
+        own[:, 4] = w[8] * np.clip(affinity @ party_vector, -1.0, 1.0)
         fading = np.exp2(-(now - latest) / HALF_LIFE)
         own[:, 5] = w[9] * record * fading
         # a recorded abstention widens the band (commitment's band term)
@@ -297,6 +298,7 @@ def run_kernel(scenario: Scenario, rng: np.random.Generator, rounds: int) -> Ker
                 for name in REGISTRY.sanctioned_tables:
                     tables[name] = cut_ties(tables[name], opposed, index, keep)
             ops, influence = _operators(tables, w)
+            affinity = _Operator(tables["alignment"])
         for i in timeline.agenda.get(round_number, ()):
             resolution = scenario.agenda[i]
             facts = world.resolutions[resolution.id]

@@ -37,7 +37,8 @@ ROUNDS = 100
 def every_round(scenario: Scenario, rounds: int) -> Scenario:
     """The scenario with its agenda cycling so that one resolution comes up every round.
 
-    The agenda becomes numbered (dates and the dated history dropped), as repeats need.
+    The agenda becomes numbered (dates, the dated history, suspensions and polls dropped), as
+    repeats need.
     """
     k = len(scenario.agenda)
     agenda = [
@@ -46,7 +47,14 @@ def every_round(scenario: Scenario, rounds: int) -> Scenario:
     ]
     favours = [f.model_copy(update={"round": 0}) for f in scenario.favours]
     return scenario.model_copy(
-        update={"agenda": agenda, "rounds": rounds, "history": [], "favours": favours}
+        update={
+            "agenda": agenda,
+            "rounds": rounds,
+            "history": [],
+            "favours": favours,
+            "suspensions": [],
+            "polls": [],
+        }
     )
 
 

@@ -505,7 +505,7 @@ def spring_layout(
     pos = np.random.default_rng(seed).uniform(size=(n, 2))
     if n < 2:
         return np.zeros((n, 2))
-    temperature = 0.1 * float(np.ptp(pos, axis=0).max())
+    temperature = 0.1 * float(np.max(np.ptp(pos, axis=0)))
     cooling = temperature / (iterations + 1)
     for _ in range(iterations):
         delta = pos[:, None, :] - pos[None, :, :]
@@ -516,7 +516,7 @@ def spring_layout(
         pos += shift * (temperature / length)[:, None]
         temperature -= cooling
     pos -= pos.mean(axis=0)
-    scale = float(np.abs(pos).max())
+    scale = float(np.max(np.abs(pos)))
     return pos / scale if scale > 0 else pos
 
 
@@ -543,7 +543,7 @@ def figure_bloc_network(results: RunResults) -> Figure:
     if isolated.size:  # a row under the network, evenly spaced
         spread = np.linspace(-1.0, 1.0, isolated.size + 2)[1:-1]
         xy[isolated, 0] = spread if isolated.size > 1 else 0.0
-        xy[isolated, 1] = (xy[linked, 1].min() if linked.size else 0.0) - 0.35
+        xy[isolated, 1] = (np.min(xy[linked, 1]) if linked.size else 0.0) - 0.35
     fig, ax = subplots(figsize=(10.5, 7.5))
     a, b = np.nonzero(np.triu(adjacency, k=1))
     segments = np.stack([xy[a], xy[b]], axis=1)
@@ -619,7 +619,7 @@ def figure_favour_ledger(results: RunResults) -> Figure:
     left.set_xticks(range(0, len(rounds), step), [str(r) for r in rounds[::step]])
     left.set_xlabel("after round (0 = initial favours)")
     if len(rounds) <= 12:
-        peak = float(top.to_numpy().max())
+        peak = float(np.max(top.to_numpy()))
         for (row, col), value in np.ndenumerate(top.to_numpy()):
             colour = "black" if value > 0.6 * peak else "white"
             left.text(

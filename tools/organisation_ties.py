@@ -54,10 +54,9 @@ def joining_day(text: object) -> str | None:
 def organisation_ties(memberships: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
     """Return the tie rows and, per organisation, how many memberships were left out."""
     table = memberships.assign(day=memberships["joined"].map(joining_day))
-    usable = table[(table["status"] == "member") & table["day"].notna()]
-    left_out = (
-        table.groupby("organisation").size() - usable.groupby("organisation").size()
-    ).fillna(table.groupby("organisation").size())
+    kept = (table["status"] == "member") & table["day"].notna()
+    usable = table[kept]
+    left_out = table[~kept].groupby("organisation").size()
     rows = []
     for organisation, group in usable.groupby("organisation"):
         if len(group) < 2:

@@ -186,9 +186,14 @@ def calibrate(
     best_x = start
     best = start_score = evaluate(start)
     if method == "evolution":
+
+        def loss(x: np.ndarray) -> float:  # accuracy first, kappa breaking ties
+            accuracy, kappa = evaluate(x)
+            return -(accuracy + 1e-3 * kappa)
+
         members = EVOLUTION_POPULATION * len(names)
         differential_evolution(
-            lambda x: -sum(w * v for w, v in zip((1.0, 1e-3), evaluate(x), strict=True)),
+            loss,
             list(zip(low, high, strict=True)),
             popsize=EVOLUTION_POPULATION,
             maxiter=max((budget - 1) // members - 1, 0),

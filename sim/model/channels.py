@@ -374,6 +374,14 @@ REGISTRY.register(
 )
 
 
+def _record_fading(inputs: VoteInputs) -> FloatArray | None:
+    """``0.5 ** (age / half-life)`` of each state's latest recorded position, or None."""
+    if inputs.own_record is None or inputs.own_record_age is None:
+        return None
+    fading: FloatArray = np.exp2(-inputs.own_record_age / COMMITMENT_HALF_LIFE_DAYS)
+    return fading
+
+
 def commitment_term(inputs: VoteInputs, weight: float) -> FloatArray:
     """Return the pull of each state's own latest position on the issue, fading with its age.
 
@@ -381,9 +389,9 @@ def commitment_term(inputs: VoteInputs, weight: float) -> FloatArray:
     a public position (audience costs, Fearon 1994; consistency in UN voting, Voeten 2000),
     which fades as the record ages. Zero where a state has no recorded position.
     """
-    if inputs.own_record is None or inputs.own_record_age is None:
+    fading = _record_fading(inputs)
+    if fading is None or inputs.own_record is None:
         return np.zeros_like(inputs.opinion)
-    fading: FloatArray = np.exp2(-inputs.own_record_age / COMMITMENT_HALF_LIFE_DAYS)
     return weight * inputs.own_record * fading
 
 
@@ -395,10 +403,10 @@ def commitment_band(inputs: VoteInputs, weight: float) -> FloatArray:
     (Fearon 1994), so such a state needs a clearer lean before it takes one. Fades like
     :func:`commitment_term`.
     """
-    if inputs.own_record is None or inputs.own_record_age is None:
+    fading = _record_fading(inputs)
+    if fading is None or inputs.own_record is None:
         return np.zeros_like(inputs.opinion)
-    abstained = (inputs.own_record == 0.0) & np.isfinite(inputs.own_record_age)
-    fading: FloatArray = np.exp2(-inputs.own_record_age / COMMITMENT_HALF_LIFE_DAYS)
+    abstained = (inputs.own_record == 0.0) & (fading > 0.0)  # fading is 0 where no record
     return np.where(abstained, weight * fading, 0.0)
 
 

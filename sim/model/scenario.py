@@ -27,7 +27,6 @@ from pydantic import (
     Field,
     ValidationError,
     create_model,
-    field_validator,
 )
 
 from sim.model.channels import REGISTRY
@@ -97,6 +96,16 @@ NonNegative = Annotated[float, NotBool, _at_least(0.0, MAX_VALUE)]
 Positive = Annotated[int, NotBool, _at_least(1)]
 Name = Annotated[str, AfterValidator(_nonblank)]
 CountryId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]+$", min_length=1, max_length=32)]
+
+
+def _vote_words(value: dict[str, str]) -> dict[str, str]:
+    for word in value.values():
+        Vote.from_word(word)
+    return value
+
+
+VoteWords = Annotated[dict[CountryId, str], AfterValidator(_vote_words)]
+"""Vote words by country: yes, no, abstain or absent (any case)."""
 
 
 class _Strict(BaseModel):
@@ -358,15 +367,8 @@ class HistoryRecord(_Strict):
     resolution: str = Field(min_length=1)
     date: dt.date
     issue: str
-    votes: dict[CountryId, str]
+    votes: VoteWords
     file: str | None = None
-
-    @field_validator("votes")
-    @classmethod
-    def _vote_words(cls, value: dict[str, str]) -> dict[str, str]:
-        for word in value.values():
-            Vote.from_word(word)
-        return value
 
 
 class Resolution(_Strict):
@@ -385,16 +387,9 @@ class Resolution(_Strict):
     salience: Unit = 1.0
     majority: Literal["simple", "two_thirds"] = "simple"
     repeat_every: Positive | None = None
-    fixed_votes: dict[CountryId, str] = Field(default_factory=dict)
+    fixed_votes: VoteWords = Field(default_factory=dict)
     date: dt.date | None = None
     source: str | None = None
-
-    @field_validator("fixed_votes")
-    @classmethod
-    def _vote_words(cls, value: dict[str, str]) -> dict[str, str]:
-        for word in value.values():
-            Vote.from_word(word)
-        return value
 
 
 class Scenario(_Strict):

@@ -229,7 +229,9 @@ def _absent_streak(scenario: Scenario, ids: tuple[str, ...], day: dt.date | None
     records = sorted((r for r in scenario.history if r.date < day), key=lambda r: r.date)
     still = np.ones(len(ids), dtype=bool)
     for record in reversed(records):
-        absent = np.array([record.votes.get(c, "absent") == "absent" for c in ids])
+        absent = np.array(
+            [Vote.from_word(record.votes.get(c, "absent")) == Vote.ABSENT for c in ids]
+        )
         still &= absent
         if not still.any():
             break

@@ -90,6 +90,53 @@ def test_same_results_give_identical_png_files(default_results: RunResults, tmp_
         assert x.read_bytes() == y.read_bytes(), x.name
 
 
+def test_plots_drawn_in_parallel_are_the_serial_bytes_in_order(
+    default_results: RunResults, tmp_path: Path
+) -> None:
+    serial = draw_run_plots(default_results, tmp_path / "serial", workers=1)
+    parallel = draw_run_plots(default_results, tmp_path / "parallel", workers=3)
+    assert [p.name for p in parallel] == [p.name for p in serial]
+    assert [p.name for p in serial] == [f"{name}.png" for name in RUN_PLOT_NAMES]
+    for a, b in zip(serial, parallel, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    index = "plots.json"
+    assert (tmp_path / "serial" / index).read_bytes() == (tmp_path / "parallel" / index).read_bytes()
+
+
+def test_draw_jobs_forks_only_without_other_threads() -> None:
+    import os
+    import threading
+
+    from sim.output.plotting import _can_fork, draw_jobs
+
+    jobs = [os.getpid for _ in range(4)]
+    here = os.getpid()
+    assert draw_jobs(jobs, workers=1) == [here] * 4
+    forked = draw_jobs(jobs, costs=[1, 4, 2, 3], workers=2)
+    if _can_fork():  # a plugin's thread in this test process would keep it serial
+        assert here not in forked and 1 <= len(set(forked)) <= 2
+    else:
+        assert forked == [here] * 4
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:  # another thread could hold a lock a forked child would never see released
+        assert draw_jobs(jobs, workers=2) == [here] * 4
+    finally:
+        release.set()
+        other.join()
+
+
+def test_a_failing_figure_fails_the_parallel_drawing(tmp_path: Path) -> None:
+    from sim.output.plotting import draw_jobs
+
+    def broken() -> Path:
+        raise ValueError("no such column")
+
+    with pytest.raises(ValueError, match="no such column"):
+        draw_jobs([lambda: tmp_path, broken], workers=2)
+
+
 def test_bloc_labels_name_the_reference_states(default_results: RunResults) -> None:
     labels = bloc_labels(default_results)
     countries = default_results["countries"].set_index("country")
@@ -252,3 +299,20 @@ def test_plots_import_neither_pyplot_nor_networkx() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_jobs_of_a_killed_plot_worker_are_drawn_here(tmp_path: Path) -> None:
+    import os
+    import signal
+
+    from sim.output.plotting import draw_jobs
+
+    here = os.getpid()
+
+    def dies_in_a_worker() -> int:
+        if os.getpid() != here:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return os.getpid()
+
+    # the pool breaks as a whole: every job without a result is redone in this process
+    assert draw_jobs([dies_in_a_worker, dies_in_a_worker], workers=2) == [here, here]

@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import yaml
 
 from sim.bundled import SCENARIOS_DIR
@@ -524,3 +526,31 @@ def test_a_journal_of_single_rows_and_batches_with_a_torn_end_reads_back(tmp_pat
         '[{"run_id": 3}, {"run_'
     )
     assert [r["run_id"] for r in read_journal(path)] == [0, 1, 2]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    a=st.lists(st.floats(-1e6, 1e6), min_size=2, max_size=40),
+    b=st.lists(st.floats(-1e6, 1e6), min_size=2, max_size=40),
+)
+def test_intervals_are_scipys_student_and_welch_intervals(a: list[float], b: list[float]) -> None:
+    from scipy import stats
+
+    from sim.experiments.analysis import mean_interval, welch_difference
+
+    x, y = np.array(a), np.array(b)
+    mean, low, high, n = mean_interval(x)
+    assert n == x.size and mean == pytest.approx(x.mean(), rel=1e-12, abs=1e-9)
+    if x.var() == 0:
+        assert low == high == mean
+    else:
+        ci = stats.ttest_1samp(x, 0.0).confidence_interval(0.95)
+        assert np.isfinite([low, high]).all()
+        assert (low, high) == pytest.approx((ci.low, ci.high), rel=1e-9, abs=1e-6)
+    diff, low, high = welch_difference(x, y)
+    assert diff == pytest.approx(y.mean() - x.mean(), rel=1e-12, abs=1e-9)
+    if np.ptp(x) > 0 and np.ptp(y) > 0 and (x.var() > 0 or y.var() > 0):
+        ci = stats.ttest_ind(y, x, equal_var=False).confidence_interval(0.95)
+        assert np.isfinite([low, high]).all()
+        if np.isfinite([ci.low, ci.high]).all():  # scipy's unscaled formula can underflow
+            assert (low, high) == pytest.approx((ci.low, ci.high), rel=1e-9, abs=1e-6)

@@ -48,8 +48,8 @@ HOOK = textwrap.dedent(
 
     point, argv = sys.argv[1], sys.argv[2:]
 
-    def die(*args, **kwargs):
-        os.kill(os.getpid(), signal.SIGKILL)
+    def die(*args, **kwargs):  # the driver and any plot worker it forked, at once
+        os.killpg(0, signal.SIGKILL)
 
     if point.startswith("table"):
         wanted, original, count = int(point[5:]), runner.write_table, [0]
@@ -109,6 +109,7 @@ def test_kill_in_final_phase_then_resume(
         capture_output=True,
         text=True,
         timeout=300,
+        start_new_session=True,  # a group of its own, for die() to kill
     )
     assert child.returncode == -9, child.stderr  # killed where we wanted
     assert main(["sweep", "--resume", str(out), "--quiet"]) == 0

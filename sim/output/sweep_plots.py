@@ -6,6 +6,8 @@ Colours follow the Okabe & Ito (2008) colour-blind-safe palette.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +15,14 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from sim.common.tables import load_sweep_results
-from sim.output.plotting import OKABE_ITO, DrawnPlot, save_figure, subplots, write_index
+from sim.output.plotting import (
+    OKABE_ITO,
+    DrawnPlot,
+    draw_jobs,
+    save_figure,
+    subplots,
+    write_index,
+)
 
 MAX_LINES = 6
 
@@ -207,40 +216,47 @@ def plot_sensitivity(indices: pd.DataFrame, outcome: str, path: Path) -> Path:
     return save_figure(fig, path)
 
 
-def draw_sweep_plots(out: Path) -> list[Path]:
-    """Draw every sweep plot into ``out/plots`` from the stored tables; index them."""
+def draw_sweep_plots(out: Path, workers: int | None = None) -> list[Path]:
+    """Draw every sweep plot into ``out/plots`` from the stored tables; index them.
+
+    The figures are drawn in parallel by :func:`~sim.output.plotting.draw_jobs` (``workers``
+    processes at most; default: the cores available).
+    """
     results = load_sweep_results(out)
     manifest = results["manifest"]
     summary: pd.DataFrame = results["summary"]
     parameters: list[str] = manifest["parameters"]
     numeric = [p for p in parameters if pd.api.types.is_numeric_dtype(summary[p])]
     plots = out / "plots"
-    drawn = []
+    jobs: list[Callable[[], Path]] = []
+    entries: list[tuple[str, str]] = []
     for outcome in manifest["outcomes"]:
         for parameter in numeric:
-            path = plot_outcome_vs_parameter(
-                summary,
-                numeric,
-                manifest["design"],
-                outcome,
-                parameter,
-                plots / f"{slug(outcome)}__vs__{slug(parameter)}.png",
+            path = plots / f"{slug(outcome)}__vs__{slug(parameter)}.png"
+            jobs.append(
+                partial(
+                    plot_outcome_vs_parameter,
+                    *(summary, numeric, manifest["design"], outcome, parameter, path),
+                )
             )
-            drawn.append(DrawnPlot(path, f"{outcome} against {parameter}", CURVE_GUIDE))
+            entries.append((f"{outcome} against {parameter}", CURVE_GUIDE))
         if manifest["design"] == "grid" and len(numeric) == 2:
-            path = plot_heatmap(summary, numeric, outcome, plots / f"{slug(outcome)}__heatmap.png")
-            drawn.append(DrawnPlot(path, f"{outcome} over the two-parameter grid", HEATMAP_GUIDE))
+            path = plots / f"{slug(outcome)}__heatmap.png"
+            jobs.append(partial(plot_heatmap, summary, numeric, outcome, path))
+            entries.append((f"{outcome} over the two-parameter grid", HEATMAP_GUIDE))
         indices = results["sensitivity"]
         if (
             indices is not None
             and (indices["outcome"] == outcome).any()
             and indices[indices["outcome"] == outcome]["note"].eq("").all()
         ):
-            path = plot_sensitivity(indices, outcome, plots / f"{slug(outcome)}__sensitivity.png")
-            drawn.append(DrawnPlot(path, f"Sensitivity of {outcome}", SENSITIVITY_GUIDE))
+            path = plots / f"{slug(outcome)}__sensitivity.png"
+            jobs.append(partial(plot_sensitivity, indices, outcome, path))
+            entries.append((f"Sensitivity of {outcome}", SENSITIVITY_GUIDE))
+    paths = draw_jobs(jobs, workers=workers)
     plots.mkdir(parents=True, exist_ok=True)
-    write_index(plots, drawn)
-    return [d.path for d in drawn]
+    write_index(plots, [DrawnPlot(p, *e) for p, e in zip(paths, entries, strict=True)])
+    return paths
 
 
 def plot_comparison(

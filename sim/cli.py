@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from sim.model.scenario import Scenario
     from sim.model.timeline import Timeline
     from sim.output.plotting import PlotFormat
+    from sim.output.workers import FigureProcess
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -36,6 +37,19 @@ class CommandError(Exception):
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from sim.output.workers import FigureProcess
+
+    # the figure code is imported in a forked process while this one runs the scenario
+    with FigureProcess(() if args.no_plots else FIGURE_MODULES) as figures:
+        return _run(args, figures)
+
+
+FIGURE_MODULES = ("sim.output.plots", "sim.output.report")
+"""What a command that draws figures imports in its :class:`FigureProcess` (matplotlib,
+pandas, jinja2)."""
+
+
+def _run(args: argparse.Namespace, figures: FigureProcess) -> int:
     import numpy as np
 
     from sim.common.files import check_output_dir, command_line, default_out_dir
@@ -61,16 +75,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     fmt: PlotFormat = "svg" if args.svg else "png"
 
     def decorate(staging: Path, manifest: dict[str, Any]) -> None:
-        from sim.common.tables import load_run
-        from sim.output.plots import draw_run_plots
-
         _status(args, f"drawing plots ({fmt})")
-        draw_run_plots(load_run(staging, manifest=manifest), staging / "plots", fmt)
+        figures.call("sim.output.plots:redraw_run_plots", staging, fmt, manifest)
         if not args.no_report:
-            from sim.output.report import write_report
-
             _status(args, "writing report.html")
-            write_report(staging, fmt=fmt)
+            figures.call("sim.output.report:write_report", staging, fmt=fmt)
 
     written = write_run(
         out,
@@ -282,6 +291,14 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
+    from sim.output.workers import FigureProcess
+
+    # the figure code is imported in a forked process while this one runs the sweep
+    with FigureProcess(FIGURE_MODULES) as figures:
+        return _sweep(args, figures)
+
+
+def _sweep(args: argparse.Namespace, figures: FigureProcess) -> int:
     from sim.common.files import now_iso, read_manifest, timestamp, write_json
     from sim.experiments.runner import execute_sweep, start_sweep, sweep_lock
     from sim.experiments.spec import load_sweep
@@ -314,20 +331,16 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
             )
             return 130
         manifest = read_manifest(out)
-        # matplotlib is imported only now, so that the runs start without waiting for it
-        from sim.output.plotting import read_index
+        from sim.output.index import read_index
 
         if read_index(out / "plots") is None or "plots_drawn" not in manifest:
-            from sim.output.sweep_plots import draw_sweep_plots
-
             _status(args, "drawing sweep plots")
-            draw_sweep_plots(out)  # redrawn whole after a kill in the middle of drawing
+            # redrawn whole after a kill in the middle of drawing
+            figures.call("sim.output.sweep_plots:draw_sweep_plots", out)
             write_json(out / "manifest.json", {**manifest, "plots_drawn": now_iso()})
         if not args.no_report:
-            from sim.output.report import write_report
-
             _status(args, "writing report.html")
-            write_report(out)
+            figures.call("sim.output.report:write_report", out)
     print(
         f"{counts['runs']} runs ({counts['ran']} run now): {counts['ok']} ok, "
         f"{counts['failed']} failed"

@@ -100,14 +100,16 @@ def test_plots_drawn_in_parallel_are_the_serial_bytes_in_order(
     for a, b in zip(serial, parallel, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
     index = "plots.json"
-    assert (tmp_path / "serial" / index).read_bytes() == (tmp_path / "parallel" / index).read_bytes()
+    assert (tmp_path / "serial" / index).read_bytes() == (
+        tmp_path / "parallel" / index
+    ).read_bytes()
 
 
 def test_draw_jobs_forks_only_without_other_threads() -> None:
     import os
     import threading
 
-    from sim.output.plotting import _can_fork, draw_jobs
+    from sim.output.workers import _can_fork, draw_jobs
 
     jobs = [os.getpid for _ in range(4)]
     here = os.getpid()
@@ -128,7 +130,7 @@ def test_draw_jobs_forks_only_without_other_threads() -> None:
 
 
 def test_a_failing_figure_fails_the_parallel_drawing(tmp_path: Path) -> None:
-    from sim.output.plotting import draw_jobs
+    from sim.output.workers import draw_jobs
 
     def broken() -> Path:
         raise ValueError("no such column")
@@ -305,7 +307,7 @@ def test_jobs_of_a_killed_plot_worker_are_drawn_here(tmp_path: Path) -> None:
     import os
     import signal
 
-    from sim.output.plotting import draw_jobs
+    from sim.output.workers import draw_jobs
 
     here = os.getpid()
 

@@ -32,7 +32,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox
 
-from sim.common.tables import RunResults
+from sim.common.tables import RunResults, load_run
 from sim.output.plotting import (
     OKABE_ITO,
     VOTE_COLOURS,
@@ -41,12 +41,12 @@ from sim.output.plotting import (
     PlotFormat,
     PlotSpec,
     check_format,
-    draw_jobs,
     lay_out,
     save_figure,
     subplots,
     write_index,
 )
+from sim.output.workers import draw_jobs
 
 T = TypeVar("T")
 
@@ -798,6 +798,17 @@ def draw_run_plots(
     ]
     write_index(out, drawn)
     return paths
+
+
+def redraw_run_plots(
+    results_dir: Path, fmt: PlotFormat = "png", manifest: dict[str, Any] | None = None
+) -> list[Path]:
+    """Draw every run plot of a results directory into its ``plots`` folder, from its tables.
+
+    ``manifest`` is the run's manifest when it is not on disk yet (a run being written).
+    """
+    results = load_run(results_dir, manifest=manifest)
+    return draw_run_plots(results, results_dir / "plots", fmt)
 
 
 def _draw_one(spec: PlotSpec[RunResults], results: RunResults, path: Path) -> Path:

@@ -11,14 +11,9 @@ never imported, which keeps ``alliance-sim plot`` from paying for them.
 from __future__ import annotations
 
 import json
-import multiprocessing
-import os
 import sys
-import threading
 import weakref
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
@@ -30,13 +25,12 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import TightLayoutEngine
 
 from sim.common.files import atomic_write
+from sim.output.index import INDEX
 
 PlotFormat = Literal["png", "svg"]
 FORMATS: tuple[PlotFormat, ...] = ("png", "svg")
 DPI = 100
 """Resolution of PNG figures: sizes are in inches, so a 10 x 7 in figure is 1000 x 700 px."""
-INDEX = "plots.json"
-"""File in a plots folder naming each figure's title and reading guide (read by the report)."""
 
 OKABE_ITO = (
     "#0072B2",  # blue
@@ -153,87 +147,10 @@ def save_figure(fig: Figure, path: Path, crop: bool = False) -> Path:
     return path
 
 
-T = TypeVar("T")
-
-_JOBS: Sequence[Callable[[], Any]] = ()
-"""The jobs of the running :func:`draw_jobs`; forked workers inherit them and get indices."""
-
-
-def _run_job(index: int) -> Any:
-    return _JOBS[index]()
-
-
-def available_cores() -> int:
-    """Cores this process may run on (its affinity mask where the system has one)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-def _can_fork() -> bool:
-    """Whether figure workers can be forked safely: POSIX fork and no other Python thread.
-
-    Forking copies the loaded modules and the result tables, so a worker starts drawing at
-    once (a spawned one would import matplotlib and pandas again, ~1 s). A process with other
-    threads is never forked (a lock held by one of them would stay held in the child).
-    """
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-
-
-def draw_jobs(
-    jobs: Sequence[Callable[[], T]],
-    costs: Sequence[float] | None = None,
-    workers: int | None = None,
-) -> list[T]:
-    """Run figure jobs, in forked worker processes when several cores are free.
-
-    Each job draws and saves one figure. Agg draws a figure on one core, so figures are the
-    unit of parallel work: up to ``workers`` (default: the cores available) forked processes
-    take jobs as they free up, costliest first, and the results come back in the order of
-    ``jobs``. The files are the same bytes whichever way they are drawn. Without fork, with
-    another thread running, or with one worker, the jobs run here one after the other.
-
-    Parameters
-    ----------
-    jobs
-        Callables without arguments; their results must pickle (paths, :class:`DrawnPlot`).
-    costs
-        Relative cost of each job (default: all equal), to start the slowest first.
-    workers
-        Most processes to use; 1 draws in this process.
-    """
-    global _JOBS
-    lanes = min(len(jobs), available_cores() if workers is None else workers)
-    if lanes <= 1 or not _can_fork():
-        return [job() for job in jobs]
-    order = sorted(range(len(jobs)), key=lambda i: -(costs[i] if costs else 1.0))
-    _JOBS = jobs
-    try:
-        with ProcessPoolExecutor(lanes, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = {i: pool.submit(_run_job, i) for i in order}
-            wait(futures.values())
-    finally:
-        _JOBS = ()
-    # a worker that died (killed, out of memory) leaves its jobs to be done here
-    return [
-        job() if isinstance(futures[i].exception(), BrokenProcessPool) else futures[i].result()
-        for i, job in enumerate(jobs)
-    ]
-
-
 def write_index(folder: Path, drawn: list[DrawnPlot]) -> None:
     """Record the figures of a plots folder, in order, with titles and guides."""
     entries = [{"file": p.path.name, "title": p.title, "guide": p.guide} for p in drawn]
     atomic_write(folder / INDEX, json.dumps(entries, indent=2))
-
-
-def read_index(folder: Path) -> list[dict[str, Any]] | None:
-    """Return the index of a plots folder, or None when there is none (or it is unreadable)."""
-    try:
-        entries: list[dict[str, Any]] = json.loads((folder / INDEX).read_text())
-    except (OSError, json.JSONDecodeError):
-        return None
-    return entries
 
 
 def check_format(fmt: str) -> None:

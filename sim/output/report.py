@@ -28,8 +28,9 @@ import yaml
 from sim import __version__
 from sim.common.files import ResultsError, atomic_write, read_manifest
 from sim.common.tables import RunResults, load_run
+from sim.output.index import read_index
 from sim.output.plots import RUN_PLOTS, bloc_labels, bloc_order, draw_run_plots
-from sim.output.plotting import PlotFormat, read_index
+from sim.output.plotting import PlotFormat
 from sim.output.sweep_plots import draw_sweep_plots
 
 REPORT_NAME = "report.html"

@@ -18,11 +18,11 @@ from sim.common.tables import load_sweep_results
 from sim.output.plotting import (
     OKABE_ITO,
     DrawnPlot,
-    draw_jobs,
     save_figure,
     subplots,
     write_index,
 )
+from sim.output.workers import draw_jobs
 
 MAX_LINES = 6
 

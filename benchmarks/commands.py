@@ -21,9 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def timed(argv: list[str], env: dict[str, str]) -> float:
+def timed(argv: list[str], env: dict[str, str], cwd: Path) -> float:
     start = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=env, cwd=ROOT)
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=env, cwd=cwd)
     return time.perf_counter() - start
 
 
@@ -38,6 +38,17 @@ def main() -> None:
     cli = [sys.executable, "-m", "sim"]
     names = ("alliance-sim run", "alliance-sim sweep quick.yaml", "alliance-sim plot DIR")
     times: dict[tuple[str, str], list[float]] = {}
+    for label, env in envs.items():
+        cwd = Path(args.before) if label == "before" else ROOT
+        where = subprocess.run(
+            [sys.executable, "-c", "import sim; print(sim.__file__)"],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=cwd,
+        ).stdout.strip()
+        print(f"{label}: {where}")
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(args.repeats):
             for label, env in envs.items():
@@ -55,8 +66,11 @@ def main() -> None:
                     ],
                     [*cli, "plot", str(run_dir)],
                 ]
+                # each side runs in its own tree: `python -m` puts the working directory
+                # first on the path, ahead of PYTHONPATH and of the editable install
+                cwd = Path(args.before) if label == "before" else ROOT
                 for name, argv in zip(names, commands, strict=True):
-                    times.setdefault((name, label), []).append(timed(argv, env))
+                    times.setdefault((name, label), []).append(timed(argv, env, cwd))
     print(f"medians of {args.repeats} interleaved runs (fresh processes, imports included)")
     for name in names:
         cells = "   ".join(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, wait
@@ -33,13 +34,15 @@ def available_cores() -> int:
 
 
 def _can_fork() -> bool:
-    """Whether figure workers can be forked safely: POSIX fork and no other Python thread.
+    """Whether figure workers can be forked safely: Linux and no other Python thread.
 
     Forking copies the loaded modules and the result tables, so a worker starts drawing at
     once (a spawned one would import matplotlib and pandas again, ~1 s). A process with other
-    threads is never forked (a lock held by one of them would stay held in the child).
+    threads is never forked (a lock held by one of them would stay held in the child), nor is
+    one on macOS, whose system libraries are not safe to use after a fork (Python's default
+    start method there is ``spawn`` for that reason).
     """
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
 def draw_jobs(
@@ -103,7 +106,8 @@ class FigureProcess:
     (see :func:`_can_fork`) or there is one core, :meth:`call` runs in this process.
 
     Use it as a context manager: leaving the block shuts the process down, and stops it at
-    once when the block is left by an exception (no waiting for imports nobody needs).
+    once when the block is left by an exception (no waiting for imports nobody needs). If
+    the child dies, calls run in this process from then on.
 
     Parameters
     ----------
@@ -114,7 +118,7 @@ class FigureProcess:
     def __init__(self, modules: tuple[str, ...]) -> None:
         self._pool: ProcessPoolExecutor | None = None
         self._children: set[multiprocessing.process.BaseProcess] = set()
-        if available_cores() > 1 and _can_fork():
+        if modules and available_cores() > 1 and _can_fork():
             before = set(multiprocessing.active_children())
             self._pool = ProcessPoolExecutor(
                 1,
@@ -131,9 +135,13 @@ class FigureProcess:
         The function is named rather than passed, so that this process need not import its
         module; it runs in the child (or here, without one).
         """
-        if self._pool is None:
-            return _call(target, args, kwargs)
-        return self._pool.submit(_call, target, args, kwargs).result()
+        if self._pool is not None:
+            try:
+                return self._pool.submit(_call, target, args, kwargs).result()
+            except BrokenProcessPool:  # the child died (killed, out of memory): do it here
+                self._pool.shutdown(wait=False)
+                self._pool = None
+        return _call(target, args, kwargs)
 
     def __enter__(self) -> FigureProcess:
         return self

@@ -157,7 +157,7 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         self.round = 0
         n = self.world.size
         self.tables = dict(self.world.tables)
-        self.operators = make_operators(self.tables, self.weights)
+        self.operators = make_operators(self.tables, self.weights, self.world.tie_matrices)
         self.ledger = FavourLedger(n)
         self.patron_budget = self.world.patron_budget.copy()
         self.last_votes = np.full(n, -1, dtype=np.int8)

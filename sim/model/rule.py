@@ -132,7 +132,30 @@ class Operators:
         return indptr, indices, data
 
 
-def make_operators(tables: Mapping[str, sparse.csr_array], weights: Weights) -> Operators:
+def tie_matrices(tables: Mapping[str, sparse.csr_array]) -> tuple[sparse.csr_array, ...]:
+    """Every tie channel's operator (registry order) from the raw tie tables.
+
+    They depend on the tables alone, not on the weights: a world builds them once for its
+    starting tables (:attr:`sim.model.world.World.tie_matrices`) and every run that starts
+    from it shares them.
+
+    Parameters
+    ----------
+    tables
+        Raw tie matrices by table name (see :class:`sim.model.channels.TieTable`); a
+        registered table missing here is empty.
+    """
+    n = next(iter(tables.values())).shape[0] if tables else 0
+    empty = sparse.csr_array((n, n))
+    tables = {t.name: tables.get(t.name, empty) for t in REGISTRY.tie_tables}
+    return tuple(c.operator(tables) for c in REGISTRY if c.is_tie and c.operator is not None)
+
+
+def make_operators(
+    tables: Mapping[str, sparse.csr_array],
+    weights: Weights,
+    matrices: tuple[sparse.csr_array, ...] | None = None,
+) -> Operators:
     """Build every tie channel's operator from the raw tie tables and combine them.
 
     Parameters
@@ -142,13 +165,14 @@ def make_operators(tables: Mapping[str, sparse.csr_array], weights: Weights) -> 
         registered table missing here is empty.
     weights
         Channel weights (for the combined ``influence`` matrix).
+    matrices
+        :func:`tie_matrices` of ``tables`` when they were built already.
     """
     n = next(iter(tables.values())).shape[0] if tables else 0
-    empty = sparse.csr_array((n, n))
-    tables = {t.name: tables.get(t.name, empty) for t in REGISTRY.tie_tables}
     ties: list[tuple[int, Channel]] = [(i, c) for i, c in enumerate(REGISTRY) if c.is_tie]
     own: list[tuple[int, Channel]] = [(i, c) for i, c in enumerate(REGISTRY) if not c.is_tie]
-    matrices = tuple(c.operator(tables) for _, c in ties if c.operator is not None)
+    if matrices is None:
+        matrices = tie_matrices(tables)
     influence = sparse.csr_array((n, n))
     for k, (i, channel) in enumerate(ties):
         term = float(weights.channel[i]) * matrices[k]

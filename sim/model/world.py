@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NoReturn
 
 import numpy as np
@@ -19,7 +20,7 @@ from sim.model.channels import REGISTRY, TieTable
 from sim.model.errors import ScenarioError
 from sim.model.ledger import Grant, Parties
 from sim.model.records import same_resolution
-from sim.model.rule import Weights
+from sim.model.rule import Weights, tie_matrices
 from sim.model.scenario import Parameters, Resolution, Scenario, Tie
 from sim.model.timeline import Timeline, timeline_of
 from sim.model.votes import (
@@ -137,6 +138,15 @@ class World:
     tie_rounds: frozenset[int]
     unused_favours: int
     scenario: Scenario
+
+    @cached_property
+    def tie_matrices(self) -> tuple[sparse.csr_array, ...]:
+        """The tie channels' operators for the starting ``tables``, built on first use.
+
+        Runs that share a world (a sweep worker's runs of one base scenario) share these;
+        only the weighted sum (:func:`sim.model.rule.make_operators`) is built per run.
+        """
+        return tie_matrices(self.tables)
 
     def tables_at(self, round_number: int) -> dict[str, sparse.csr_array]:
         """Raw tie matrices with every tie in force at the start of ``round_number``."""

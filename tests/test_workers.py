@@ -1,71 +1,143 @@
-"""The processes that draw figures: a warm forked helper and its fallbacks."""
+"""The processes that draw figures: a warm forked helper and its fallbacks.
+
+The forking cases run in a fresh interpreter: this test process may hold threads started by
+earlier tests, and a process with threads never forks figure workers (it falls back to
+drawing in-process, which the last test checks here).
+"""
 
 from __future__ import annotations
 
 import os
-import signal
+import subprocess
 import sys
-import time
+import textwrap
+import threading
 from pathlib import Path
 
 import pytest
 
-from sim.output.workers import FigureProcess, _can_fork, available_cores
+from sim.output.workers import FigureProcess
 
-forks = pytest.mark.skipif(
-    not (_can_fork() and available_cores() > 1), reason="figure processes fork on Linux only"
+linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks on Linux only")
+several_cores = pytest.mark.skipif(
+    len(os.sched_getaffinity(0)) < 2 if hasattr(os, "sched_getaffinity") else True,
+    reason="a figure process needs a second core",
 )
 
 
-@forks
-def test_calls_run_in_the_child_which_has_imported_the_modules() -> None:
-    with FigureProcess(("json",)) as figures:
-        child = figures.call("os:getpid")
-        assert child != os.getpid()
-        assert figures.call("os:getpid") == child  # one warm process, reused
-        assert figures.call("builtins:int", "ff", base=16) == 255
-        assert figures.call(f"{__name__}:imported", "json") is True
-        assert figures.call(f"{__name__}:imported", "no_such_module_here") is False
+def fresh(code: str, tmp_path: Path) -> None:
+    """Run ``code`` in a new interpreter (with ``tmp_path`` importable); it must exit 0."""
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
 
 
-def imported(name: str) -> bool:
-    return name in sys.modules
+@linux
+@several_cores
+def test_calls_run_in_one_warm_child_and_errors_keep_their_type(tmp_path: Path) -> None:
+    fresh(
+        """
+        import json, os, sys
+        from sim.output.workers import FigureProcess
+
+        with FigureProcess(("json",)) as figures:
+            child = figures.call("os:getpid")
+            assert child != os.getpid()
+            assert figures.call("os:getpid") == child  # one process, reused
+            assert figures.call("builtins:int", "ff", base=16) == 255
+            assert figures.call("probe:imported", "json") is True
+            assert figures.call("probe:imported", "tomllib") is False
+            try:
+                figures.call("json:loads", "{not json")
+            except json.JSONDecodeError:
+                pass
+            else:
+                raise AssertionError("no error")
+        """,
+        write_probe(tmp_path),
+    )
 
 
-def test_without_modules_nothing_is_forked() -> None:
-    with FigureProcess(()) as figures:
-        assert figures.call("os:getpid") == os.getpid()
+@linux
+@several_cores
+def test_a_dead_child_leaves_the_calls_to_this_process(tmp_path: Path) -> None:
+    fresh(
+        """
+        import os, signal, time
+        from sim.output.workers import FigureProcess
+
+        with FigureProcess(("json",)) as figures:
+            child = figures.call("os:getpid")
+            assert child != os.getpid()
+            os.kill(child, signal.SIGKILL)
+            time.sleep(0.2)
+            assert figures.call("os:getpid") == os.getpid()
+        """,
+        tmp_path,
+    )
 
 
-@forks
-def test_an_error_in_the_child_is_raised_here_with_its_type() -> None:
-    with FigureProcess(("json",)) as figures, pytest.raises(json_error()):
-        figures.call("json:loads", "{not json")
-
-
-def json_error() -> type[Exception]:
-    import json
-
-    return json.JSONDecodeError
-
-
-@forks
-def test_a_dead_child_leaves_the_calls_to_this_process() -> None:
-    with FigureProcess(("json",)) as figures:
-        child = figures.call("os:getpid")
-        os.kill(child, signal.SIGKILL)
-        time.sleep(0.2)
-        assert figures.call("os:getpid") == os.getpid()
-
-
-@forks
+@linux
+@several_cores
 def test_leaving_on_an_error_stops_a_child_still_importing(tmp_path: Path) -> None:
     (tmp_path / "slow_to_import.py").write_text("import time\ntime.sleep(30)\n")
-    sys.path.insert(0, str(tmp_path))
-    try:
+    fresh(
+        """
+        import time
+        from sim.output.workers import FigureProcess
+
         start = time.perf_counter()
-        with pytest.raises(KeyError), FigureProcess(("slow_to_import",)):
-            raise KeyError("bad scenario")
-        assert time.perf_counter() - start < 10  # not the 30 s import
+        try:
+            with FigureProcess(("slow_to_import",)):
+                raise KeyError("bad scenario")
+        except KeyError:
+            pass
+        assert time.perf_counter() - start < 10, "waited for the 30 s import"
+        """,
+        tmp_path,
+    )
+
+
+def write_probe(folder: Path) -> Path:
+    (folder / "probe.py").write_text(
+        "import sys\n\n\ndef imported(name):\n    return name in sys.modules\n"
+    )
+    return folder
+
+
+def test_without_modules_or_with_another_thread_calls_run_here() -> None:
+    with FigureProcess(()) as figures:
+        assert figures.call("os:getpid") == os.getpid()
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        with FigureProcess(("json",)) as figures:
+            assert figures.call("os:getpid") == os.getpid()
     finally:
-        sys.path.remove(str(tmp_path))
+        release.set()
+        other.join()
+
+
+@linux
+@several_cores
+def test_draw_jobs_hands_jobs_to_forked_workers_and_keeps_their_order(tmp_path: Path) -> None:
+    fresh(
+        """
+        import os
+        from sim.output.workers import draw_jobs
+
+        jobs = [os.getpid] * 4 + [lambda: "last"]
+        done = draw_jobs(jobs, costs=[1, 5, 2, 4, 3], workers=2)
+        assert done[-1] == "last"
+        assert os.getpid() not in done[:4] and 1 <= len(set(done[:4])) <= 2
+        assert draw_jobs(jobs, workers=1)[:4] == [os.getpid()] * 4
+        """,
+        tmp_path,
+    )

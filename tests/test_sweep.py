@@ -554,3 +554,37 @@ def test_intervals_are_scipys_student_and_welch_intervals(a: list[float], b: lis
         assert np.isfinite([low, high]).all()
         if np.isfinite([ci.low, ci.high]).all():  # scipy's unscaled formula can underflow
             assert (low, high) == pytest.approx((ci.low, ci.high), rel=1e-9, abs=1e-6)
+
+
+def test_a_resumed_sweep_refuses_a_base_scenario_whose_files_changed(tmp_path: Path) -> None:
+    import shutil
+
+    from sim.model.errors import ScenarioError
+
+    base = tmp_path / "scenarios"
+    shutil.copytree(SCENARIOS_DIR, base)
+    outcomes = [{"measure": "share_with_target", "resolution": "ES-11/1"}]
+    sweep = write_sweep(
+        tmp_path,
+        scenario=str(base / "un_2022.yaml"),
+        outcomes=outcomes,
+        parameters={"parameters.trade_weight": {"values": [1.0]}},
+        replicates=1,
+    )
+    out = tmp_path / "out"
+    start_sweep(sweep, out)
+    manifest = json.loads((out / "manifest.json").read_text())
+    files = [Path(f) for f in manifest["scenario"]["files"]]
+    assert base / "un_2022.yaml" in files and any(f.suffix == ".csv" for f in files)
+    table = next(f for f in files if f.name == "trade.csv")
+    original = table.read_bytes()
+    table.write_bytes(original + b"\n")  # one more byte in one table
+    with pytest.raises(ScenarioError, match="changed since the sweep started"):
+        execute_sweep(out, executor="serial", quiet=True)
+    table.unlink()  # a table gone
+    with pytest.raises(ScenarioError, match="changed since the sweep started"):
+        execute_sweep(out, executor="serial", quiet=True)
+    table.write_bytes(original)
+    del manifest["scenario"]["files"]  # a manifest from before files were recorded
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    assert execute_sweep(out, executor="serial", quiet=True)["ok"] == 1

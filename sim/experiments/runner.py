@@ -47,8 +47,8 @@ from sim.experiments.spec import LoadedSweep, load_sweep
 from sim.experiments.store import RunStore
 from sim.experiments.worker import Task, execute, run_tasks
 from sim.model.errors import ScenarioError
-from sim.model.inputs import read_bytes
-from sim.model.scenario import load_scenario
+from sim.model.inputs import InputError, read_bytes
+from sim.model.scenario import LoadedScenario, files_sha256, load_scenario
 
 SWEEP_COPY = "sweep.yaml"
 LOCK = ".lock"
@@ -88,7 +88,9 @@ def sweep_lock(out: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _manifest(loaded: LoadedSweep, scenario_sha: str, runs: int, points: int) -> dict[str, Any]:
+def _manifest(
+    loaded: LoadedSweep, scenario: LoadedScenario, runs: int, points: int
+) -> dict[str, Any]:
     spec = loaded.spec
     return {
         "schema_version": 1,
@@ -102,7 +104,11 @@ def _manifest(loaded: LoadedSweep, scenario_sha: str, runs: int, points: int) ->
             "sha256": loaded.sha256,
             "spec": spec.model_dump(mode="json"),
         },
-        "scenario": {"path": str(loaded.scenario_path), "sha256": scenario_sha},
+        "scenario": {
+            "path": str(loaded.scenario_path),
+            "sha256": scenario.sha256,
+            "files": [str(f) for f in scenario.files],
+        },
         "design": spec.design,
         "root_seed": spec.seed,
         "common_random_numbers": spec.common_random_numbers,
@@ -139,7 +145,7 @@ def start_sweep(sweep_file: Path, out: Path, force: bool = False) -> Path:
     scenario = load_scenario(loaded.scenario_path, allow_outside=True)
     runs = expand_runs(loaded.spec)
     points = len({r.point_id for r in runs})
-    manifest = _manifest(loaded, scenario.sha256, len(runs), points)
+    manifest = _manifest(loaded, scenario, len(runs), points)
     copy = read_bytes(loaded.path)
 
     def fill(staging: Path) -> None:
@@ -150,12 +156,24 @@ def start_sweep(sweep_file: Path, out: Path, force: bool = False) -> Path:
 
 
 def _loaded_for(out: Path, manifest: dict[str, Any]) -> LoadedSweep:
-    """Return the sweep as recorded in ``out``; refuse if its base scenario changed since."""
+    """Return the sweep as recorded in ``out``; refuse if its base scenario changed since.
+
+    The files the scenario was read from are hashed again as they were at the start (the
+    YAML file is one of them, so a scenario that now reads other tables differs too); a
+    manifest from before they were recorded reloads the scenario.
+    """
     original = Path(manifest["sweep"]["path"])
     loaded = load_sweep(out / SWEEP_COPY, relative_to=original.parent)
     scenario_path = loaded.scenario_path
-    current = load_scenario(scenario_path, allow_outside=True).sha256
-    if current != manifest["scenario"]["sha256"]:
+    recorded = manifest["scenario"]
+    if "files" in recorded:
+        try:
+            current = files_sha256(map(Path, recorded["files"]), scenario_path.parent)
+        except (InputError, FileNotFoundError):
+            current = ""  # a file gone or unreadable: changed
+    else:
+        current = load_scenario(scenario_path, allow_outside=True).sha256
+    if current != recorded["sha256"]:
         raise ScenarioError(
             scenario_path, "", "changed since the sweep started (its hash differs); start anew"
         )

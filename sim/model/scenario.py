@@ -733,7 +733,12 @@ def _find_in_list(items: list[Any], key: str, where: str) -> int:
     raise ScenarioError("--set", where, f"no entry with id {shorten(key)}")
 
 
-def _hash_files(files: Iterable[Path], base: Path) -> str:
+def files_sha256(files: Iterable[Path], base: Path) -> str:
+    """Return the hash of :attr:`LoadedScenario.sha256`.
+
+    Every file's bytes, labelled by its path relative to ``base`` (the scenario's folder), in
+    the order given.
+    """
     digest = hashlib.sha256()
     for file in files:
         try:
@@ -821,7 +826,7 @@ def load_scenario(
         scenario=scenario,
         path=yaml_path,
         files=tuple(origins.files),
-        sha256=_hash_files(origins.files, yaml_path.parent),
+        sha256=files_sha256(origins.files, yaml_path.parent),
         overrides=overrides,
     )
 

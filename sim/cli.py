@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+"""Exit code after Ctrl-C (128 + SIGINT, as shells report it)."""
 MAX_ERROR_CHARS = 300
 """Longest error line printed (input is never echoed back in full)."""
 MAX_SEED = 2**63 - 1
@@ -324,23 +326,23 @@ def _sweep(args: argparse.Namespace, figures: FigureProcess) -> int:
                 scheduler=args.scheduler,
                 quiet=args.quiet,
             )
+            manifest = read_manifest(out)
+            from sim.output.index import read_index
+
+            if read_index(out / "plots") is None or "plots_drawn" not in manifest:
+                _status(args, "drawing sweep plots")
+                # redrawn whole after a kill in the middle of drawing
+                figures.call("sim.output.sweep_plots:draw_sweep_plots", out)
+                write_json(out / "manifest.json", {**manifest, "plots_drawn": now_iso()})
+            if not args.no_report:
+                _status(args, "writing report.html")
+                figures.call("sim.output.report:write_report", out)
         except KeyboardInterrupt:
             print(
                 "interrupted; finished runs are kept. Resume with: "
                 f"alliance-sim sweep --resume {out}"
             )
-            return 130
-        manifest = read_manifest(out)
-        from sim.output.index import read_index
-
-        if read_index(out / "plots") is None or "plots_drawn" not in manifest:
-            _status(args, "drawing sweep plots")
-            # redrawn whole after a kill in the middle of drawing
-            figures.call("sim.output.sweep_plots:draw_sweep_plots", out)
-            write_json(out / "manifest.json", {**manifest, "plots_drawn": now_iso()})
-        if not args.no_report:
-            _status(args, "writing report.html")
-            figures.call("sim.output.report:write_report", out)
+            return EXIT_INTERRUPTED
     print(
         f"{counts['runs']} runs ({counts['ran']} run now): {counts['ok']} ok, "
         f"{counts['failed']} failed"
@@ -752,6 +754,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         sys.stderr.close()
         return EXIT_OK
+    except KeyboardInterrupt:  # Ctrl-C: results are published whole or not at all
+        print("interrupted; nothing more was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except Exception as exc:
         if not _bad_input(exc):
             raise

@@ -141,3 +141,61 @@ def test_draw_jobs_hands_jobs_to_forked_workers_and_keeps_their_order(tmp_path: 
         """,
         tmp_path,
     )
+
+
+def _running_with(text: bytes) -> list[int]:
+    """Running processes (zombies excluded) whose command line contains ``text``."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            command = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if state != "Z" and text in command:
+            found.append(int(proc.name))
+    return found
+
+
+@linux
+@several_cores
+def test_ctrl_c_while_plots_are_drawn_stops_everything_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    import selectors
+    import signal
+    import time
+
+    out = tmp_path / "run"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "sim", "run", "--out", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # the terminal's foreground group, as Ctrl-C sees it
+    )
+    assert child.stderr is not None
+    seen = b""
+    with selectors.DefaultSelector() as selector:
+        selector.register(child.stderr, selectors.EVENT_READ)
+        deadline = time.monotonic() + 120
+        while b"drawing plots" not in seen and time.monotonic() < deadline:
+            if selector.select(timeout=1):
+                seen += os.read(child.stderr.fileno(), 4096)
+    assert b"drawing plots" in seen, seen
+    time.sleep(0.3)  # the figure workers are drawing now
+    os.killpg(child.pid, signal.SIGINT)
+    assert child.wait(timeout=30) == 130
+    rest = b""
+    with selectors.DefaultSelector() as selector:  # a worker left behind keeps stderr open
+        selector.register(child.stderr, selectors.EVENT_READ)
+        while selector.select(timeout=5):
+            chunk = os.read(child.stderr.fileno(), 4096)
+            if not chunk:
+                break
+            rest += chunk
+    assert b"interrupted; nothing more was written" in rest
+    assert b"Traceback" not in seen + rest
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == []  # no staging directory left
+    time.sleep(0.5)  # forked figure workers carry the parent's command line
+    assert _running_with(str(out).encode()) == []

@@ -6,14 +6,18 @@ before it has imported matplotlib or pandas.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import multiprocessing
 import os
+import pickle
+import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -91,9 +95,35 @@ def _call(target: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     return getattr(importlib.import_module(module), name)(*args, **kwargs)
 
 
-def _import_all(modules: tuple[str, ...]) -> None:
+def _portable(error: BaseException) -> BaseException:
+    """Return the error itself if it survives pickling, else a RuntimeError naming it."""
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:  # any failure to round-trip: send a stand-in
+        return RuntimeError(f"{type(error).__name__}: {error}")
+    return error
+
+
+def _serve(conn: Connection, modules: tuple[str, ...]) -> None:
+    """Serve as the figure process: import ``modules``, then run each call received."""
+    os.setpgid(0, 0)  # a group of its own: the terminal's Ctrl-C goes to the parent only
     for name in modules:
-        importlib.import_module(name)
+        try:
+            importlib.import_module(name)
+        except Exception:  # a call that needs the module raises the error itself
+            continue
+    while True:
+        try:
+            request = conn.recv()
+        except EOFError:
+            return
+        if request is None:
+            return
+        try:
+            reply: tuple[bool, Any] = (True, _call(*request))
+        except BaseException as error:  # sent back, raised in the parent
+            reply = (False, _portable(error))
+        conn.send(reply)
 
 
 class FigureProcess:
@@ -105,9 +135,12 @@ class FigureProcess:
     runs it, and :meth:`call` later runs the drawing there, warm. Where forking is not safe
     (see :func:`_can_fork`) or there is one core, :meth:`call` runs in this process.
 
-    Use it as a context manager: leaving the block shuts the process down, and stops it at
-    once when the block is left by an exception (no waiting for imports nobody needs). If
-    the child dies, calls run in this process from then on.
+    The child leads a process group of its own, with the workers that :func:`draw_jobs`
+    forks inside it: a Ctrl-C reaches the parent alone, which then kills the whole group, so
+    no worker is left behind and none prints a traceback. Use it as a context manager:
+    leaving the block normally lets the child finish; leaving it by an exception kills the
+    group at once (no waiting for imports or figures nobody needs). If the child dies, calls
+    run in this process from then on.
 
     Parameters
     ----------
@@ -116,18 +149,17 @@ class FigureProcess:
     """
 
     def __init__(self, modules: tuple[str, ...]) -> None:
-        self._pool: ProcessPoolExecutor | None = None
-        self._children: set[multiprocessing.process.BaseProcess] = set()
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._conn: Connection | None = None
         if modules and available_cores() > 1 and _can_fork():
-            before = set(multiprocessing.active_children())
-            self._pool = ProcessPoolExecutor(
-                1,
-                mp_context=multiprocessing.get_context("fork"),
-                initializer=_import_all,
-                initargs=(modules,),
-            )
-            self._pool.submit(int)  # a fork pool starts its process in the first submit
-            self._children = set(multiprocessing.active_children()) - before
+            context = multiprocessing.get_context("fork")
+            ours, theirs = context.Pipe()
+            self._process = context.Process(target=_serve, args=(theirs, modules))
+            self._process.start()
+            theirs.close()
+            self._conn = ours
+            with contextlib.suppress(OSError):  # the child may have done it already
+                os.setpgid(self._process.pid or 0, self._process.pid or 0)
 
     def call(self, target: str, *args: Any, **kwargs: Any) -> Any:
         """Return ``function(*args, **kwargs)`` for ``target`` = ``"module:function"``.
@@ -135,21 +167,35 @@ class FigureProcess:
         The function is named rather than passed, so that this process need not import its
         module; it runs in the child (or here, without one).
         """
-        if self._pool is not None:
+        if self._conn is not None:
             try:
-                return self._pool.submit(_call, target, args, kwargs).result()
-            except BrokenProcessPool:  # the child died (killed, out of memory): do it here
-                self._pool.shutdown(wait=False)
-                self._pool = None
+                self._conn.send((target, args, kwargs))
+                ok, value = self._conn.recv()
+            except (EOFError, OSError):  # the child died (killed, out of memory): do it here
+                self._stop(kill=True)
+            else:
+                if ok:
+                    return value
+                raise value
         return _call(target, args, kwargs)
+
+    def _stop(self, kill: bool) -> None:
+        process, conn = self._process, self._conn
+        self._process = self._conn = None
+        if process is None or conn is None:
+            return
+        if kill and process.pid is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.kill()
+        else:
+            with contextlib.suppress(OSError):
+                conn.send(None)
+        conn.close()
+        process.join()
 
     def __enter__(self) -> FigureProcess:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
-        if self._pool is None:
-            return
-        if kind is not None:
-            for child in self._children:
-                child.kill()
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._stop(kill=kind is not None)

@@ -30,6 +30,11 @@ def _run_job(index: int) -> Any:
     return _JOBS[index]()
 
 
+def _leave_ctrl_c() -> None:
+    """Let the parent alone answer Ctrl-C (a worker would print a traceback and die)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def available_cores() -> int:
     """Cores this process may run on (its affinity mask where the system has one)."""
     if hasattr(os, "sched_getaffinity"):
@@ -77,11 +82,14 @@ def draw_jobs(
         return [job() for job in jobs]
     order = sorted(range(len(jobs)), key=lambda i: -(costs[i] if costs else 1.0))
     _JOBS = jobs
+    pool = ProcessPoolExecutor(
+        lanes, mp_context=multiprocessing.get_context("fork"), initializer=_leave_ctrl_c
+    )
     try:
-        with ProcessPoolExecutor(lanes, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = {i: pool.submit(_run_job, i) for i in order}
-            wait(futures.values())
-    finally:
+        futures = {i: pool.submit(_run_job, i) for i in order}
+        wait(futures.values())
+    finally:  # on Ctrl-C here, the figures being drawn are finished and the rest dropped
+        pool.shutdown(wait=True, cancel_futures=True)
         _JOBS = ()
     # a worker that died (killed, out of memory) leaves its jobs to be done here
     return [
@@ -104,8 +112,13 @@ def _portable(error: BaseException) -> BaseException:
     return error
 
 
-def _serve(conn: Connection, modules: tuple[str, ...]) -> None:
-    """Serve as the figure process: import ``modules``, then run each call received."""
+def _serve(conn: Connection, parents: Connection, modules: tuple[str, ...]) -> None:
+    """Serve as the figure process: import ``modules``, then run each call received.
+
+    The child closes its copy of the parent's end first: when the parent dies, however it
+    dies, the pipe then ends and the child returns.
+    """
+    parents.close()
     os.setpgid(0, 0)  # a group of its own: the terminal's Ctrl-C goes to the parent only
     for name in modules:
         try:
@@ -123,7 +136,10 @@ def _serve(conn: Connection, modules: tuple[str, ...]) -> None:
             reply: tuple[bool, Any] = (True, _call(*request))
         except BaseException as error:  # sent back, raised in the parent
             reply = (False, _portable(error))
-        conn.send(reply)
+        try:
+            conn.send(reply)
+        except OSError:  # the parent is gone
+            return
 
 
 class FigureProcess:
@@ -154,7 +170,7 @@ class FigureProcess:
         if modules and available_cores() > 1 and _can_fork():
             context = multiprocessing.get_context("fork")
             ours, theirs = context.Pipe()
-            self._process = context.Process(target=_serve, args=(theirs, modules))
+            self._process = context.Process(target=_serve, args=(theirs, ours, modules))
             self._process.start()
             theirs.close()
             self._conn = ours

@@ -77,10 +77,12 @@ def _run(args: argparse.Namespace, figures: FigureProcess) -> int:
     fmt: PlotFormat = "svg" if args.svg else "png"
 
     def decorate(staging: Path, manifest: dict[str, Any]) -> None:
-        _status(args, f"drawing plots ({fmt})")
-        figures.call("sim.output.plots:redraw_run_plots", staging, fmt, manifest)
-        if not args.no_report:
-            _status(args, "writing report.html")
+        # the manifest is in staging already; the report draws the plots it finds missing
+        if args.no_report:
+            _status(args, f"drawing plots ({fmt})")
+            figures.call("sim.output.plots:redraw_run_plots", staging, fmt)
+        else:
+            _status(args, f"drawing plots ({fmt}) and writing report.html")
             figures.call("sim.output.report:write_report", staging, fmt=fmt)
 
     written = write_run(
@@ -304,6 +306,7 @@ def _sweep(args: argparse.Namespace, figures: FigureProcess) -> int:
     from sim.common.files import now_iso, read_manifest, timestamp, write_json
     from sim.experiments.runner import execute_sweep, start_sweep, sweep_lock
     from sim.experiments.spec import load_sweep
+    from sim.output.index import read_index
 
     if args.resume is not None:
         if args.file is not None:
@@ -327,8 +330,6 @@ def _sweep(args: argparse.Namespace, figures: FigureProcess) -> int:
                 quiet=args.quiet,
             )
             manifest = read_manifest(out)
-            from sim.output.index import read_index
-
             if read_index(out / "plots") is None or "plots_drawn" not in manifest:
                 _status(args, "drawing sweep plots")
                 # redrawn whole after a kill in the middle of drawing

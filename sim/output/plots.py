@@ -769,7 +769,7 @@ def draw_run_plots(
     """Draw every run plot into ``out`` (created if needed) as ``fmt``; return the files written.
 
     Also writes ``out/plots.json`` with each figure's title and filled-in reading guide. The
-    figures are drawn in parallel by :func:`~sim.output.plotting.draw_jobs`.
+    figures are drawn in parallel by :func:`~sim.output.workers.draw_jobs`.
 
     Parameters
     ----------
@@ -800,15 +800,9 @@ def draw_run_plots(
     return paths
 
 
-def redraw_run_plots(
-    results_dir: Path, fmt: PlotFormat = "png", manifest: dict[str, Any] | None = None
-) -> list[Path]:
-    """Draw every run plot of a results directory into its ``plots`` folder, from its tables.
-
-    ``manifest`` is the run's manifest when it is not on disk yet (a run being written).
-    """
-    results = load_run(results_dir, manifest=manifest)
-    return draw_run_plots(results, results_dir / "plots", fmt)
+def redraw_run_plots(results_dir: Path, fmt: PlotFormat = "png") -> list[Path]:
+    """Draw every run plot of a results directory into its ``plots`` folder, from its tables."""
+    return draw_run_plots(load_run(results_dir), results_dir / "plots", fmt)
 
 
 def _draw_one(spec: PlotSpec[RunResults], results: RunResults, path: Path) -> Path:

@@ -15,13 +15,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from sim.common.tables import load_sweep_results
-from sim.output.plotting import (
-    OKABE_ITO,
-    DrawnPlot,
-    save_figure,
-    subplots,
-    write_index,
-)
+from sim.output.plotting import OKABE_ITO, DrawnPlot, save_figure, subplots, write_index
 from sim.output.workers import draw_jobs
 
 MAX_LINES = 6
@@ -219,7 +213,7 @@ def plot_sensitivity(indices: pd.DataFrame, outcome: str, path: Path) -> Path:
 def draw_sweep_plots(out: Path, workers: int | None = None) -> list[Path]:
     """Draw every sweep plot into ``out/plots`` from the stored tables; index them.
 
-    The figures are drawn in parallel by :func:`~sim.output.plotting.draw_jobs` (``workers``
+    The figures are drawn in parallel by :func:`~sim.output.workers.draw_jobs` (``workers``
     processes at most; default: the cores available).
     """
     results = load_sweep_results(out)

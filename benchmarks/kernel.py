@@ -20,12 +20,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from scipy.sparse import _sparsetools
 
 from sim.model.channels import REGISTRY
 from sim.model.ledger import cut_ties
 from sim.model.scenario import Scenario
-from sim.model.world import build_world, weights_of
+from sim.model.rule import Weights
+from sim.model.world import build_world
 
 CHANNELS = (
     "trade",
@@ -65,22 +65,9 @@ class KernelRun:
     balance: np.ndarray
 
 
-class _Operator:
-    """A CSR matrix whose product with a vector skips scipy's dispatch."""
-
-    def __init__(self, matrix: sparse.csr_array) -> None:
-        self.n = matrix.shape[0]
-        self.indptr = matrix.indptr
-        self.indices = matrix.indices
-        self.data = matrix.data
-
-    def __matmul__(self, x: np.ndarray) -> np.ndarray:
-        y = np.zeros(self.n)
-        _sparsetools.csr_matvec(self.n, self.n, self.indptr, self.indices, self.data, x, y)
-        return y
-
-
-def _operators(tables: dict[str, sparse.csr_array], w: np.ndarray) -> tuple[list, _Operator]:
+def _operators(
+    tables: dict[str, sparse.csr_array], w: np.ndarray
+) -> tuple[list[sparse.csr_array], sparse.csr_array]:
     """Each tie channel's operator and their weighted sum (in the registry's order)."""
     channels = [REGISTRY[CHANNELS[k]] for k in TIE_COLS]
     matrices = [c.operator(tables) for c in channels if c.operator is not None]
@@ -91,8 +78,7 @@ def _operators(tables: dict[str, sparse.csr_array], w: np.ndarray) -> tuple[list
             influence = -term if channel.against else term
         else:
             influence = influence - term if channel.against else influence + term
-    ops = [_Operator(sparse.csr_array(m)) for m in matrices]
-    return ops, _Operator(sparse.csr_array(influence))
+    return [sparse.csr_array(m) for m in matrices], sparse.csr_array(influence)
 
 
 def run_kernel(scenario: Scenario, rng: np.random.Generator, rounds: int) -> KernelRun:
@@ -102,12 +88,12 @@ def run_kernel(scenario: Scenario, rng: np.random.Generator, rounds: int) -> Ker
     p = scenario.parameters
     world = build_world(scenario)
     n = world.size
-    w = weights_of(p).channel
+    w = Weights.from_parameters(p).channel
     band0 = p.abstention_band
     neutral = p.neutrality > 0
     tables = dict(world.tables)
     ops, influence = _operators(tables, w)
-    affinity = _Operator(tables["alignment"])  # prior alignment's signed kappa table
+    affinity = tables["alignment"]  # prior alignment's signed kappa table
     against = [REGISTRY[CHANNELS[k]].against for k in TIE_COLS]
     pressure = world.attributes["domestic_pressure"]
     budget = world.patron_budget.copy()

@@ -23,8 +23,8 @@ from scipy import sparse
 
 from sim.model.channels import REGISTRY
 from sim.model.ledger import cut_ties
-from sim.model.scenario import Scenario
 from sim.model.rule import Weights
+from sim.model.scenario import Scenario
 from sim.model.world import build_world
 
 CHANNELS = (
@@ -284,7 +284,7 @@ def run_kernel(scenario: Scenario, rng: np.random.Generator, rounds: int) -> Ker
                 for name in REGISTRY.sanctioned_tables:
                     tables[name] = cut_ties(tables[name], opposed, index, keep)
             ops, influence = _operators(tables, w)
-            affinity = _Operator(tables["alignment"])
+            affinity = tables["alignment"]
         for i in timeline.agenda.get(round_number, ()):
             resolution = scenario.agenda[i]
             facts = world.resolutions[resolution.id]

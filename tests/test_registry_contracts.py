@@ -97,7 +97,7 @@ def _column(name: str, weight: float) -> np.ndarray:
 
 
 def test_every_channel_has_a_documented_sign() -> None:
-    assert tuple(CHANNEL_SIGN) == REGISTRY.names
+    assert set(CHANNEL_SIGN) == set(REGISTRY.names)
 
 
 @pytest.mark.parametrize("name", [c.name for c in REGISTRY.weighted])
@@ -228,7 +228,7 @@ STAGE_EFFECT = {
 
 
 def test_every_stage_has_a_documented_effect() -> None:
-    assert tuple(STAGE_EFFECT) == STAGES.names
+    assert set(STAGE_EFFECT) == set(STAGES.names)
 
 
 def _apply(name: str, values: dict[str, Any]) -> tuple[Host, VoteState]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import Field, dataclass, field, fields, replace
-from typing import Any, Generic, Literal, Protocol, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar, get_args, get_origin, get_type_hints
 
 import numpy as np
 from scipy import sparse
@@ -542,18 +542,14 @@ STAGES.register(
 )
 
 
-def _range(f: Field[Any]) -> str:
+def _range(f: Field[Any], hint: Any) -> str:
+    """Describe the values a stage parameter takes, for the ODD's table."""
     low, high = f.metadata["low"], f.metadata["high"]
-    if isinstance(f.default, bool):
+    if hint is bool:
         return "true / false"
-    if isinstance(f.default, str):
-        return " / ".join(str(a) for a in _choices(f))
+    if get_origin(hint) is Literal:
+        return " / ".join(str(a) for a in get_args(hint))
     return f"{low:g}-{high:g}" if high is not None else f">= {low:g}"
-
-
-def _choices(f: Field[Any]) -> tuple[str, ...]:
-    hint = str(f.type)
-    return tuple(w.strip().strip("'\"") for w in hint[hint.index("[") + 1 : -1].split(","))
 
 
 def parameter_table() -> str:
@@ -563,10 +559,11 @@ def parameter_table() -> str:
         "|---|---|---|---|---|",
     ]
     for stage in STAGES:
+        hints = get_type_hints(stage.parameters)
         for f in stage.fields:
             default = str(f.default).lower() if isinstance(f.default, bool) else f"{f.default}"
             lines.append(
-                f"| `{stage.name}` | `{f.name}` | {default} | {_range(f)} "
+                f"| `{stage.name}` | `{f.name}` | {default} | {_range(f, hints[f.name])} "
                 f"| {f.metadata['description']} |"
             )
     return "\n".join(lines)

@@ -10,8 +10,10 @@ step: a change to the rules must be made here too.
 Static input preparation is shared with the project (:func:`sim.model.world.build_world` turns
 the scenario into arrays, the registry's operator functions scale the tie tables, and
 punishment's rare tie cuts use :func:`sim.model.ledger.cut_ties`); everything else from there
-on is the kernel's own. The channels are hard-coded in registry order; importing
-this module checks that the registry still lists exactly these.
+on is the kernel's own. The channels and post-vote stages are hard-coded in registry order;
+importing this module checks that the registries still start with exactly these, and a run
+refuses a scenario that switches on a channel or stage registered after them (a new mechanism
+that is off by default needs no edit here).
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from scipy.sparse import _sparsetools
 
 from sim.model.channels import REGISTRY
 from sim.model.ledger import cut_ties
-from sim.model.scenario import Scenario
-from sim.model.world import build_world, weights_of
+from sim.model.rule import Weights
+from sim.model.scenario import Parameters, Scenario
+from sim.model.stages import STAGES
+from sim.model.world import build_world
 
 CHANNELS = (
     "trade",
@@ -46,8 +49,24 @@ OWN_COLS = (4, 5, 6, 7, 8, 9)
 """The channels computed per country: domestic, quid pro quo, inducement, noise, prior
 alignment, commitment."""
 HALF_LIFE = 730.0
-if REGISTRY.names != CHANNELS:  # pragma: no cover - fails loudly when a channel is added
-    raise RuntimeError(f"kernel out of step with the channel registry: {REGISTRY.names}")
+STAGES_RUN = ("buy", "stay_away", "habitual_absence", "settle", "punish", "decay")
+"""The post-vote stages the kernel hard-codes, in registry order."""
+if REGISTRY.names[: len(CHANNELS)] != CHANNELS or STAGES.names[: len(STAGES_RUN)] != STAGES_RUN:
+    # pragma: no cover - fails loudly when a channel or stage is inserted or renamed
+    raise RuntimeError(f"kernel out of step: {REGISTRY.names}, {STAGES.names}")
+
+
+def _check_in_step(parameters: Parameters) -> None:
+    """Channels and stages registered after the kernel's own must be off: it does not run them."""
+    for channel in REGISTRY.weighted:
+        if channel.name not in CHANNELS and parameters.weight(channel.name) != 0.0:
+            raise RuntimeError(f"the kernel has no channel {channel.name!r}: set its weight to 0")
+    for stage in STAGES:
+        if stage.name not in STAGES_RUN and any(
+            getattr(parameters, k) != v for k, v in stage.off.items()
+        ):
+            raise RuntimeError(f"the kernel has no stage {stage.name!r}: switch it off")
+
 
 ABSENT, YES, ABSTAIN, NO = 0, 1, 2, 3
 FREE = -1
@@ -65,22 +84,9 @@ class KernelRun:
     balance: np.ndarray
 
 
-class _Operator:
-    """A CSR matrix whose product with a vector skips scipy's dispatch."""
-
-    def __init__(self, matrix: sparse.csr_array) -> None:
-        self.n = matrix.shape[0]
-        self.indptr = matrix.indptr
-        self.indices = matrix.indices
-        self.data = matrix.data
-
-    def __matmul__(self, x: np.ndarray) -> np.ndarray:
-        y = np.zeros(self.n)
-        _sparsetools.csr_matvec(self.n, self.n, self.indptr, self.indices, self.data, x, y)
-        return y
-
-
-def _operators(tables: dict[str, sparse.csr_array], w: np.ndarray) -> tuple[list, _Operator]:
+def _operators(
+    tables: dict[str, sparse.csr_array], w: np.ndarray
+) -> tuple[list[sparse.csr_array], sparse.csr_array]:
     """Each tie channel's operator and their weighted sum (in the registry's order)."""
     channels = [REGISTRY[CHANNELS[k]] for k in TIE_COLS]
     matrices = [c.operator(tables) for c in channels if c.operator is not None]
@@ -91,8 +97,7 @@ def _operators(tables: dict[str, sparse.csr_array], w: np.ndarray) -> tuple[list
             influence = -term if channel.against else term
         else:
             influence = influence - term if channel.against else influence + term
-    ops = [_Operator(sparse.csr_array(m)) for m in matrices]
-    return ops, _Operator(sparse.csr_array(influence))
+    return [sparse.csr_array(m) for m in matrices], sparse.csr_array(influence)
 
 
 def run_kernel(scenario: Scenario, rng: np.random.Generator, rounds: int) -> KernelRun:
@@ -100,14 +105,15 @@ def run_kernel(scenario: Scenario, rng: np.random.Generator, rounds: int) -> Ker
     # Mesa's Model draws one integer from the run's generator to seed Python's ``random``.
     rng.integers(np.iinfo(np.int32).max)
     p = scenario.parameters
+    _check_in_step(p)
     world = build_world(scenario)
     n = world.size
-    w = weights_of(p).channel
+    w = Weights.from_parameters(p).channel
     band0 = p.abstention_band
     neutral = p.neutrality > 0
     tables = dict(world.tables)
     ops, influence = _operators(tables, w)
-    affinity = _Operator(tables["alignment"])  # prior alignment's signed kappa table
+    affinity = tables["alignment"]  # prior alignment's signed kappa table
     against = [REGISTRY[CHANNELS[k]].against for k in TIE_COLS]
     pressure = world.attributes["domestic_pressure"]
     budget = world.patron_budget.copy()
@@ -298,7 +304,7 @@ def run_kernel(scenario: Scenario, rng: np.random.Generator, rounds: int) -> Ker
                 for name in REGISTRY.sanctioned_tables:
                     tables[name] = cut_ties(tables[name], opposed, index, keep)
             ops, influence = _operators(tables, w)
-            affinity = _Operator(tables["alignment"])
+            affinity = tables["alignment"]
         for i in timeline.agenda.get(round_number, ()):
             resolution = scenario.agenda[i]
             facts = world.resolutions[resolution.id]

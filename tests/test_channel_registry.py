@@ -167,7 +167,8 @@ REGISTRY.register(
         "toy",
         "test channel",
         reads=(CountryAttribute("toy_lean", -1.0, 1.0, "toy", default=0.0),),
-        term=lambda inputs, weight: weight * inputs.attributes["toy_lean"],
+        prepare=lambda context: context.world.attributes["toy_lean"],
+        term=lambda lean, weight: weight * lean,
     )
 )
 
@@ -201,7 +202,13 @@ seen = {
 }
 try:
     REGISTRY.register(
-        Channel("late", "too late", reads=("nothing",), term=lambda inputs, weight: inputs.noise)
+        Channel(
+            "late",
+            "too late",
+            reads=("nothing",),
+            prepare=lambda context: context.noise,
+            term=lambda noise, weight: noise,
+        )
     )
     seen["late"] = "registered"
 except RuntimeError as exc:

@@ -18,6 +18,7 @@ import pytest
 
 from sim.bundled import SCENARIOS_DIR
 from sim.cli import EXIT_OK, main
+from sim.model.channels import REGISTRY
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SCENARIOS = ("illustrative", "synthetic", "un_2022")
@@ -38,8 +39,9 @@ ALL_TABLES = (*TABLES, "contributions")
 NAN_TABLES = frozenset({"alignment"})
 """Tables with NaN cells (pairs without joint votes), compared NaN-safely."""
 
-ADDED_CHANNELS = ("prior_alignment", "commitment", "organisations")
-"""Channels registered after the capture (issue 10), whose default weight 0 keeps them off."""
+ADDED_CHANNELS = tuple(c.name for c in REGISTRY.weighted if c.default == 0.0)
+"""Channels off by default (weight 0): the only ones a column the capture lacks may be (those
+registered since, issue 10: prior alignment, commitment, organisations)."""
 
 CASES = [(name, variant) for name in SCENARIOS for variant in VARIANTS]
 

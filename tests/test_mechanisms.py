@@ -7,11 +7,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+from contexts import scripted_context
 from test_timeline import D1, D2, THREE, dated_world, record, votes
 
-from sim.model.channels import COMMITMENT_HALF_LIFE_DAYS, commitment_term
-from sim.model.rule import VoteInputs
-from sim.model.votes import NO_FIXED_VOTE
+from sim.model.channels import COMMITMENT_HALF_LIFE_DAYS, commitment_term, record_fading
 
 
 def test_prior_alignment_leans_toward_the_parties_a_state_voted_with() -> None:
@@ -134,27 +133,15 @@ def test_a_no_voter_that_repays_stays_with_its_creditor_under_diffuse_reciprocit
     assert [v["N"] for v in votes(data)] == expected
 
 
-def inputs(own: list[float], age: list[float] | None) -> VoteInputs:
-    n = len(own)
-    zeros = np.zeros(n)
-    return VoteInputs(
-        attributes={},
-        opinion=zeros,
-        salience=1.0,
-        favour_pull=zeros,
-        fixed_votes=np.full(n, NO_FIXED_VOTE, dtype=np.int8),
-        noise=zeros,
-        inducement=zeros,
-        own_record=np.array(own),
-        own_record_age=None if age is None else np.array(age),
-    )
-
-
 def test_commitment_halves_every_half_life() -> None:
     h = COMMITMENT_HALF_LIFE_DAYS
-    got = commitment_term(inputs([1.0, -1.0, 1.0, 0.0], [0.0, h, 2 * h, np.inf]), 2.0)
+    own, age = [1.0, -1.0, 1.0, 0.0], [0.0, h, 2 * h, np.inf]
+    context = scripted_context(4, own_position=np.array(own), own_age=np.array(age))
+    got = commitment_term(record_fading(context), 2.0)
     assert got.tolist() == [2.0, -1.0, 0.5, 0.0]
-    assert commitment_term(inputs([1.0], None), 2.0).tolist() == [0.0]
+    # no record at all (infinitely old): no pull, whatever the position says
+    none = scripted_context(1, own_position=np.array([1.0]))
+    assert commitment_term(record_fading(none), 2.0).tolist() == [0.0]
 
 
 @pytest.mark.parametrize(

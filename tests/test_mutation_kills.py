@@ -10,20 +10,21 @@ import warnings
 
 import numpy as np
 import pytest
+from contexts import scripted_context
 from scipy import sparse
 
 from sim.common.measures import adopted, alignment, blocs, cohen_kappa, joint_counts
 from sim.common.seeds import Seed, child_seeds, replicate_seeds
 from sim.model.channels import REGISTRY
+from sim.model.context import VoteContext
 from sim.model.ledger import FAVOUR_EPSILON, FavourLedger, Parties
 from sim.model.rule import (
-    VoteInputs,
     Weights,
-    allocate_inducements,
     decide_votes,
     deciding_channels,
     make_operators,
 )
+from sim.model.stages import allocate_inducements
 from sim.model.votes import NO_FIXED_VOTE, Vote, classify
 
 Y, A, N, X = 1, 2, 3, 0  # yes, abstain, no, absent
@@ -205,16 +206,9 @@ def test_weights_by_name_with_defaults() -> None:
         Weights.of({"nope": 1.0}, abstention_band=0.25)
 
 
-def _inputs(n: int, own: np.ndarray, fixed: list[int]) -> VoteInputs:
-    zeros = np.zeros(n)
-    return VoteInputs(
-        attributes={"domestic_pressure": np.ones(n)},
-        opinion=own,
-        salience=1.0,
-        favour_pull=zeros,
-        fixed_votes=np.array(fixed, dtype=np.int8),
-        noise=zeros,
-        inducement=zeros,
+def _inputs(n: int, own: np.ndarray, fixed: list[int]) -> VoteContext:
+    return scripted_context(
+        n, opinion=own, fixed=fixed, attributes={"domestic_pressure": np.ones(n)}
     )
 
 

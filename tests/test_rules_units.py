@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from contexts import scripted_context
 from scipy import sparse
 
 from sim.model.channels import REGISTRY
 from sim.model.ledger import cut_ties
 from sim.model.rule import (
-    VoteInputs,
     Weights,
-    allocate_inducements,
     contributions_for,
     country_bands,
     cross_pressure,
     deciding_channels,
     make_operators,
-    stay_away,
 )
-from sim.model.votes import NO_FIXED_VOTE, Vote, classify
+from sim.model.stages import allocate_inducements, stay_away
+from sim.model.votes import Vote, classify
 
 CHANNELS = REGISTRY.names
 
@@ -58,17 +57,8 @@ def test_social_channels_match_a_dense_computation() -> None:
         "alignment": sparse.csr_array((n, n)),
     }
     operators = make_operators(tables, weights)
-    zeros = np.zeros(n)
-    inputs = VoteInputs(
-        attributes={"domestic_pressure": zeros},
-        opinion=zeros,
-        salience=1.0,
-        favour_pull=zeros,
-        fixed_votes=np.full(n, NO_FIXED_VOTE, dtype=np.int8),
-        noise=zeros,
-        inducement=zeros,
-    )
-    got = contributions_for(operators, inputs, weights, positions)
+    context = scripted_context(n, tables=tables)
+    got = contributions_for(operators, context, weights, positions)
 
     sec = security / np.maximum(security.sum(axis=1, keepdims=True), 1.0)
     shared = adversary @ adversary.T

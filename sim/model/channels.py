@@ -17,9 +17,11 @@ Two kinds of channel:
     matrix built once from the scenario's tie tables (rows scaled so the value lies in
     [-1, 1]). Their weighted sum is the linear part of the score, one sparse product per
     best-response iteration.
-*own channels* (``term``)
+*own channels* (``prepare`` and ``term``)
     Depend only on the country and the resolution (opinion, favours owed, side payments,
-    noise): ``term(inputs, weight)`` returns the weighted contribution of every country.
+    noise): ``prepare(context)`` derives the channel's own inputs from the vote's read-only
+    :class:`~sim.model.context.VoteContext` (once per vote, and not at all while its weight is
+    0), and ``term(prepared, weight)`` returns the weighted contribution of every country.
 
 The literature each channel comes from is in its ``doc`` and in ``docs/ODD.md``.
 """
@@ -28,18 +30,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 import numpy as np
 from scipy import sparse
 
-from sim.model.votes import FloatArray
-
-if TYPE_CHECKING:
-    from sim.model.rule import VoteInputs
+from sim.model.context import VoteContext
+from sim.model.votes import FloatArray, IntArray
 
 TieOperator = Callable[[Mapping[str, sparse.csr_array]], sparse.csr_array]
-OwnTerm = Callable[["VoteInputs", float], FloatArray]
+Prepared = TypeVar("Prepared")
+"""What an own channel's ``prepare`` derives from the vote context (an array or a tuple)."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class TieTable:
 
 
 @dataclass(frozen=True)
-class Channel:
+class Channel(Generic[Prepared]):
     """One channel of the vote rule.
 
     Attributes
@@ -105,15 +106,20 @@ class Channel:
     against
         Tie channels: the raw value is minus ``operator @ positions`` (leaning against the
         partners' positions rather than toward them).
+    prepare
+        Own channels: derives the channel's inputs from the vote's read-only context, once
+        per vote; never called while the weight is 0 (the column is then 0).
     term
-        Own channels: the weighted contribution ``(n,)`` given the vote inputs and weight.
+        Own channels: the weighted contribution ``(n,)`` given what ``prepare`` derived and
+        the weight.
     weighted
         False for the bookkeeping columns (inducement, noise) that carry no weight parameter.
     sanctioned
         Its tie tables are the ones punishment cuts (economic and security links).
     band
-        Optional: how much the channel widens each state's abstention band, ``band(inputs,
-        weight)`` (n,) >= 0 (a reason to stay in the middle rather than a pull to a side).
+        Optional (own channels): how much the channel widens each state's abstention band,
+        ``band(prepared, weight)`` (n,) >= 0 (a reason to stay in the middle rather than a
+        pull to a side).
     """
 
     name: str
@@ -123,14 +129,19 @@ class Channel:
     bounds: tuple[float, float] = (0.0, 3.0)
     operator: TieOperator | None = None
     against: bool = False
-    term: OwnTerm | None = None
+    prepare: Callable[[VoteContext], Prepared] | None = None
+    term: Callable[[Prepared, float], FloatArray] | None = None
     weighted: bool = True
     sanctioned: bool = False
-    band: OwnTerm | None = None
+    band: Callable[[Prepared, float], FloatArray] | None = None
 
     def __post_init__(self) -> None:
         if (self.operator is None) == (self.term is None):
             raise ValueError(f"channel {self.name!r}: give exactly one of operator and term")
+        if (self.term is None) != (self.prepare is None):
+            raise ValueError(f"channel {self.name!r}: an own channel needs prepare and term")
+        if self.band is not None and self.term is None:
+            raise ValueError(f"channel {self.name!r}: only an own channel may widen bands")
 
     @property
     def weight_parameter(self) -> str:
@@ -157,10 +168,10 @@ class Channel:
 class Registry:
     """The ordered channels; frozen once the scenario schema has been built from it."""
 
-    _channels: list[Channel] = field(default_factory=list)
+    _channels: list[Channel[Any]] = field(default_factory=list)
     frozen: bool = False
 
-    def register(self, channel: Channel) -> Channel:
+    def register(self, channel: Channel[Prepared]) -> Channel[Prepared]:
         """Add a channel at the end (its contributions column comes last)."""
         if self.frozen:
             raise RuntimeError(
@@ -172,13 +183,13 @@ class Registry:
         self._channels.append(channel)
         return channel
 
-    def __iter__(self) -> Iterator[Channel]:
+    def __iter__(self) -> Iterator[Channel[Any]]:
         return iter(self._channels)
 
     def __len__(self) -> int:
         return len(self._channels)
 
-    def __getitem__(self, name: str) -> Channel:
+    def __getitem__(self, name: str) -> Channel[Any]:
         for channel in self._channels:
             if channel.name == name:
                 return channel
@@ -190,7 +201,7 @@ class Registry:
         return tuple(c.name for c in self._channels)
 
     @property
-    def weighted(self) -> tuple[Channel, ...]:
+    def weighted(self) -> tuple[Channel[Any], ...]:
         """Channels with a weight parameter."""
         return tuple(c for c in self._channels if c.weighted)
 
@@ -333,17 +344,48 @@ REGISTRY.register(
         against=True,
     )
 )
+
+
+def domestic_inputs(context: VoteContext) -> tuple[float, FloatArray, FloatArray]:
+    """Salience, each state's accountability and its public's opinion on the issue."""
+    return context.salience, context.world.attributes[DOMESTIC_PRESSURE.name], context.opinion
+
+
+def domestic_term(inputs: tuple[float, FloatArray, FloatArray], weight: float) -> FloatArray:
+    """Return ``weight x salience x accountability x opinion`` (Bueno de Mesquita et al. 2003)."""
+    salience, pressure, opinion = inputs
+    term: FloatArray = weight * salience * pressure * opinion
+    return term
+
+
 REGISTRY.register(
     Channel(
         "domestic",
         "Accountability x public opinion on the issue x salience: democratic governments "
         "answer to their publics, personalist regimes do not (Bueno de Mesquita et al. 2003).",
         reads=(DOMESTIC_PRESSURE, "countries.public_opinion", "agenda.salience"),
-        term=lambda inputs, weight: (
-            weight * inputs.salience * inputs.attributes["domestic_pressure"] * inputs.opinion
-        ),
+        prepare=domestic_inputs,
+        term=domestic_term,
     )
 )
+
+
+def favour_pull(context: VoteContext) -> FloatArray:
+    """Net favours owed to the parties, signed by what each wants (``FavourLedger.pull``)."""
+    return context.ledger.pull(context.parties)
+
+
+def quid_pro_quo_term(pull: FloatArray, weight: float) -> FloatArray:
+    """Return ``weight x tanh(pull)``: diminishing returns to accumulated debt."""
+    term: FloatArray = weight * np.tanh(pull)
+    return term
+
+
+def _as_is(value: FloatArray, weight: float) -> FloatArray:
+    """Return the value itself (an unweighted bookkeeping column)."""
+    return value
+
+
 REGISTRY.register(
     Channel(
         "quid_pro_quo",
@@ -351,7 +393,8 @@ REGISTRY.register(
         "debtor repays past protection (Dreher, Nunnenkamp & Thiele 2008; Kuziemko & Werker "
         "2006).",
         reads=("favours", "the favour ledger"),
-        term=lambda inputs, weight: weight * np.tanh(inputs.favour_pull),
+        prepare=favour_pull,
+        term=quid_pro_quo_term,
     )
 )
 REGISTRY.register(
@@ -360,7 +403,8 @@ REGISTRY.register(
         "Score bonus bought by patrons from persuadable voters (Groseclose & Snyder 1996).",
         reads=("countries.patron_budget",),
         weighted=False,
-        term=lambda inputs, weight: inputs.inducement,
+        prepare=lambda context: context.inducement,
+        term=_as_is,
     )
 )
 REGISTRY.register(
@@ -369,48 +413,33 @@ REGISTRY.register(
         "Idiosyncratic shock per country and vote, sd noise_sd, from the run's one generator.",
         reads=("parameters.noise_sd",),
         weighted=False,
-        term=lambda inputs, weight: inputs.noise,
+        prepare=lambda context: context.noise,
+        term=_as_is,
     )
 )
 
 
-def _record_fading(inputs: VoteInputs) -> FloatArray | None:
-    """``0.5 ** (age / half-life)`` of each state's latest recorded position, or None."""
-    if inputs.own_record is None or inputs.own_record_age is None:
-        return None
-    fading: FloatArray = np.exp2(-inputs.own_record_age / COMMITMENT_HALF_LIFE_DAYS)
-    return fading
+def party_affinity(matrix: sparse.csr_array, index: IntArray, preference: FloatArray) -> FloatArray:
+    """Each country's affinity with a resolution's parties, signed by what each party wants.
 
-
-def commitment_term(inputs: VoteInputs, weight: float) -> FloatArray:
-    """Return the pull of each state's own latest position on the issue, fading with its age.
-
-    ``weight * own_record * 0.5 ** (age / half-life)``: governments pay a cost for reversing
-    a public position (audience costs, Fearon 1994; consistency in UN voting, Voeten 2000),
-    which fades as the record ages. Zero where a state has no recorded position.
+    ``clip(sum_p preference_p * matrix[i, p], -1, 1)`` over the parties ``index`` (sponsors
+    +1, target -1): with ``matrix`` the signed ``alignment`` table (kappa with each party in
+    earlier sessions), a state that voted with the sponsors gets a positive value, one that
+    voted with the target a negative one (Voeten 2000).
     """
-    fading = _record_fading(inputs)
-    if fading is None or inputs.own_record is None:
-        return np.zeros_like(inputs.opinion)
-    return weight * inputs.own_record * fading
+    party = np.zeros(matrix.shape[1])
+    party[index] = preference
+    affinity: FloatArray = np.clip(matrix @ party, -1.0, 1.0)
+    return affinity
 
 
-def commitment_band(inputs: VoteInputs, weight: float) -> FloatArray:
-    """Return how much a recorded abstention widens each state's abstention band.
-
-    ``weight * 0.5 ** (age / half-life)`` for a state whose latest recorded position on the
-    issue is an abstention, else 0: leaving a public abstention for a side is a reversal too
-    (Fearon 1994), so such a state needs a clearer lean before it takes one. Fades like
-    :func:`commitment_term`.
-    """
-    fading = _record_fading(inputs)
-    if fading is None or inputs.own_record is None:
-        return np.zeros_like(inputs.opinion)
-    abstained = (inputs.own_record == 0.0) & (fading > 0.0)  # fading is 0 where no record
-    return np.where(abstained, weight * fading, 0.0)
+def prior_alignment_inputs(context: VoteContext) -> FloatArray:
+    """Each state's affinity with the vote's parties (:func:`party_affinity`) (n,)."""
+    parties = context.parties
+    return party_affinity(context.tables[ALIGNMENT.name], parties.index, parties.preference)
 
 
-def prior_alignment_term(inputs: VoteInputs, weight: float) -> FloatArray:
+def prior_alignment_term(affinity: FloatArray, weight: float) -> FloatArray:
     """Return each state's affinity with the resolution's parties from its earlier votes.
 
     ``weight * affinity``, where ``affinity`` sums a state's voting affinity (the signed
@@ -420,9 +449,42 @@ def prior_alignment_term(inputs: VoteInputs, weight: float) -> FloatArray:
     the target lean no: voting affinity is the standard measure of alignment in the field
     (Voeten 2000; Bailey, Strezhnev & Voeten 2017). Zero where a state has no affinity row.
     """
-    if inputs.affinity is None:
-        return np.zeros_like(inputs.opinion)
-    return weight * inputs.affinity
+    term: FloatArray = weight * affinity
+    return term
+
+
+def record_fading(context: VoteContext) -> tuple[FloatArray, FloatArray]:
+    """Each state's latest own position on the issue and ``0.5 ** (age / half-life)``."""
+    record = context.own_record
+    fading: FloatArray = np.exp2(-record.age / COMMITMENT_HALF_LIFE_DAYS)
+    return record.position, fading
+
+
+def commitment_term(record: tuple[FloatArray, FloatArray], weight: float) -> FloatArray:
+    """Return the pull of each state's own latest position on the issue, fading with its age.
+
+    ``weight * own_record * 0.5 ** (age / half-life)`` (``record`` is :func:`record_fading`):
+    governments pay a cost for reversing a public position (audience costs, Fearon 1994;
+    consistency in UN voting, Voeten 2000), which fades as the record ages. Zero where a state
+    has no recorded position.
+    """
+    position, fading = record
+    term: FloatArray = weight * position * fading
+    return term
+
+
+def commitment_band(record: tuple[FloatArray, FloatArray], weight: float) -> FloatArray:
+    """Return how much a recorded abstention widens each state's abstention band.
+
+    ``weight * 0.5 ** (age / half-life)`` for a state whose latest recorded position on the
+    issue is an abstention, else 0: leaving a public abstention for a side is a reversal too
+    (Fearon 1994), so such a state needs a clearer lean before it takes one. Fades like
+    :func:`commitment_term`.
+    """
+    position, fading = record
+    abstained = (position == 0.0) & (fading > 0.0)  # fading is 0 where no record
+    band: FloatArray = np.where(abstained, weight * fading, 0.0)
+    return band
 
 
 REGISTRY.register(
@@ -433,6 +495,7 @@ REGISTRY.register(
         "Bailey, Strezhnev & Voeten 2017). 0 turns it off.",
         reads=(ALIGNMENT, "agenda.sponsors", "agenda.target"),
         default=0.0,
+        prepare=prior_alignment_inputs,
         term=prior_alignment_term,
     )
 )
@@ -445,6 +508,7 @@ REGISTRY.register(
         "it off.",
         reads=("history", "earlier votes in the run"),
         default=0.0,
+        prepare=record_fading,
         term=commitment_term,
         band=commitment_band,
     )

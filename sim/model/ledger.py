@@ -226,6 +226,13 @@ class FavourLedger:
         self._cached = None
         return self._balance
 
+    @property
+    def balance_view(self) -> FloatArray:
+        """``(n, n)``: the balances as a read-only view (reading it costs no rescan)."""
+        view = self._balance.view()
+        view.flags.writeable = False
+        return view
+
     def _where(self) -> tuple[IntArray, IntArray, IntArray, IntArray]:
         """Where balances can be non-zero, each entry once.
 

@@ -1,10 +1,11 @@
 """The Mesa model: scenario -> arrays -> rules -> records.
 
 Each round (a GA session in the bundled scenarios): favours dated to the round are granted; every
-resolution on the round's agenda is voted on in agenda order (:func:`sim.model.rule.decide_votes`,
-then optional inducements and stay-aways); after each vote the favour ledger is settled and
-parties may punish opponents (:mod:`sim.model.ledger`); at the end of the round every balance
-decays.
+resolution on the round's agenda is voted on in agenda order: the model builds the vote's
+read-only context (:class:`sim.model.context.VoteContext`), the rule decides
+(:func:`sim.model.rule.decide_votes`), and the post-vote stages run in registry order
+(:data:`sim.model.stages.STAGES`: vote buying, stay-aways, habitual absence, settling the favour
+ledger, punishment); at the end of the round the end-of-round stages run (favour decay).
 """
 
 from __future__ import annotations
@@ -17,38 +18,21 @@ import mesa
 import numpy as np
 
 from sim.model.agents import Country
-from sim.model.channels import ALIGNMENT, REGISTRY
-from sim.model.ledger import (
-    DENSE_CELLS,
-    FAVOUR_EPSILON,
-    FavourLedger,
-    Parties,
-    cut_ties,
-    opposed,
-)
+from sim.model.channels import REGISTRY
+from sim.model.context import LedgerView, OwnRecord, VoteContext
+from sim.model.ledger import DENSE_CELLS, FAVOUR_EPSILON, FavourLedger, cut_ties
 from sim.model.rule import (
-    VoteInputs,
     VoteOutcome,
     Weights,
-    allocate_inducements,
     country_bands,
     decide_votes,
     deciding_channels,
     make_operators,
-    party_affinity,
-    stay_away,
 )
 from sim.model.scenario import Resolution, Scenario
-from sim.model.votes import (
-    NO_FIXED_VOTE,
-    POSITION_OF_VOTE,
-    BoolArray,
-    FloatArray,
-    IntArray,
-    Vote,
-    VoteArray,
-)
-from sim.model.world import ResolutionFacts, World, build_world, weights_of
+from sim.model.stages import STAGES, VoteState
+from sim.model.votes import POSITION_OF_VOTE, BoolArray, FloatArray, IntArray, Vote, VoteArray
+from sim.model.world import ResolutionFacts, World, build_world
 
 
 @dataclass
@@ -151,7 +135,7 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         super().__init__(rng=np.random.default_rng(scenario.seed if rng is None else rng))
         self.spec = scenario
         self.parameters = scenario.parameters
-        self.weights = weights_of(scenario.parameters)
+        self.weights = Weights.from_parameters(scenario.parameters)
         self.world = build_world(scenario) if world is None else world
         self.rounds = self.world.timeline.rounds if rounds is None else rounds
         self.round = 0
@@ -159,7 +143,11 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         self.tables = dict(self.world.tables)
         self.operators = make_operators(self.tables, self.weights, self.world.tie_matrices)
         self.ledger = FavourLedger(n)
+        self.start_budget = self.world.patron_budget
         self.patron_budget = self.world.patron_budget.copy()
+        blocks = [(stage, stage.block(scenario.parameters)) for stage in STAGES]
+        self._after_vote = [(s.after_vote, b) for s, b in blocks if s.after_vote is not None]
+        self._end_of_round = [(s.end_of_round, b) for s, b in blocks if s.end_of_round is not None]
         self.last_votes = np.full(n, -1, dtype=np.int8)
         # each country's latest own position per issue in this run, and when (for history)
         self.own_position = np.zeros((n, len(self.world.issues)))
@@ -204,7 +192,8 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
             self._ties_come_into_force()
         for index in self.world.timeline.agenda.get(self.round, ()):
             self.vote(self.spec.agenda[index])
-        self.ledger.decay(self.parameters.favour_decay)
+        for end_of_round, block in self._end_of_round:
+            end_of_round(self, block)
         self._record_favours()
         self.datacollector.collect(self)
         self.running = self.round < self.rounds
@@ -229,137 +218,71 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
             self.step()
         return self.record
 
-    def _inputs(self, resolution: Resolution, facts: ResolutionFacts) -> VoteInputs:
-        n = self.world.size
-        now = self._now(facts.day)
-        own_time = self.own_time[:, facts.issue]
-        recorded = facts.known.time >= own_time  # a record of the same day beats the run's vote
-        own_record = np.where(recorded, facts.known.position, self.own_position[:, facts.issue])
-        latest = np.maximum(facts.known.time, own_time)
-        return VoteInputs(
-            attributes=self.world.attributes,
-            opinion=facts.opinion,
+    def _context(self, resolution: Resolution, facts: ResolutionFacts) -> VoteContext:
+        """Build the vote's read-only context, drawing its noise from the run's generator."""
+        issue = facts.issue
+        return VoteContext(
+            world=self.world,
+            tables=self.tables,
+            resolution=resolution.id,
+            parties=facts.parties,
+            issue=issue,
+            day=facts.day,
             salience=resolution.salience,
-            favour_pull=self.ledger.pull(facts.parties),
+            opinion=facts.opinion,
             fixed_votes=facts.fixed_votes,
-            noise=self.parameters.noise_sd * self.rng.standard_normal(n),
-            inducement=np.zeros(n),
-            own_record=np.where(np.isfinite(latest), own_record, 0.0),
-            own_record_age=now - latest,
             expected=(facts.known.position, facts.known.known) if facts.known.known.any() else None,
-            affinity=party_affinity(
-                self.tables[ALIGNMENT.name], facts.parties.index, facts.parties.preference
+            recorded=facts.recorded,
+            absent_streak=facts.absent_streak,
+            ledger=LedgerView(self.ledger),
+            own_record=OwnRecord(
+                known_position=facts.known.position,
+                known_time=facts.known.time,
+                run_position=self.own_position[:, issue].copy(),
+                run_time=self.own_time[:, issue].copy(),
+                now=self._now(facts.day),
             ),
+            noise=self.parameters.noise_sd * self.rng.standard_normal(self.world.size),
+            inducement=np.zeros(self.world.size),
         )
 
-    def _buy_votes(
-        self, outcome: VoteOutcome, inputs: VoteInputs, parties: Parties
-    ) -> tuple[FloatArray, float]:
-        """Every patron among the parties spends on persuadable voters.
-
-        All patrons bid against the same pre-inducement scores; their bonuses add up, so
-        opposing patrons can cancel each other out.
-        """
-        bonus = np.zeros(self.world.size)
-        spent_total = 0.0
-        eligible = inputs.fixed_votes == NO_FIXED_VOTE
-        bands = outcome.bands(self.weights)  # each state's own band
-        for k, patron in enumerate(parties.index):
-            add, spent = allocate_inducements(
-                outcome.score,
-                outcome.votes,
-                bands,
-                float(parties.preference[k]),
-                float(self.patron_budget[patron]),
-                self.parameters.inducement_price,
-                self.parameters.inducement_reach,
-                eligible,
-            )
-            bonus += add
-            self.patron_budget[patron] -= spent
-            spent_total += spent
-        return bonus, spent_total
+    def decide(self, context: VoteContext) -> VoteOutcome:
+        """Decide the vote in ``context`` by iterated best response with the run's operators."""
+        return decide_votes(
+            self.operators,
+            context,
+            self.weights,
+            self.parameters.max_iterations,
+            self.parameters.expectation_weight,
+        )
 
     def vote(self, resolution: Resolution) -> VoteRecord:
-        """Vote on one resolution now, settle the ledger, punish, and record."""
+        """Vote on one resolution now, run the post-vote stages, and record."""
         facts = self.world.resolutions[resolution.id]
-        parties = facts.parties
-        inputs = self._inputs(resolution, facts)
-        max_iterations = self.parameters.max_iterations
-        outcome = decide_votes(
-            self.operators, inputs, self.weights, max_iterations, self.parameters.expectation_weight
-        )
-        spent = 0.0
-        if self.parameters.inducements and np.any(self.patron_budget[parties.index] > 0):
-            bonus, spent = self._buy_votes(outcome, inputs, parties)
-            if spent > 0:
-                inputs = VoteInputs(**{**inputs.__dict__, "inducement": bonus})
-                outcome = decide_votes(
-                    self.operators,
-                    inputs,
-                    self.weights,
-                    max_iterations,
-                    self.parameters.expectation_weight,
-                )
-        votes = outcome.votes.copy()
-        free = inputs.fixed_votes == NO_FIXED_VOTE
-        if self.parameters.absence:
-            away = stay_away(
-                votes,
-                outcome.contributions,
-                resolution.salience,
-                self.parameters.absence_cross_pressure,
-                self.parameters.absence_max_salience,
-            )
-            votes[away & free] = Vote.ABSENT
-        habit = self.parameters.absence_habit
-        if habit > 0:  # habitual absentees stay away again (Panke 2014)
-            votes[(facts.absent_streak >= habit) & free] = Vote.ABSENT
-        # What follows the vote rests on the recorded votes when the history holds them.
-        happened = votes if facts.recorded is None else facts.recorded
-        self._settle(happened, parties, resolution.salience)
+        context = self._context(resolution, facts)
+        outcome = self.decide(context)
+        state = VoteState(context, outcome, outcome.votes.copy())
+        for after_vote, block in self._after_vote:
+            after_vote(self, state, block)
+        happened = state.happened
         cast = happened != Vote.ABSENT
         self.own_position[cast, facts.issue] = POSITION_OF_VOTE[happened[cast]]
         self.own_time[cast, facts.issue] = self._now(facts.day)
-        self.last_votes = votes
+        self.last_votes = state.votes
         record = VoteRecord(
             round=self.round,
             resolution=resolution,
-            votes=votes,
-            fixed=~free,
-            contributions=outcome.contributions,
-            iterations=outcome.iterations,
-            converged=outcome.converged,
-            inducement_spent=spent,
+            votes=state.votes,
+            fixed=~state.free,
+            contributions=state.outcome.contributions,
+            iterations=state.outcome.iterations,
+            converged=state.outcome.converged,
+            inducement_spent=state.spent,
             weights=self.weights,
-            band_extra=outcome.band_extra,
+            band_extra=state.outcome.band_extra,
         )
         self.record.votes.append(record)
         return record
-
-    def _settle(self, votes: VoteArray, parties: Parties, salience: float) -> None:
-        """Repay and earn favours with the parties; patrons punish those who opposed them."""
-        if parties.index.size == 0:
-            return
-        self.ledger.settle(
-            votes,
-            parties,
-            self.parameters.favour_credit * salience,
-            diffuse=self.parameters.reciprocity == "diffuse",
-        )
-        if not self.parameters.punishment:
-            return
-        against = opposed(votes, parties.preference)
-        against[:, self.world.patron_budget[parties.index] <= 0] = False
-        against[parties.index] = False  # parties' own votes are fixed by their role
-        if not against.any():
-            return
-        self.ledger.punish(against, parties, 1.0 - self.parameters.punishment_credit_loss)
-        cut = 1.0 - self.parameters.punishment_tie_loss
-        self.punishments.append((against, parties.index, cut))
-        for name in REGISTRY.sanctioned_tables:
-            self.tables[name] = cut_ties(self.tables[name], against, parties.index, cut)
-        self.operators = make_operators(self.tables, self.weights)
 
 
 def run_scenario(

@@ -19,16 +19,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any, Protocol
 
 import numpy as np
 from scipy import sparse
-from scipy.sparse import _sparsetools
 
-from sim.model.channels import REGISTRY, Channel, OwnTerm
+from sim.model.channels import REGISTRY, Channel
+from sim.model.context import VoteContext
 from sim.model.votes import (
     NO_FIXED_VOTE,
     POSITION_OF_VOTE,
-    BoolArray,
     FloatArray,
     IntArray,
     Vote,
@@ -36,6 +36,21 @@ from sim.model.votes import (
     classifier,
     classify,
 )
+
+
+class WeightParameters(Protocol):
+    """The parameters the weights are read from (:class:`sim.model.scenario.Parameters`)."""
+
+    @property
+    def abstention_band(self) -> float:
+        """Half-width of the abstain zone."""
+
+    @property
+    def neutrality(self) -> float:
+        """Widening of the band per unit of cross-pressure."""
+
+    def weight(self, channel: str) -> float:
+        """Weight of a channel by its registry name."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +83,15 @@ class Weights:
         values = [float(weights.get(c.name, c.default)) if c.weighted else 1.0 for c in REGISTRY]
         return cls(np.array(values), abstention_band, neutrality)
 
+    @classmethod
+    def from_parameters(cls, parameters: WeightParameters) -> Weights:
+        """Return the channel weights and band of the rules from a scenario's parameters."""
+        return cls.of(
+            {c.name: parameters.weight(c.name) for c in REGISTRY.weighted},
+            abstention_band=parameters.abstention_band,
+            neutrality=parameters.neutrality,
+        )
+
     def __getitem__(self, name: str) -> float:
         """Weight of one channel by name."""
         return float(self.channel[REGISTRY.names.index(name)])
@@ -90,12 +114,8 @@ class Operators:
         best-response iteration.
     own_columns
         Registry indices of the own channels.
-    own_terms
-        Their term functions, in the same order.
-    band_columns
-        Registry indices of the channels that widen abstention bands.
-    band_terms
-        Their band functions, in the same order.
+    own_channels
+        The own channels, in the same order.
     """
 
     tie_columns: IntArray
@@ -103,17 +123,15 @@ class Operators:
     matrices: tuple[sparse.csr_array, ...]
     influence: sparse.csr_array
     own_columns: IntArray
-    own_terms: tuple[OwnTerm, ...]
-    band_columns: IntArray
-    band_terms: tuple[OwnTerm, ...]
+    own_channels: tuple[Channel[Any], ...]
 
     @cached_property
-    def stacked(self) -> tuple[IntArray, IntArray, FloatArray] | None:
-        """The tie matrices one above the other, as CSR parts ``(indptr, indices, data)``.
+    def stacked(self) -> sparse.csr_array | None:
+        """The tie matrices one above the other, ``(k * n, n)``.
 
         One product with it gives every tie channel's raw value, ``(k * n,)``, each row summed
-        in its stored order as ``matvec`` sums it; None when there are no tie channels or a
-        matrix is not float64. Built on first use, once per set of operators.
+        in its stored order as a product with the matrix alone sums it; None when there are no
+        tie channels or a matrix is not float64. Built on first use, once per set of operators.
         """
         if not self.matrices or any(m.data.dtype != np.float64 for m in self.matrices):
             return None
@@ -129,7 +147,8 @@ class Operators:
             [m.indices[: m.indptr[-1]].astype(np.int64) for m in self.matrices]
         )
         data = np.concatenate([m.data[: m.indptr[-1]] for m in self.matrices])
-        return indptr, indices, data
+        n = self.matrices[0].shape[1]
+        return sparse.csr_array((data, indices, indptr), shape=(len(self.matrices) * n, n))
 
 
 def tie_matrices(tables: Mapping[str, sparse.csr_array]) -> tuple[sparse.csr_array, ...]:
@@ -169,8 +188,8 @@ def make_operators(
         :func:`tie_matrices` of ``tables`` when they were built already.
     """
     n = next(iter(tables.values())).shape[0] if tables else 0
-    ties: list[tuple[int, Channel]] = [(i, c) for i, c in enumerate(REGISTRY) if c.is_tie]
-    own: list[tuple[int, Channel]] = [(i, c) for i, c in enumerate(REGISTRY) if not c.is_tie]
+    ties = [(i, c) for i, c in enumerate(REGISTRY) if c.is_tie]
+    own = [(i, c) for i, c in enumerate(REGISTRY) if not c.is_tie]
     if matrices is None:
         matrices = tie_matrices(tables)
     influence = sparse.csr_array((n, n))
@@ -186,59 +205,8 @@ def make_operators(
         matrices=matrices,
         influence=sparse.csr_array(influence),
         own_columns=np.array([i for i, _ in own], dtype=np.int64),
-        own_terms=tuple(c.term for _, c in own if c.term is not None),
-        band_columns=np.array([i for i, c in enumerate(REGISTRY) if c.band], dtype=np.int64),
-        band_terms=tuple(c.band for c in REGISTRY if c.band is not None),
+        own_channels=tuple(c for _, c in own),
     )
-
-
-@dataclass(frozen=True)
-class VoteInputs:
-    """Everything about one resolution that the vote rule reads, one entry per country.
-
-    Attributes
-    ----------
-    attributes
-        Every per-country attribute a channel reads, by name (n,) each (the world's).
-    opinion
-        Public opinion on the resolution's issue in [-1, 1] (n,).
-    salience
-        Salience of the resolution in [0, 1]; scales the domestic channel.
-    favour_pull
-        Net favours owed to the resolution's parties, signed by what each party wants (n,);
-        see :meth:`sim.model.ledger.FavourLedger.pull`.
-    fixed_votes
-        A vote code per country that does not decide freely (sponsors yes, target no,
-        scenario overrides, arrears absent), else :data:`NO_FIXED_VOTE` (n,).
-    noise
-        Idiosyncratic shock per country (n,), drawn by the caller from the run's generator.
-    inducement
-        Score bonus bought by patrons (n,); zeros when inducements are off.
-    own_record
-        Each country's latest known position on the resolution's issue, from recorded roll
-        calls dated before the vote or its own earlier votes in the run (0 where none) (n,).
-    own_record_age
-        How long ago that position was taken (days on a dated agenda, rounds on a numbered
-        one; ``inf`` where none) (n,). None in inputs built without a history.
-    expected
-        Expected positions of the others before any iteration: recorded positions from the
-        history where known, else None (everyone free starts from abstention).
-    affinity
-        Each country's prior voting affinity with the resolution's parties, signed by what each
-        party wants, in [-1, 1] (:func:`party_affinity`) (n,); None where not computed.
-    """
-
-    attributes: Mapping[str, FloatArray]
-    opinion: FloatArray
-    salience: float
-    favour_pull: FloatArray
-    fixed_votes: VoteArray
-    noise: FloatArray
-    inducement: FloatArray
-    own_record: FloatArray | None = None
-    own_record_age: FloatArray | None = None
-    expected: tuple[FloatArray, BoolArray] | None = None
-    affinity: FloatArray | None = None
 
 
 @dataclass(frozen=True)
@@ -258,7 +226,7 @@ class VoteOutcome:
     converged
         Whether a fixed point was reached before the cap.
     band_extra
-        The channels' band terms (:func:`band_widening`), None when none widens a band.
+        The channels' band terms (see :func:`own_contributions`), None when none widens a band.
     """
 
     votes: VoteArray
@@ -274,59 +242,34 @@ class VoteOutcome:
         return bands if self.band_extra is None else bands + self.band_extra
 
 
-def matvec(matrix: sparse.csr_array, x: FloatArray) -> FloatArray:
-    """``matrix @ x`` for a float CSR array, without scipy's per-call dispatch.
+def own_contributions(
+    operators: Operators, context: VoteContext, weights: Weights
+) -> tuple[FloatArray, FloatArray | None]:
+    """Weighted contributions of the own channels, and how much they widen each band.
 
-    Calls the same compiled routine as ``@`` (each row summed in stored order), so the result
-    is bit for bit the same; the dispatch it skips costs more than the product at n ~ 200.
-    """
-    if matrix.data.dtype != np.float64 or x.dtype != np.float64:
-        product: FloatArray = matrix @ x
-        return product
-    n_rows, n_cols = matrix.shape
-    y = np.zeros(n_rows)
-    _sparsetools.csr_matvec(n_rows, n_cols, matrix.indptr, matrix.indices, matrix.data, x, y)
-    return y
-
-
-def party_affinity(matrix: sparse.csr_array, index: IntArray, preference: FloatArray) -> FloatArray:
-    """Each country's affinity with a resolution's parties, signed by what each party wants.
-
-    ``clip(sum_p preference_p * matrix[i, p], -1, 1)`` over the parties ``index`` (sponsors
-    +1, target -1): with ``matrix`` the signed ``alignment`` table (kappa with each party in
-    earlier sessions), a state that voted with the sponsors gets a positive value, one that
-    voted with the target a negative one (Voeten 2000).
-    """
-    party = np.zeros(matrix.shape[1])
-    party[index] = preference
-    affinity: FloatArray = np.clip(matvec(matrix, party), -1.0, 1.0)
-    return affinity
-
-
-def band_widening(operators: Operators, inputs: VoteInputs, weights: Weights) -> FloatArray | None:
-    """Sum of the channels' band terms (n,), or None when no channel widens bands."""
-    if not operators.band_terms:
-        return None
-    extra = np.zeros(inputs.opinion.shape[0])
-    for i, term in zip(operators.band_columns, operators.band_terms, strict=True):
-        weight = float(weights.channel[i])
-        if weight != 0.0:
-            extra += term(inputs, weight)
-    return extra if extra.any() else None
-
-
-def own_contributions(operators: Operators, inputs: VoteInputs, weights: Weights) -> FloatArray:
-    """Weighted contributions of the own channels (those not depending on others' positions).
+    Each own channel derives its inputs from the vote's context (``prepare``), once; a
+    channel whose weight is 0 is skipped and its column left 0.
 
     Returns
     -------
-    numpy.ndarray
-        ``(n, k)`` for the k own channels, in registry order.
+    tuple
+        The ``(n, k)`` block of the k own channels, in registry order, and the sum of the
+        channels' band terms (n,), or None when no channel widens a band.
     """
-    own = np.empty((inputs.opinion.shape[0], len(operators.own_terms)))
-    for k, (i, term) in enumerate(zip(operators.own_columns, operators.own_terms, strict=True)):
-        own[:, k] = term(inputs, float(weights.channel[i]))
-    return own
+    n = context.size
+    own = np.zeros((n, len(operators.own_channels)))
+    extra: FloatArray | None = None
+    for k, (i, channel) in enumerate(
+        zip(operators.own_columns, operators.own_channels, strict=True)
+    ):
+        weight = float(weights.channel[i])
+        if weight == 0.0 or channel.prepare is None or channel.term is None:
+            continue
+        prepared = channel.prepare(context)
+        own[:, k] = channel.term(prepared, weight)
+        if channel.band is not None:
+            extra = (np.zeros(n) if extra is None else extra) + channel.band(prepared, weight)
+    return own, (extra if extra is not None and extra.any() else None)
 
 
 class _Contributions:
@@ -341,7 +284,7 @@ class _Contributions:
     Parameters
     ----------
     operators
-        Tie operators and own-channel terms.
+        Tie operators and own channels.
     own
         The own channels' block ``(n, k)`` (:func:`own_contributions`).
     weights
@@ -366,31 +309,21 @@ class _Contributions:
 
     def __call__(self, positions: FloatArray) -> FloatArray:
         """Return the ``(n, len(REGISTRY))`` contributions at ``positions`` (n,)."""
-        n = self.size
         contributions = self.template.copy()
-        k = self.columns.size
         if self.stacked is None or positions.dtype != np.float64:
             for column, against, matrix in zip(
                 self.columns, self.operators.against, self.operators.matrices, strict=True
             ):
-                raw = matvec(matrix, positions)
+                raw = matrix @ positions
                 contributions[:, column] = (-raw if against else raw) * self.weights.channel[column]
             return contributions
-        raw = np.zeros(k * n)
-        _sparsetools.csr_matvec(k * n, positions.shape[0], *self.stacked, positions, raw)
-        contributions[:, self.columns] = raw.reshape(k, n).T * self.signed
+        raw = self.stacked @ positions
+        contributions[:, self.columns] = raw.reshape(self.columns.size, self.size).T * self.signed
         return contributions
 
 
-def _contributions(
-    operators: Operators, own: FloatArray, weights: Weights, positions: FloatArray
-) -> FloatArray:
-    """Every channel's contribution given the own channels' block ``own`` (n, k)."""
-    return _Contributions(operators, own, weights)(positions)
-
-
 def contributions_for(
-    operators: Operators, inputs: VoteInputs, weights: Weights, positions: FloatArray
+    operators: Operators, context: VoteContext, weights: Weights, positions: FloatArray
 ) -> FloatArray:
     """Weighted contribution of every channel for every country, given others' positions.
 
@@ -399,9 +332,8 @@ def contributions_for(
     numpy.ndarray
         ``(n, len(REGISTRY))`` in registry order; row sums are the scores.
     """
-    return _contributions(
-        operators, own_contributions(operators, inputs, weights), weights, positions
-    )
+    own, _ = own_contributions(operators, context, weights)
+    return _Contributions(operators, own, weights)(positions)
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> bool:
@@ -409,9 +341,54 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
     return bool((a == b).all())
 
 
+class _BestResponse:
+    """Every free country's vote given the expected positions of the others.
+
+    With ``neutrality > 0`` the bands need every channel, so each call builds the full
+    contributions (one stacked sparse product) and keeps the last two; otherwise a call costs
+    one product with the combined ``influence`` matrix plus the own channels' fixed sum.
+    """
+
+    def __init__(
+        self,
+        operators: Operators,
+        own_block: FloatArray,
+        extra: FloatArray | None,
+        weights: Weights,
+    ) -> None:
+        self.own = own_block.sum(axis=1)
+        self.neutral = weights.neutrality > 0
+        self.cut = classifier(weights.abstention_band)
+        self.contributions_at = _Contributions(operators, own_block, weights)
+        self.influence = operators.influence
+        self.weights = weights
+        self.extra = extra
+        self.band = None if extra is None else weights.abstention_band + extra
+        self.recent: list[tuple[FloatArray, FloatArray]] = []  # (positions, contributions)
+
+    def __call__(self, expected: FloatArray, fixed: np.ndarray, codes: VoteArray) -> VoteArray:
+        """Votes (n,) at ``expected`` positions, the ``fixed`` countries casting ``codes``."""
+        if self.neutral:
+            contributions = self.contributions_at(expected)
+            self.recent[:] = [*self.recent[-1:], (expected, contributions)]
+            bands = country_bands(contributions, self.weights)
+            band = bands if self.extra is None else bands + self.extra
+            votes = classify(contributions.sum(axis=1), band)
+        else:
+            score = self.influence @ expected + self.own
+            votes = self.cut(score) if self.band is None else classify(score, self.band)
+        votes[fixed] = codes
+        return votes
+
+    def contributions(self, used: FloatArray) -> FloatArray:
+        """Return the contributions at ``used`` (with neutrality on, mostly computed already)."""
+        done = [c for positions, c in self.recent if positions is used]
+        return done[-1] if done else self.contributions_at(used)
+
+
 def decide_votes(
     operators: Operators,
-    inputs: VoteInputs,
+    context: VoteContext,
     weights: Weights,
     max_iterations: int,
     expectation_weight: float = 0.5,
@@ -425,21 +402,22 @@ def decide_votes(
     fictitious play, Brown 1951, which damps the two-cycles that simultaneous updating produces
     in coordination games). Iteration 0 expects the fixed votes (parties, overrides, arrears)
     and abstention from everyone else, except that a country whose position on the issue is
-    known from recorded roll calls (``inputs.expected``) is first expected to vote as it last
-    did. The loop stops at a fixed point -- the votes repeat and
-    each is the best response to the others' actual votes -- or after ``max_iterations``;
-    the outcome says which (no fixed point need exist, and several may).
+    known from recorded roll calls (``context.expected``) is first expected to vote as it last
+    did. The loop stops at a fixed point -- the votes repeat and each is the best response to
+    the others' actual votes -- or after ``max_iterations``; the outcome says which (no fixed
+    point need exist, and several may).
 
-    The own channels are computed once per call; an iteration costs one sparse product (one
-    per tie channel when ``neutrality > 0``, whose bands need every channel), and the full
-    contributions are built once, at the end, from the positions that produced the votes.
+    The own channels are computed once per call (each from the context, skipped at weight 0);
+    an iteration costs one sparse product, and the full contributions are built once, at the
+    end, from the positions that produced the votes. Of the context, the core reads only what
+    every channel shares: the fixed votes and the expected positions.
 
     Parameters
     ----------
     operators
-        Tie operators and own-channel terms (see :func:`make_operators`).
-    inputs
-        The resolution's per-country inputs.
+        Tie operators and own channels (see :func:`make_operators`).
+    context
+        The vote's read-only context.
     weights
         Channel weights and the abstention band.
     max_iterations
@@ -453,43 +431,15 @@ def decide_votes(
         Votes, contributions (at the others' final votes when converged, else at the
         expectations that produced the final votes), scores and convergence information.
     """
-    fixed = inputs.fixed_votes != NO_FIXED_VOTE
-    fixed_codes = inputs.fixed_votes[fixed]
-    own_block = own_contributions(operators, inputs, weights)
-    own = own_block.sum(axis=1)
-    neutral = weights.neutrality > 0
-    cut = classifier(weights.abstention_band)
-    contributions_at = _Contributions(operators, own_block, weights)
-    influence = operators.influence
-    extra = band_widening(operators, inputs, weights)
-    band = None if extra is None else weights.abstention_band + extra
-    n = own.shape[0]
-    parts = (influence.indptr, influence.indices, influence.data)
-    direct = influence.data.dtype == np.float64
-
-    recent: list[tuple[FloatArray, FloatArray]] = []  # (positions, contributions), last two
-
-    def best_response(expected: FloatArray) -> VoteArray:
-        if neutral:
-            contributions = contributions_at(expected)
-            recent[:] = [*recent[-1:], (expected, contributions)]
-            bands = country_bands(contributions, weights)
-            votes = classify(contributions.sum(axis=1), bands if extra is None else bands + extra)
-        else:
-            if direct and expected.dtype == np.float64:  # matvec without its per-call checks
-                product = np.zeros(n)
-                _sparsetools.csr_matvec(n, n, *parts, expected, product)
-            else:
-                product = matvec(influence, expected)
-            votes = cut(product + own) if band is None else classify(product + own, band)
-        votes[fixed] = fixed_codes
-        return votes
-
-    votes = np.full(own.shape, Vote.ABSTAIN, dtype=np.int8)
-    votes[fixed] = fixed_codes
+    fixed = context.fixed_votes != NO_FIXED_VOTE
+    codes = context.fixed_votes[fixed]
+    own_block, extra = own_contributions(operators, context, weights)
+    respond = _BestResponse(operators, own_block, extra, weights)
+    votes = np.full(context.size, Vote.ABSTAIN, dtype=np.int8)
+    votes[fixed] = codes
     expected = POSITION_OF_VOTE[votes]
-    if inputs.expected is not None:
-        prior, known = inputs.expected
+    if context.expected is not None:
+        prior, known = context.expected
         expected = np.where(known & ~fixed, prior, expected)
     used = expected
     converged = False
@@ -497,19 +447,17 @@ def decide_votes(
     while iterations < max_iterations:
         iterations += 1
         used = expected
-        new_votes = best_response(expected)
+        new_votes = respond(expected, fixed, codes)
         observed = POSITION_OF_VOTE[new_votes]
         repeated = _same(new_votes, votes)
         votes = new_votes
         # A fixed point: every vote is the best response to the others' actual votes.
-        if repeated and (_same(used, observed) or _same(best_response(observed), votes)):
+        if repeated and (_same(used, observed) or _same(respond(observed, fixed, codes), votes)):
             converged = True
             used = observed
             break
         expected = expected + expectation_weight * (observed - expected)
-    # With neutrality on, the contributions at the final positions were mostly just computed.
-    done = [c for positions, c in recent if positions is used]
-    contributions = done[-1] if done else contributions_at(used)
+    contributions = respond.contributions(used)
     return VoteOutcome(
         votes=votes,
         contributions=contributions,
@@ -518,70 +466,6 @@ def decide_votes(
         converged=converged,
         band_extra=extra,
     )
-
-
-def allocate_inducements(
-    score: FloatArray,
-    votes: VoteArray,
-    band: float | FloatArray,
-    preference: float,
-    budget: float,
-    price: float,
-    reach: float,
-    eligible: BoolArray,
-) -> tuple[FloatArray, float]:
-    """Buy one-category swings for a patron from the cheapest persuadable voters.
-
-    A voter is persuadable when its score is within ``reach`` of the next boundary toward the
-    patron's side; swinging it costs ``price`` per score unit of that gap. The patron buys the
-    cheapest swings first until its budget runs out (a greedy version of the vote-buying models
-    of Groseclose & Snyder 1996).
-
-    Parameters
-    ----------
-    score
-        Net support before inducements (n,).
-    votes
-        Votes before inducements (n,).
-    band
-        Abstention band: one for all, or each country's own (n,) as the vote used it
-        (:func:`country_bands`); a swing is priced to the voter's own boundary.
-    preference
-        +1 if the patron sponsors the resolution, -1 if it is the target.
-    budget
-        What the patron can spend (budget units).
-    price
-        Budget units per score unit of swing.
-    reach
-        Largest gap a patron will try to close (score units).
-    eligible
-        Countries that may be bought (n,): free voters that are not parties.
-
-    Returns
-    -------
-    tuple
-        The bonus added to each voter's score (n,), signed toward the patron's side, and the
-        amount spent.
-    """
-    bonus = np.zeros_like(score)
-    if budget <= 0 or price <= 0:
-        return bonus, 0.0
-    # Distance to the next boundary toward the patron's side, in the patron's direction.
-    oriented = preference * score
-    next_boundary = np.where(
-        preference * POSITION_OF_VOTE[votes] < 0, -band, band
-    )  # opposed -> reach abstain; abstaining -> reach the patron's side
-    gap = next_boundary - oriented
-    on_side = preference * POSITION_OF_VOTE[votes] > 0
-    # gap > 0: a swing always costs something, so buying never adds to a budget.
-    candidates = np.flatnonzero(eligible & ~on_side & (gap > 0) & (gap <= reach))
-    order = candidates[np.argsort(gap[candidates], kind="stable")]
-    cost = np.cumsum(gap[order] * price)
-    bought = order[cost <= budget + 1e-12]
-    # A hair past the boundary, so that the bought voter crosses it (the cut is strict).
-    bonus[bought] = preference * (gap[bought] + 1e-9)
-    spent = float(gap[bought].sum() * price)
-    return bonus, spent
 
 
 def cross_pressure(contributions: FloatArray) -> FloatArray:
@@ -607,41 +491,6 @@ def country_bands(contributions: FloatArray, weights: Weights) -> FloatArray:
     """
     bands: FloatArray = weights.abstention_band + weights.neutrality * cross_pressure(contributions)
     return bands
-
-
-def stay_away(
-    votes: VoteArray,
-    contributions: FloatArray,
-    salience: float,
-    min_cross_pressure: float,
-    max_salience: float,
-) -> BoolArray:
-    """Abstainers that stay away instead: cross-pressure high and the resolution not salient.
-
-    Parameters
-    ----------
-    votes
-        Vote codes (n,).
-    contributions
-        ``(n, len(CHANNELS))`` channel contributions.
-    salience
-        The resolution's salience in [0, 1].
-    min_cross_pressure
-        Cross-pressure (score units) at which an abstainer stays away.
-    max_salience
-        Stay-aways happen only on resolutions at most this salient.
-
-    Returns
-    -------
-    numpy.ndarray
-        Boolean mask (n,) of countries recorded absent.
-    """
-    if salience > max_salience:
-        return np.zeros(votes.shape, dtype=bool)
-    away: BoolArray = (votes == Vote.ABSTAIN) & (
-        cross_pressure(contributions) >= min_cross_pressure
-    )
-    return away
 
 
 def deciding_channels(

@@ -16,7 +16,7 @@ import io
 import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn, get_type_hints
 
 import yaml
 from pydantic import (
@@ -41,6 +41,7 @@ from sim.model.inputs import (
     yaml_problem,
 )
 from sim.model.records import read_roll_call
+from sim.model.stages import STAGES
 from sim.model.timeline import timeline_of
 from sim.model.votes import Vote
 
@@ -115,10 +116,11 @@ class _Strict(BaseModel):
 class ParametersBase(_Strict):
     """Global parameters of the rules; every one has a default, a unit and a range.
 
-    The channel weights (``<channel>_weight``, one per weighted channel of
-    :data:`sim.model.channels.REGISTRY`) are added to this class from the registry; they
-    multiply channel values that lie in [-1, 1], so all weights are in score units; the
-    abstention band is in the same units.
+    The post-vote stages' parameters (one block per stage of
+    :data:`sim.model.stages.STAGES`, in stage order) and the channel weights
+    (``<channel>_weight``, one per weighted channel of :data:`sim.model.channels.REGISTRY`)
+    are added to this class from the registries. Weights multiply channel values that lie in
+    [-1, 1], so all weights are in score units; the abstention band is in the same units.
     """
 
     abstention_band: NonNegative = Field(
@@ -131,18 +133,6 @@ class ParametersBase(_Strict):
     noise_sd: NonNegative = Field(
         0.05, description="Std. dev. of the per-country, per-resolution shock (score units)."
     )
-    favour_decay: Unit = Field(
-        0.05, description="Share of every favour balance forgotten per round (1/round)."
-    )
-    favour_credit: NonNegative = Field(
-        0.25, description="Favour units earned by one favourable vote at salience 1."
-    )
-    reciprocity: Literal["diffuse", "specific"] = Field(
-        "specific",
-        description="How a favourable vote settles the ledger: 'diffuse' binds voter and party "
-        "both ways, so the tie grows (Keohane 1986); 'specific' pays the voter's debt down "
-        "first (Coleman 1966).",
-    )
     max_iterations: Annotated[int, NotBool, _at_least(1, MAX_ITERATIONS)] = Field(
         50,
         description="Cap on best-response iterations per decision (a resolution is decided "
@@ -152,40 +142,6 @@ class ParametersBase(_Strict):
         0.5,
         description="Share by which expected positions move toward observed ones per iteration "
         "(1 = plain simultaneous best response).",
-    )
-    inducements: bool = Field(False, description="Patrons buy persuadable votes.")
-    inducement_price: NonNegative = Field(
-        1.0, description="Budget units per score unit of swing (0 disables buying)."
-    )
-    inducement_reach: NonNegative = Field(
-        0.3, description="Largest score gap a patron tries to close."
-    )
-    punishment: bool = Field(
-        False,
-        description="Parties that are patrons (patron_budget > 0 at the start) punish the "
-        "non-party states that voted against them.",
-    )
-    punishment_credit_loss: Unit = Field(
-        0.5, description="Share of the credit a punished state held with the punisher lost."
-    )
-    punishment_tie_loss: Unit = Field(
-        0.1,
-        description="Share of the punished state's trade and security ties toward the "
-        "punisher that is cut.",
-    )
-    absence: bool = Field(
-        False, description="Cross-pressured abstainers stay away on low-salience votes."
-    )
-    absence_habit: Annotated[int, NotBool, _at_least(0, 100)] = Field(
-        0,
-        description="A free voter that was absent from each of the last this many recorded "
-        "votes (history dated before the vote) stays away again (0 = off).",
-    )
-    absence_cross_pressure: NonNegative = Field(
-        0.5, description="Cross-pressure (score units) at which an abstainer stays away."
-    )
-    absence_max_salience: Unit = Field(
-        0.3, description="Stay-aways only on resolutions at most this salient."
     )
     bloc_agreement: Unit = Field(
         0.8, description="Agreement at which hierarchical clustering joins states into a bloc."
@@ -259,6 +215,23 @@ class TiesBase(_Strict):
         return rows
 
 
+def _stage_fields() -> dict[str, Any]:
+    """One field per parameter of every stage's block, typed and bounded as it declares."""
+    fields: dict[str, Any] = {}
+    for stage in STAGES:
+        hints = get_type_hints(stage.parameters)
+        for f in stage.fields:
+            kind, low, high = hints[f.name], f.metadata["low"], f.metadata["high"]
+            if kind is int:
+                kind = Annotated[int, NotBool, _at_least(low, high)]
+            elif kind is float:
+                if low != 0.0 or high not in (None, 1.0):
+                    raise ValueError(f"{f.name}: a float lies in [0, 1] or [0, inf)")
+                kind = Unit if high == 1.0 else NonNegative
+            fields[f.name] = (kind, Field(f.default, description=f.metadata["description"]))
+    return fields
+
+
 def _weight_fields() -> dict[str, Any]:
     return {
         c.weight_parameter: (NonNegative, Field(c.default, description=c.doc))
@@ -291,13 +264,18 @@ if TYPE_CHECKING:
     Ties = TiesBase
 else:
     Parameters = create_model(
-        "Parameters", __base__=ParametersBase, __module__=__name__, **_weight_fields()
+        "Parameters",
+        __base__=ParametersBase,
+        __module__=__name__,
+        **_stage_fields(),
+        **_weight_fields(),
     )
     Country = create_model(
         "Country", __base__=CountryBase, __module__=__name__, **_attribute_fields()
     )
     Ties = create_model("Ties", __base__=TiesBase, __module__=__name__, **_table_fields())
 REGISTRY.frozen = True
+STAGES.frozen = True
 
 RENAMED_PARAMETERS = {
     "shared_adversary_weight": "shared_adversaries_weight",

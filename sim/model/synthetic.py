@@ -9,9 +9,12 @@ sponsored by the other camp.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from sim.model.scenario import Parameters, Scenario
+from sim.model.votes import IntArray
 
 
 def synthetic_scenario(
@@ -60,39 +63,8 @@ def synthetic_scenario(
         }
         for i in range(n)
     ]
-    attraction = np.ones(n)
-    attraction[:powers] = 20.0
-    trade, security, adversaries, favours = [], [], [], []
-    for i in range(n):
-        weights = attraction.copy()
-        weights[i] = 0.0
-        chosen = rng.choice(n, size=min(partners, n - 1), replace=False, p=weights / weights.sum())
-        shares = rng.dirichlet(np.ones(chosen.size)) * rng.uniform(0.4, 0.9)
-        trade += [
-            {"country": ids[i], "partner": ids[j], "weight": float(s)}
-            for j, s in zip(chosen, shares, strict=True)
-        ]
-        patron = int(rng.integers(0, powers // 2)) * 2 + int(camp[i])
-        if patron != i:
-            security.append(
-                {"country": ids[i], "partner": ids[patron], "weight": float(rng.uniform(0.2, 1))}
-            )
-            if rng.random() < 0.2:
-                favours.append(
-                    {
-                        "debtor": ids[i],
-                        "creditor": ids[patron],
-                        "amount": float(rng.uniform(0.25, 2.0)),
-                        "event": "synthetic protection",
-                    }
-                )
-    for a in range(0, powers, 2):
-        for b in range(1, powers, 2):
-            adversaries.append({"country": ids[a], "partner": ids[b], "weight": 1.0})
-    for _ in range(n // 10):
-        a, b = rng.choice(n, size=2, replace=False)
-        if camp[a] != camp[b] and max(a, b) >= powers:
-            adversaries.append({"country": ids[a], "partner": ids[b], "weight": 0.5})
+    trade, security, favours = _links(rng, ids, camp, powers, partners)
+    adversaries = _adversaries(rng, ids, camp, powers)
     target = int(rng.integers(0, powers))
     sponsors = [ids[j] for j in range(powers) if camp[j] != camp[target]]
     agenda = [
@@ -120,3 +92,56 @@ def synthetic_scenario(
             "agenda": agenda,
         }
     )
+
+
+Rows = list[dict[str, Any]]
+
+
+def _links(
+    rng: np.random.Generator, ids: list[str], camp: IntArray, powers: int, partners: int
+) -> tuple[Rows, Rows, Rows]:
+    """Draw trade (gravity: great powers attract), security toward one's camp, favours owed."""
+    n = len(ids)
+    attraction = np.ones(n)
+    attraction[:powers] = 20.0
+    trade: Rows = []
+    security: Rows = []
+    favours: Rows = []
+    for i in range(n):
+        weights = attraction.copy()
+        weights[i] = 0.0
+        chosen = rng.choice(n, size=min(partners, n - 1), replace=False, p=weights / weights.sum())
+        shares = rng.dirichlet(np.ones(chosen.size)) * rng.uniform(0.4, 0.9)
+        trade += [
+            {"country": ids[i], "partner": ids[j], "weight": float(s)}
+            for j, s in zip(chosen, shares, strict=True)
+        ]
+        patron = int(rng.integers(0, powers // 2)) * 2 + int(camp[i])
+        if patron != i:
+            security.append(
+                {"country": ids[i], "partner": ids[patron], "weight": float(rng.uniform(0.2, 1))}
+            )
+            if rng.random() < 0.2:
+                favours.append(
+                    {
+                        "debtor": ids[i],
+                        "creditor": ids[patron],
+                        "amount": float(rng.uniform(0.25, 2.0)),
+                        "event": "synthetic protection",
+                    }
+                )
+    return trade, security, favours
+
+
+def _adversaries(rng: np.random.Generator, ids: list[str], camp: IntArray, powers: int) -> Rows:
+    """Make the great powers of the two camps rivals, plus a few smaller cross-camp rivalries."""
+    n = len(ids)
+    adversaries: Rows = []
+    for a in range(0, powers, 2):
+        for b in range(1, powers, 2):
+            adversaries.append({"country": ids[a], "partner": ids[b], "weight": 1.0})
+    for _ in range(n // 10):
+        a, b = rng.choice(n, size=2, replace=False)
+        if camp[a] != camp[b] and max(a, b) >= powers:
+            adversaries.append({"country": ids[a], "partner": ids[b], "weight": 0.5})
+    return adversaries

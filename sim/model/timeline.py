@@ -64,10 +64,6 @@ class Timeline:
         first = self.round_after(day)
         return 0 if first == 1 else first
 
-    def day_of(self, round_number: int) -> dt.date | None:
-        """Return the voting day of a round (None on a numbered agenda)."""
-        return self.days[round_number - 1] if self.dated else None
-
     def rounds_until(self, day: dt.date) -> int:
         """How many rounds vote on or before ``day``."""
         return bisect.bisect_right(self.days, day)

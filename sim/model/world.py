@@ -20,8 +20,8 @@ from sim.model.channels import REGISTRY, TieTable
 from sim.model.errors import ScenarioError
 from sim.model.ledger import Grant, Parties
 from sim.model.records import same_resolution
-from sim.model.rule import Weights, tie_matrices
-from sim.model.scenario import Parameters, Resolution, Scenario, Tie
+from sim.model.rule import tie_matrices
+from sim.model.scenario import Resolution, Scenario, Tie
 from sim.model.timeline import Timeline, timeline_of
 from sim.model.votes import (
     NO_FIXED_VOTE,
@@ -365,13 +365,4 @@ def build_world(scenario: Scenario) -> World:
         tie_rounds=tie_rounds,
         unused_favours=unused,
         scenario=scenario,
-    )
-
-
-def weights_of(parameters: Parameters) -> Weights:
-    """Return the channel weights and band of the rules, from the scenario's parameters."""
-    return Weights.of(
-        {c.name: parameters.weight(c.name) for c in REGISTRY.weighted},
-        abstention_band=parameters.abstention_band,
-        neutrality=parameters.neutrality,
     )

@@ -396,12 +396,12 @@ def test_load_sweep_results_round_trip(tmp_path: Path) -> None:
         str(tmp_path / "o"),
     )
     loaded = load_sweep_results(out)
-    assert loaded["manifest"]["outcomes"] == [
+    assert loaded.manifest.outcomes == [
         "share_with_target[ES-11/1]",
         "position[ES-11/1,CHN]",
         "favours_outstanding",
     ]
-    assert len(loaded["runs"]) == 6 and loaded["sensitivity"] is None
+    assert len(loaded.runs) == 6 and loaded.sensitivity is None
     assert execute_sweep(out, executor="serial", quiet=True)["ran"] == 0
 
 

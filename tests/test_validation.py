@@ -61,21 +61,21 @@ def test_validate_numbers_on_a_hand_made_record(tmp_path: Path) -> None:
     (tmp_path / "record.csv").write_text(RECORD)
     scenario = load_scenario(scenario_path).scenario
     report = validate(scenario, tmp_path / "record.csv", "R")
-    assert report["accuracy"] == pytest.approx(5 / 7)
-    assert report["accuracy_merged"] == pytest.approx(6 / 7)  # A1 absent=abstain now matches
+    assert report.accuracy == pytest.approx(5 / 7)
+    assert report.accuracy_merged == pytest.approx(6 / 7)  # A1 absent=abstain now matches
     # kappa by hand: po = 5/7; marginals sim (yes 3, no 2, abst 1, absent 1),
     # record (yes 2, no 2, abst 1, absent 2): pe = (3*2 + 2*2 + 1*1 + 1*2) / 49 = 13/49
-    assert report["kappa"] == pytest.approx((5 / 7 - 13 / 49) / (1 - 13 / 49))
-    assert report["baseline_accuracy"] == pytest.approx(2 / 7)
-    assert report["confusion"]["abstain"] == {"absent": 0, "yes": 1, "abstain": 0, "no": 0}
-    assert report["confusion"]["absent"] == {"absent": 1, "yes": 0, "abstain": 1, "no": 0}
-    assert report["tally"]["simulated"] == {"absent": 1, "yes": 3, "abstain": 1, "no": 2}
-    assert report["tally"]["recorded"] == {"absent": 2, "yes": 2, "abstain": 1, "no": 2}
-    assert [(m["country"], m["recorded"], m["simulated"]) for m in report["misses"]] == [
+    assert report.kappa == pytest.approx((5 / 7 - 13 / 49) / (1 - 13 / 49))
+    assert report.baseline_accuracy == pytest.approx(2 / 7)
+    assert report.confusion["abstain"] == {"absent": 0, "yes": 1, "abstain": 0, "no": 0}
+    assert report.confusion["absent"] == {"absent": 1, "yes": 0, "abstain": 1, "no": 0}
+    assert report.tally["simulated"] == {"absent": 1, "yes": 3, "abstain": 1, "no": 2}
+    assert report.tally["recorded"] == {"absent": 2, "yes": 2, "abstain": 1, "no": 2}
+    assert [(m.country, m.recorded, m.simulated) for m in report.misses] == [
         ("Y2", "abstain", "yes"),
         ("A1", "absent", "abstain"),
     ]
-    assert report["misses"][0]["contributions"]["domestic"] == pytest.approx(0.9)
+    assert report.misses[0].contributions["domestic"] == pytest.approx(0.9)
 
 
 @pytest.mark.parametrize("weights", [None, "linear", "quadratic"])

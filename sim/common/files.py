@@ -174,18 +174,6 @@ def _version(name: str) -> str:
         return "not installed"
 
 
-def read_manifest(path: Path) -> dict[str, Any]:
-    """Read ``manifest.json`` of a results directory, with a clear error if it is not one."""
-    manifest_path = path / "manifest.json"
-    try:
-        manifest: dict[str, Any] = json.loads(manifest_path.read_text())
-    except FileNotFoundError:
-        raise ResultsError(f"{path}: not a results directory (no manifest.json)") from None
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ResultsError(f"{manifest_path}: cannot read: {exc}") from None
-    return manifest
-
-
 def timestamp() -> str:
     """Return the current UTC time as ``YYYYmmdd-HHMMSS`` (names of default outputs)."""
     return datetime.now(UTC).strftime("%Y%m%d-%H%M%S")

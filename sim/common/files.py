@@ -1,4 +1,4 @@
-"""Writing and reading result files: one atomic writer, Parquet tables, manifests, provenance.
+"""Writing result files: one atomic writer, Parquet tables, output checks, provenance.
 
 Every file a command writes appears whole or not at all: text and bytes go to a temporary file
 in the same folder and are moved into place with ``os.replace`` (atomic on POSIX); a results
@@ -25,7 +25,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 LIBRARIES = ("mesa", "numpy", "scipy", "pandas", "pyarrow", "pydantic", "matplotlib")
-SCHEMA_VERSION = 1
 
 
 class ResultsError(Exception):

@@ -29,7 +29,8 @@ from sim.common.files import ResultsError, write_json
 MANIFEST = "manifest.json"
 """The name of the manifest in every results directory."""
 
-Kind = Literal["run", "sweep", "backtest"]
+SCHEMA_VERSION = 1
+"""Version of the run and sweep manifest layout (raised when a field changes meaning)."""
 
 
 class _Record(BaseModel):

@@ -36,6 +36,7 @@ from sim.common.files import (
     write_table,
 )
 from sim.common.manifests import (
+    SCHEMA_VERSION,
     SweepFile,
     SweepManifest,
     SweepScenario,
@@ -99,7 +100,7 @@ def _manifest(
 ) -> SweepManifest:
     spec = loaded.spec
     return SweepManifest(
-        schema_version=1,
+        schema_version=SCHEMA_VERSION,
         kind="sweep",
         created=now_iso(),
         command=command_line(),

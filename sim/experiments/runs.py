@@ -15,14 +15,13 @@ import numpy as np
 import pyarrow as pa
 
 from sim.common.files import (
-    SCHEMA_VERSION,
     now_iso,
     package_versions,
     publish_dir,
     sha256_of,
     write_table,
 )
-from sim.common.manifests import RunManifest, RunScenario, write_manifest
+from sim.common.manifests import SCHEMA_VERSION, RunManifest, RunScenario, write_manifest
 from sim.common.measures import adopted, alignment, blocs
 from sim.common.tables import arrow_table
 from sim.model.channels import REGISTRY

@@ -93,8 +93,16 @@ def test_validate_cli_json_and_text(tmp_path: Path, capsys: pytest.CaptureFixtur
     args = ["validate", str(scenario_path), "--record", str(tmp_path / "record.csv")]
     assert main([*args, "--resolution", "R", "--json", "--replicates", "3"]) == 0
     report = json.loads(capsys.readouterr().out)
-    keys = {"accuracy", "accuracy_merged", "kappa", "baseline_accuracy", "confusion", "tally"}
-    assert keys | {"misses"} <= set(report)
+    assert list(report) == [  # the order of the dict the report was before it was typed
+        *("accuracy", "accuracy_merged", "kappa", "absent_f1", "yes_f1", "abstain_f1", "no_f1"),
+        *("sd", "baseline_accuracy", "baseline_vote", "confusion", "tally", "resolution"),
+        *("record", "record_resolution", "record_date", "replicates", "seeds", "countries"),
+        "misses",
+    ]
+    assert list(report["sd"]) == list(report)[:7]
+    assert list(report["misses"][0]) == [
+        *("country", "name", "recorded", "simulated", "score", "contributions"),
+    ]
     assert report["seeds"][0] == {"entropy": 0, "spawn_key": []}
     assert [s["spawn_key"] for s in report["seeds"][1:]] == [[0], [1]]
     assert report["accuracy"] == pytest.approx(5 / 7)
@@ -237,3 +245,21 @@ def test_calibrate_cli_writes_an_includable_parameters_file(
     assert err.startswith("error: --fit: colour: not a numeric global parameter (")
     assert "domestic_weight" in err
     assert not (tmp_path / "x.yaml").exists()
+
+
+def test_ablate_json_keeps_its_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario_path = write_yaml(tmp_path / "s.yaml", scripted())
+    (tmp_path / "record.csv").write_text(RECORD)
+    argv = ["ablate", str(scenario_path), "--record", str(tmp_path / "record.csv")]
+    assert main([*argv, "--resolution", "R", "--replicates", "1", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert list(report) == ["resolution", "replicates", "full", "channels"]
+    assert report["full"]["accuracy_mean"] == pytest.approx(5 / 7)
+    domestic = next(row for row in report["channels"] if row["channel"] == "domestic")
+    assert list(domestic) == ["channel", "accuracy_mean", "accuracy_sd", "difference", "changed"]
+    assert domestic["changed"], "the scripted votes rest on domestic pressure"
+    assert list(domestic["changed"][0]) == [
+        *("country", "with", "without", "recorded", "pushed", "contribution"),
+    ]
+    assert main([*argv, "--resolution", "R", "--replicates", "1"]) == 0
+    assert capsys.readouterr().out.startswith("R: leave one channel out, 1 replicate(s); ")

@@ -54,9 +54,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _sweep(args: argparse.Namespace, figures: FigureProcess) -> int:
-    from sim.common.files import now_iso, timestamp
-    from sim.common.manifests import SweepManifest, read_manifest, write_manifest
-    from sim.experiments.runner import execute_sweep, start_sweep, sweep_lock
+    from sim.common.files import timestamp
+    from sim.experiments.runner import (
+        execute_sweep,
+        mark_plots_drawn,
+        plots_drawn,
+        start_sweep,
+        sweep_lock,
+    )
     from sim.experiments.spec import load_sweep
     from sim.output.index import read_index
 
@@ -81,14 +86,13 @@ def _sweep(args: argparse.Namespace, figures: FigureProcess) -> int:
                 scheduler=args.scheduler,
                 quiet=args.quiet,
             )
-            manifest = read_manifest(out, SweepManifest)
-            if read_index(out / "plots") is None or manifest.plots_drawn is None:
+            if read_index(out / "plots") is None or not plots_drawn(out):
                 status(args, "drawing sweep plots")
                 # redrawn whole after a kill in the middle of drawing, which may have left a
                 # worker's temporary file behind
                 shutil.rmtree(out / "plots", ignore_errors=True)
                 figures.call(jobs.sweep_plots, out)
-                write_manifest(out, manifest.model_copy(update={"plots_drawn": now_iso()}))
+                mark_plots_drawn(out)
             if not args.no_report:
                 status(args, "writing report.html")
                 figures.call(jobs.report, out)

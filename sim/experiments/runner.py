@@ -405,6 +405,17 @@ def _finish_tables(out: Path, manifest: SweepManifest, table: pd.DataFrame) -> p
     return table
 
 
+def plots_drawn(out: Path) -> bool:
+    """Whether the sweep's plots were drawn whole (its manifest records when)."""
+    return read_manifest(out, SweepManifest).plots_drawn is not None
+
+
+def mark_plots_drawn(out: Path) -> None:
+    """Record in the sweep's manifest that its plots are drawn whole (a resume skips them)."""
+    manifest = read_manifest(out, SweepManifest)
+    write_manifest(out, manifest.model_copy(update={"plots_drawn": now_iso()}))
+
+
 def _uniform(column: pd.Series) -> pd.Series:
     """Return a parameter column as float64 when every value is numeric, else as text."""
     numeric = pd.to_numeric(column, errors="coerce")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -154,7 +155,7 @@ def test_an_older_manifest_loads_and_keeps_what_it_had(tmp_path: Path) -> None:
     manifest = read_manifest(tmp_path, SweepManifest)
     assert manifest.command is None and manifest.scenario.files is None
     assert manifest.finished is None
-    write_manifest(tmp_path, manifest.model_copy(update={"finished": "2026-11-27T00:00:00"}))
+    write_manifest(tmp_path, replace(manifest, finished="2026-11-27T00:00:00"))
     rewritten = json.loads((tmp_path / "manifest.json").read_text())
     assert rewritten == {**old, "finished": "2026-11-27T00:00:00"}
 

@@ -140,7 +140,9 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     manifest = result.manifest(loaded, command_line())
     written = write_backtest(out, result.rows, manifest, force=args.force)
     if args.json:
-        meta = manifest.model_dump(exclude={"kind", "created", "versions"})
+        meta = {
+            k: v for k, v in manifest.dump().items() if k not in ("kind", "created", "versions")
+        }
         print(json.dumps({**meta, "out": str(written), "rows": result.rows}, indent=2))
         return EXIT_OK
     _print_backtest(result)

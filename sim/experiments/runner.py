@@ -20,6 +20,7 @@ import shutil
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -399,7 +400,7 @@ def _finish_tables(out: Path, manifest: SweepManifest, table: pd.DataFrame) -> p
     if indices is not None:
         write_table(arrow_table(indices), out / "sensitivity.parquet")
     counts = {str(k): int(v) for k, v in table["status"].value_counts().items()}
-    finished = manifest.model_copy(update={"finished": now_iso(), "status_counts": counts})
+    finished = replace(manifest, finished=now_iso(), status_counts=counts)
     write_manifest(out, finished)
     _clean_stores(out)
     return table
@@ -413,7 +414,7 @@ def plots_drawn(out: Path) -> bool:
 def mark_plots_drawn(out: Path) -> None:
     """Record in the sweep's manifest that its plots are drawn whole (a resume skips them)."""
     manifest = read_manifest(out, SweepManifest)
-    write_manifest(out, manifest.model_copy(update={"plots_drawn": now_iso()}))
+    write_manifest(out, replace(manifest, plots_drawn=now_iso()))
 
 
 def _uniform(column: pd.Series) -> pd.Series:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -201,7 +202,7 @@ def write_run(
         for name, table in tables.items():
             write_table(table, staging / f"{name}.parquet")
             files[f"{name}.parquet"] = sha256_of(staging / f"{name}.parquet")
-        written = manifest.model_copy(update={"files": files})
+        written = replace(manifest, files=files)
         write_manifest(staging, written)
         if decorate is not None:
             decorate(staging, written)

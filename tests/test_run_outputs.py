@@ -160,12 +160,21 @@ def test_an_older_manifest_loads_and_keeps_what_it_had(tmp_path: Path) -> None:
     assert rewritten == {**old, "finished": "2026-11-27T00:00:00"}
 
 
-def test_a_manifest_of_another_kind_or_shape_is_one_line(tmp_path: Path) -> None:
+def test_a_manifest_of_another_kind_or_shape_is_one_line(tmp_path: Path, default_run: Path) -> None:
     (tmp_path / "manifest.json").write_text(json.dumps({"kind": "sweep"}))
     with pytest.raises(ResultsError, match=r"holds a 'sweep', not a run$"):
         read_manifest(tmp_path, RunManifest)
     with pytest.raises(ResultsError, match=r"manifest.json: created: field required \("):
         read_manifest(tmp_path, SweepManifest)
+    run = json.loads((default_run / "manifest.json").read_text())
+    for change, message in [
+        ({"seed": "7"}, "seed: expected a whole number, got str"),
+        ({"channels": "trade"}, "channels: expected a list"),
+        ({"scenario": {**run["scenario"], "reference_states": ["USA", 5]}}, "reference_states.1"),
+    ]:
+        (tmp_path / "manifest.json").write_text(json.dumps({**run, **change}))
+        with pytest.raises(ResultsError, match=message):
+            read_manifest(tmp_path, RunManifest)
     (tmp_path / "manifest.json").write_text("[1]")
     with pytest.raises(ResultsError, match="a JSON object was expected"):
         read_manifest(tmp_path, SweepManifest)

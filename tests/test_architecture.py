@@ -35,3 +35,29 @@ def test_import_linter_contracts_hold() -> None:
     done = subprocess.run([lint], cwd=ROOT, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout[-2000:]
     assert "0 broken" in done.stdout
+
+
+def test_a_command_starts_without_the_drawing_or_numeric_libraries() -> None:
+    # The figure jobs are typed references the parent imports at start; the libraries they
+    # draw with load in the figure process only (sim.output.jobs imports them inside).
+    code = (
+        "import sys, sim.cli, sim.output.jobs, sim.output.workers\n"
+        "heavy = ('matplotlib', 'pandas', 'numpy', 'pyarrow', 'pydantic', 'jinja2')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_figure_jobs_are_sent_by_name() -> None:
+    import pickle
+
+    from sim.output import jobs
+
+    names = ("warm", "run_plots", "report", "sweep_plots")
+    for name in names:
+        job = getattr(jobs, name)
+        assert pickle.loads(pickle.dumps(job)) is job
+        assert len(pickle.dumps(job)) < 100, name  # a reference, not the code

@@ -269,3 +269,30 @@ def test_seed_counts_and_budgets_are_bounded(
         flag = "--calibrate" if verb == "backtest" else "--budget"
         assert main([verb, "scenario.yaml", *record, flag, "100001"]) == 2
         assert f"{flag}: must be at most 100000" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("error", "line"),
+    [
+        (PermissionError(13, "Permission denied", "/srv/s.yaml"), "/srv/s.yaml: Permission denied"),
+        (OSError(28, "No space left on device"), "No space left on device"),
+        (RecursionError("maximum recursion depth exceeded"), "input nested too deeply"),
+    ],
+)
+def test_an_os_or_recursion_error_inside_a_verb_is_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    error: Exception,
+    line: str,
+) -> None:
+    """Both are Exceptions: main must handle them before the generic bad-input check."""
+    import sim.model.scenario
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(sim.model.scenario, "load_scenario", refuse)
+    assert main(["scenarios"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"error: {line}\n"
+    assert "Traceback" not in captured.err

@@ -656,10 +656,10 @@ def test_bom_and_utf8_csv(tmp_path: Path) -> None:
 def test_default_output_stays_under_results(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import sim.cli
+    import sim.bundled
 
     root = tmp_path / "deep" / "results"
-    monkeypatch.setattr(sim.cli, "RESULTS_ROOT", root)
+    monkeypatch.setattr(sim.bundled, "RESULTS_ROOT", root)
     scenario = _scenario_with(tmp_path)
     code = main(["run", str(scenario), "--no-plots", "--set", "name=../../../../outside"])
     assert code == 0, capsys.readouterr().err

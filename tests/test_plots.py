@@ -13,6 +13,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from sim.bundled import SCENARIOS_DIR
+from sim.common.manifests import RunManifest, RunScenario
 from sim.common.tables import RunResults, load_run
 from sim.experiments.runs import write_run
 from sim.model.model import run_scenario
@@ -259,7 +260,11 @@ def _results(blocs: dict[str, int], agreement: dict[tuple[str, str], float]) -> 
             {"round": 1, "resolution": "R", "country": ids, "vote": ["yes"] * len(ids)}
         ),
     }
-    manifest = {"scenario": {"reference_states": ["USA", "RUS"]}}
+    scenario = RunScenario(name="hand-made", path="", sha256="", reference_states=["USA", "RUS"])
+    manifest = RunManifest(
+        schema_version=1, created="", versions={}, scenario=scenario, seed=0, rounds=1,
+        parameters={}, channels=[],
+    )  # fmt: skip
     return RunResults(Path("hand-made"), manifest, tables)
 
 

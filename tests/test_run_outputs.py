@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -11,6 +12,8 @@ from test_plots import RUN_PLOT_NAMES
 
 from sim.bundled import ILLUSTRATIVE_SCENARIO
 from sim.cli import main
+from sim.common.files import ResultsError
+from sim.common.manifests import RunManifest, SweepManifest, read_manifest, write_manifest
 from sim.common.tables import load_run
 
 GOLDEN_SCHEMA = {
@@ -92,6 +95,89 @@ def test_run_writes_every_table_the_manifest_and_plots(default_run: Path) -> Non
     assert len(manifest["scenario"]["sha256"]) == 64
     assert manifest["versions"]["mesa"].startswith("3.")
     assert manifest["parameters"]["abstention_band"] == 0.4
+
+
+GOLDEN_MANIFEST = {
+    "": [
+        "channels",
+        "command",
+        "created",
+        "files",
+        "kind",
+        "parameters",
+        "platform",
+        "rounds",
+        "scenario",
+        "schema_version",
+        "seed",
+        "versions",
+    ],
+    "scenario": ["files", "name", "overrides", "path", "reference_states", "sha256"],
+    "files": [f"{t}.parquet" for t in (*GOLDEN_SCHEMA, "rounds")],
+}
+"""The keys of a run's manifest.json, as the dict-building code before RunManifest wrote them."""
+
+
+def test_golden_manifest_keys_and_layout(default_run: Path) -> None:
+    text = (default_run / "manifest.json").read_text()
+    manifest = json.loads(text)
+    assert text == json.dumps(manifest, indent=2, sort_keys=True)  # sorted, indented, no newline
+    assert list(manifest) == GOLDEN_MANIFEST[""]
+    assert list(manifest["scenario"]) == GOLDEN_MANIFEST["scenario"]
+    assert sorted(manifest["files"]) == sorted(GOLDEN_MANIFEST["files"])
+    typed = read_manifest(default_run, RunManifest)
+    assert typed.dump() == manifest  # read back and written again: the same object
+    assert (
+        typed.files is not None
+        and typed.files["votes.parquet"] == manifest["files"]["votes.parquet"]
+    )
+
+
+def test_an_older_manifest_loads_and_keeps_what_it_had(tmp_path: Path) -> None:
+    old = {
+        "schema_version": 1,
+        "kind": "sweep",
+        "created": "2026-11-26T15:35:02+00:00",
+        "versions": {"python": "3.11.9"},
+        "sweep": {"name": "s", "path": "s.yaml", "sha256": "0" * 64, "spec": {"seed": 1}},
+        "scenario": {"path": "w.yaml", "sha256": "1" * 64},  # before files were recorded
+        "design": "grid",
+        "root_seed": 1,
+        "common_random_numbers": True,
+        "replicates": 2,
+        "parameters": ["parameters.trade_weight"],
+        "outcomes": ["favours_outstanding"],
+        "points": 3,
+        "runs": 6,
+        "retired_field": [1, 2.5],  # a key this version does not know
+    }
+    (tmp_path / "manifest.json").write_text(json.dumps(old))
+    manifest = read_manifest(tmp_path, SweepManifest)
+    assert manifest.command is None and manifest.scenario.files is None
+    assert manifest.finished is None
+    write_manifest(tmp_path, replace(manifest, finished="2026-11-27T00:00:00"))
+    rewritten = json.loads((tmp_path / "manifest.json").read_text())
+    assert rewritten == {**old, "finished": "2026-11-27T00:00:00"}
+
+
+def test_a_manifest_of_another_kind_or_shape_is_one_line(tmp_path: Path, default_run: Path) -> None:
+    (tmp_path / "manifest.json").write_text(json.dumps({"kind": "sweep"}))
+    with pytest.raises(ResultsError, match=r"holds a 'sweep', not a run$"):
+        read_manifest(tmp_path, RunManifest)
+    with pytest.raises(ResultsError, match=r"manifest.json: created: field required \("):
+        read_manifest(tmp_path, SweepManifest)
+    run = json.loads((default_run / "manifest.json").read_text())
+    for change, message in [
+        ({"seed": "7"}, "seed: expected a whole number, got str"),
+        ({"channels": "trade"}, "channels: expected a list"),
+        ({"scenario": {**run["scenario"], "reference_states": ["USA", 5]}}, "reference_states.1"),
+    ]:
+        (tmp_path / "manifest.json").write_text(json.dumps({**run, **change}))
+        with pytest.raises(ResultsError, match=message):
+            read_manifest(tmp_path, RunManifest)
+    (tmp_path / "manifest.json").write_text("[1]")
+    with pytest.raises(ResultsError, match="a JSON object was expected"):
+        read_manifest(tmp_path, SweepManifest)
 
 
 def test_golden_schema(default_run: Path) -> None:

@@ -239,6 +239,26 @@ def test_a_failing_run_is_recorded_and_the_sweep_completes(tmp_path: Path) -> No
     }
 
 
+HOLD_AFTER_THREE_SHARDS = """
+import pathlib, sys, time
+from sim.experiments import store
+from sim.experiments.runner import execute_sweep
+
+rotate, shards = store.RunStore._rotate, []
+
+def hold_after_three(self, rows):
+    rotate(self, rows)
+    shards.append(len(rows))
+    if len(shards) == 3:
+        pathlib.Path(sys.argv[2]).write_text("")
+        time.sleep(600)
+
+store.RunStore._rotate = hold_after_three
+execute_sweep(pathlib.Path(sys.argv[1]), executor="serial", quiet=True, shard_size=7)
+"""
+"""A sweep child that stops for good once it has written its third shard of 7 runs."""
+
+
 def test_sweep_killed_with_sigkill_then_resumed_equals_uninterrupted(tmp_path: Path) -> None:
     grid = {
         "parameters.trade_weight": {"low": 0.0, "high": 2.0, "steps": 10},
@@ -249,33 +269,24 @@ def test_sweep_killed_with_sigkill_then_resumed_equals_uninterrupted(tmp_path: P
     total = len(pd.read_parquet(whole / "runs.parquet"))
     killed = tmp_path / "killed"
     start_sweep(sweep, killed)
+    # The child holds its writer thread after the third shard (a deterministic point: the
+    # sweep cannot finish while it waits), says so, and is killed there.
+    stopped = tmp_path / "stopped"
     child = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, pathlib; from sim.experiments.runner import execute_sweep; "
-            "execute_sweep(pathlib.Path(sys.argv[1]), executor='serial', quiet=True, "
-            "shard_size=7)",
-            str(killed),
-        ],
+        [sys.executable, "-c", HOLD_AFTER_THREE_SHARDS, str(killed), str(stopped)],
         env={**os.environ, "PYTHONHASHSEED": "0"},
         stderr=subprocess.PIPE,
     )
-    shards = killed / "shards"
-    stored = 0
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and child.poll() is None:
-        stored = len(list(shards.glob("*.parquet"))) if shards.exists() else 0
-        if stored >= 3:
-            break
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and child.poll() is None and not stopped.exists():
         time.sleep(0.05)
-    # The child must have started properly and still be running: not crashed, not finished.
     still_running = child.poll() is None
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
     _, err = child.communicate()
     assert still_running, f"the sweep child exited early: {err.decode()}"
-    assert stored >= 3, "no partial state within the deadline"
+    assert stopped.exists(), "the child never reached its third shard"
+    assert len(list((killed / "shards").glob("*.parquet"))) == 3
     assert not (killed / "runs.parquet").exists(), "killed before the end"
     # A partial state existed: some runs stored (shards, maybe a journal), not all of them.
     partial = read_runs(killed)
@@ -396,12 +407,12 @@ def test_load_sweep_results_round_trip(tmp_path: Path) -> None:
         str(tmp_path / "o"),
     )
     loaded = load_sweep_results(out)
-    assert loaded["manifest"]["outcomes"] == [
+    assert loaded.manifest.outcomes == [
         "share_with_target[ES-11/1]",
         "position[ES-11/1,CHN]",
         "favours_outstanding",
     ]
-    assert len(loaded["runs"]) == 6 and loaded["sensitivity"] is None
+    assert len(loaded.runs) == 6 and loaded.sensitivity is None
     assert execute_sweep(out, executor="serial", quiet=True)["ran"] == 0
 
 

@@ -72,7 +72,7 @@ def test_sources_document_exists_and_names_every_table() -> None:
 
 @pytest.fixture(scope="module")
 def report(scenario):  # type: ignore[no-untyped-def]
-    return validate(scenario, RECORD, "ES-11/1")
+    return validate(scenario, RECORD, "ES-11/1").to_json()
 
 
 def test_validation_floors_with_the_shipped_weights(report) -> None:  # type: ignore[no-untyped-def]
@@ -118,7 +118,9 @@ quid pro quo alone decides five votes), and no vote turns on a shared adversary 
 
 @pytest.fixture(scope="module")
 def ablation(scenario):  # type: ignore[no-untyped-def]
-    return {row["channel"]: row for row in ablate(scenario, RECORD, "ES-11/1", 4)["channels"]}
+    return {
+        row["channel"]: row for row in ablate(scenario, RECORD, "ES-11/1", 4).to_json()["channels"]
+    }
 
 
 @pytest.mark.parametrize("channel", sorted(PREDICTED))
@@ -155,7 +157,9 @@ def test_quid_pro_quo_decides_votes_once_prior_alignment_is_off(scenario) -> Non
     # with them in the equilibrium).
     parameters = scenario.parameters.model_copy(update={"prior_alignment_weight": 0.0})
     report = ablate(scenario.model_copy(update={"parameters": parameters}), RECORD, "ES-11/1", 2)
-    changed = next(r for r in report["channels"] if r["channel"] == "quid_pro_quo")["changed"]
+    changed = next(r for r in report.to_json()["channels"] if r["channel"] == "quid_pro_quo")[
+        "changed"
+    ]
     owe_russia = {f.debtor for f in scenario.favours if f.creditor == "RUS"}
     held = [r for r in changed if r["pushed"] == "toward no" and r["country"] in owe_russia]
     assert len(held) >= 3, changed

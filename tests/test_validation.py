@@ -61,21 +61,21 @@ def test_validate_numbers_on_a_hand_made_record(tmp_path: Path) -> None:
     (tmp_path / "record.csv").write_text(RECORD)
     scenario = load_scenario(scenario_path).scenario
     report = validate(scenario, tmp_path / "record.csv", "R")
-    assert report["accuracy"] == pytest.approx(5 / 7)
-    assert report["accuracy_merged"] == pytest.approx(6 / 7)  # A1 absent=abstain now matches
+    assert report.accuracy == pytest.approx(5 / 7)
+    assert report.accuracy_merged == pytest.approx(6 / 7)  # A1 absent=abstain now matches
     # kappa by hand: po = 5/7; marginals sim (yes 3, no 2, abst 1, absent 1),
     # record (yes 2, no 2, abst 1, absent 2): pe = (3*2 + 2*2 + 1*1 + 1*2) / 49 = 13/49
-    assert report["kappa"] == pytest.approx((5 / 7 - 13 / 49) / (1 - 13 / 49))
-    assert report["baseline_accuracy"] == pytest.approx(2 / 7)
-    assert report["confusion"]["abstain"] == {"absent": 0, "yes": 1, "abstain": 0, "no": 0}
-    assert report["confusion"]["absent"] == {"absent": 1, "yes": 0, "abstain": 1, "no": 0}
-    assert report["tally"]["simulated"] == {"absent": 1, "yes": 3, "abstain": 1, "no": 2}
-    assert report["tally"]["recorded"] == {"absent": 2, "yes": 2, "abstain": 1, "no": 2}
-    assert [(m["country"], m["recorded"], m["simulated"]) for m in report["misses"]] == [
+    assert report.kappa == pytest.approx((5 / 7 - 13 / 49) / (1 - 13 / 49))
+    assert report.baseline_accuracy == pytest.approx(2 / 7)
+    assert report.confusion["abstain"] == {"absent": 0, "yes": 1, "abstain": 0, "no": 0}
+    assert report.confusion["absent"] == {"absent": 1, "yes": 0, "abstain": 1, "no": 0}
+    assert report.tally["simulated"] == {"absent": 1, "yes": 3, "abstain": 1, "no": 2}
+    assert report.tally["recorded"] == {"absent": 2, "yes": 2, "abstain": 1, "no": 2}
+    assert [(m.country, m.recorded, m.simulated) for m in report.misses] == [
         ("Y2", "abstain", "yes"),
         ("A1", "absent", "abstain"),
     ]
-    assert report["misses"][0]["contributions"]["domestic"] == pytest.approx(0.9)
+    assert report.misses[0].contributions["domestic"] == pytest.approx(0.9)
 
 
 @pytest.mark.parametrize("weights", [None, "linear", "quadratic"])
@@ -93,8 +93,16 @@ def test_validate_cli_json_and_text(tmp_path: Path, capsys: pytest.CaptureFixtur
     args = ["validate", str(scenario_path), "--record", str(tmp_path / "record.csv")]
     assert main([*args, "--resolution", "R", "--json", "--replicates", "3"]) == 0
     report = json.loads(capsys.readouterr().out)
-    keys = {"accuracy", "accuracy_merged", "kappa", "baseline_accuracy", "confusion", "tally"}
-    assert keys | {"misses"} <= set(report)
+    assert list(report) == [  # the order of the dict the report was before it was typed
+        *("accuracy", "accuracy_merged", "kappa", "absent_f1", "yes_f1", "abstain_f1", "no_f1"),
+        *("sd", "baseline_accuracy", "baseline_vote", "confusion", "tally", "resolution"),
+        *("record", "record_resolution", "record_date", "replicates", "seeds", "countries"),
+        "misses",
+    ]
+    assert list(report["sd"]) == list(report)[:7]
+    assert list(report["misses"][0]) == [
+        *("country", "name", "recorded", "simulated", "score", "contributions"),
+    ]
     assert report["seeds"][0] == {"entropy": 0, "spawn_key": []}
     assert [s["spawn_key"] for s in report["seeds"][1:]] == [[0], [1]]
     assert report["accuracy"] == pytest.approx(5 / 7)
@@ -237,3 +245,21 @@ def test_calibrate_cli_writes_an_includable_parameters_file(
     assert err.startswith("error: --fit: colour: not a numeric global parameter (")
     assert "domestic_weight" in err
     assert not (tmp_path / "x.yaml").exists()
+
+
+def test_ablate_json_keeps_its_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario_path = write_yaml(tmp_path / "s.yaml", scripted())
+    (tmp_path / "record.csv").write_text(RECORD)
+    argv = ["ablate", str(scenario_path), "--record", str(tmp_path / "record.csv")]
+    assert main([*argv, "--resolution", "R", "--replicates", "1", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert list(report) == ["resolution", "replicates", "full", "channels"]
+    assert report["full"]["accuracy_mean"] == pytest.approx(5 / 7)
+    domestic = next(row for row in report["channels"] if row["channel"] == "domestic")
+    assert list(domestic) == ["channel", "accuracy_mean", "accuracy_sd", "difference", "changed"]
+    assert domestic["changed"], "the scripted votes rest on domestic pressure"
+    assert list(domestic["changed"][0]) == [
+        *("country", "with", "without", "recorded", "pushed", "contribution"),
+    ]
+    assert main([*argv, "--resolution", "R", "--replicates", "1"]) == 0
+    assert capsys.readouterr().out.startswith("R: leave one channel out, 1 replicate(s); ")

@@ -68,7 +68,7 @@ def test_results_follow_the_rounds() -> None:
     model.step()
     second = model.results()
     assert second is not None and list(second["tallies"]["round"]) == [1, 2]
-    assert second.manifest["scenario"]["name"] == "synthetic"
+    assert second.manifest.scenario.name == "synthetic"
 
 
 def test_components_are_page_zero_entries() -> None:

@@ -43,18 +43,20 @@ def fresh(code: str, tmp_path: Path) -> None:
 def test_calls_run_in_one_warm_child_and_errors_keep_their_type(tmp_path: Path) -> None:
     fresh(
         """
-        import json, os, sys
+        import importlib, json, os, sys
+        import probe
         from sim.output.workers import FigureProcess
 
-        with FigureProcess(("json",)) as figures:
-            child = figures.call("os:getpid")
+        with FigureProcess(lambda: importlib.import_module("warmed")) as figures:
+            child = figures.call(os.getpid)
             assert child != os.getpid()
-            assert figures.call("os:getpid") == child  # one process, reused
-            assert figures.call("builtins:int", "ff", base=16) == 255
-            assert figures.call("probe:imported", "json") is True
-            assert figures.call("probe:imported", "tomllib") is False
+            assert figures.call(os.getpid) == child  # one process, reused
+            assert figures.call(int, "ff", base=16) == 255
+            assert figures.call(probe.imported, "warmed") is True
+            assert "warmed" not in sys.modules  # imported in the child only
+            assert figures.call(probe.imported, "tomllib") is False
             try:
-                figures.call("json:loads", "{not json")
+                figures.call(json.loads, "{not json")
             except json.JSONDecodeError:
                 pass
             else:
@@ -69,15 +71,15 @@ def test_calls_run_in_one_warm_child_and_errors_keep_their_type(tmp_path: Path) 
 def test_a_dead_child_leaves_the_calls_to_this_process(tmp_path: Path) -> None:
     fresh(
         """
-        import os, signal, time
+        import json, os, signal
         from sim.output.workers import FigureProcess
 
-        with FigureProcess(("json",)) as figures:
-            child = figures.call("os:getpid")
+        with FigureProcess(lambda: json) as figures:
+            child = figures.call(os.getpid)
             assert child != os.getpid()
             os.kill(child, signal.SIGKILL)
-            time.sleep(0.2)
-            assert figures.call("os:getpid") == os.getpid()
+            os.waitpid(child, 0)  # dead for sure: no race with the next call
+            assert figures.call(os.getpid) == os.getpid()
         """,
         tmp_path,
     )
@@ -89,12 +91,12 @@ def test_leaving_on_an_error_stops_a_child_still_importing(tmp_path: Path) -> No
     (tmp_path / "slow_to_import.py").write_text("import time\ntime.sleep(30)\n")
     fresh(
         """
-        import time
+        import importlib, time
         from sim.output.workers import FigureProcess
 
         start = time.perf_counter()
         try:
-            with FigureProcess(("slow_to_import",)):
+            with FigureProcess(lambda: importlib.import_module("slow_to_import")):
                 raise KeyError("bad scenario")
         except KeyError:
             pass
@@ -108,18 +110,19 @@ def write_probe(folder: Path) -> Path:
     (folder / "probe.py").write_text(
         "import sys\n\n\ndef imported(name):\n    return name in sys.modules\n"
     )
+    (folder / "warmed.py").write_text("")
     return folder
 
 
 def test_without_modules_or_with_another_thread_calls_run_here() -> None:
-    with FigureProcess(()) as figures:
-        assert figures.call("os:getpid") == os.getpid()
+    with FigureProcess(None) as figures:
+        assert figures.call(os.getpid) == os.getpid()
     release = threading.Event()
     other = threading.Thread(target=release.wait)
     other.start()
     try:
-        with FigureProcess(("json",)) as figures:
-            assert figures.call("os:getpid") == os.getpid()
+        with FigureProcess(lambda: None) as figures:
+            assert figures.call(os.getpid) == os.getpid()
     finally:
         release.set()
         other.join()

@@ -1,4 +1,4 @@
-"""Writing and reading result files: one atomic writer, Parquet tables, manifests, provenance.
+"""Writing result files: one atomic writer, Parquet tables, output checks, provenance.
 
 Every file a command writes appears whole or not at all: text and bytes go to a temporary file
 in the same folder and are moved into place with ``os.replace`` (atomic on POSIX); a results
@@ -25,7 +25,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 LIBRARIES = ("mesa", "numpy", "scipy", "pandas", "pyarrow", "pydantic", "matplotlib")
-SCHEMA_VERSION = 1
 
 
 class ResultsError(Exception):
@@ -172,18 +171,6 @@ def _version(name: str) -> str:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
         return "not installed"
-
-
-def read_manifest(path: Path) -> dict[str, Any]:
-    """Read ``manifest.json`` of a results directory, with a clear error if it is not one."""
-    manifest_path = path / "manifest.json"
-    try:
-        manifest: dict[str, Any] = json.loads(manifest_path.read_text())
-    except FileNotFoundError:
-        raise ResultsError(f"{path}: not a results directory (no manifest.json)") from None
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ResultsError(f"{manifest_path}: cannot read: {exc}") from None
-    return manifest
 
 
 def timestamp() -> str:

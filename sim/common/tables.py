@@ -34,7 +34,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.common.files import ResultsError, read_manifest
+from sim.common.files import ResultsError
+from sim.common.manifests import RunManifest, SweepManifest, read_manifest
 
 TABLES = ("votes", "tallies", "contributions", "favours", "alignment", "countries", "rounds")
 """The tables of a run directory, each ``<name>.parquet``."""
@@ -48,7 +49,7 @@ class RunResults:
     """A results directory read back: the manifest and every table as a DataFrame."""
 
     path: Path
-    manifest: dict[str, Any]
+    manifest: RunManifest
     tables: dict[str, pd.DataFrame]
 
     def __getitem__(self, name: str) -> pd.DataFrame:
@@ -56,12 +57,10 @@ class RunResults:
         return self.tables[name]
 
 
-def load_run(path: str | Path, manifest: dict[str, Any] | None = None) -> RunResults:
-    """Read a run's results directory back."""
+def load_run(path: str | Path, manifest: RunManifest | None = None) -> RunResults:
+    """Read a run's results directory back (its manifest too, unless given)."""
     path = Path(path)
-    manifest = read_manifest(path) if manifest is None else manifest
-    if manifest.get("kind") != "run":
-        raise ResultsError(f"{path}: holds a {manifest.get('kind')!r}, not a run")
+    manifest = read_manifest(path, RunManifest) if manifest is None else manifest
     tables = {}
     for name in TABLES:
         file = path / f"{name}.parquet"
@@ -108,17 +107,46 @@ def read_runs(root: Path) -> pd.DataFrame:
     return ordered
 
 
-def load_sweep_results(out: Path) -> dict[str, Any]:
+@dataclass(frozen=True)
+class SweepResults:
+    """A finished sweep directory read back.
+
+    Attributes
+    ----------
+    manifest
+        The sweep's manifest.
+    runs
+        ``runs.parquet``: one row per run.
+    summary
+        ``summary.parquet``: per design point, mean, interval and count per outcome.
+    sensitivity
+        ``sensitivity.parquet`` (sobol and morris designs), else None.
+    """
+
+    manifest: SweepManifest
+    runs: pd.DataFrame
+    summary: pd.DataFrame
+    sensitivity: pd.DataFrame | None
+
+
+def load_sweep_results(out: Path) -> SweepResults:
     """Read a finished sweep directory back: manifest, runs, summary, sensitivity (or None)."""
-    manifest = read_manifest(out)
-    if manifest.get("kind") != "sweep":
-        raise ResultsError(f"{out}: holds a {manifest.get('kind')!r}, not a sweep")
+    manifest = read_manifest(out, SweepManifest)
     if not (out / "runs.parquet").exists():
         raise ResultsError(f"{out}: sweep not finished (no runs.parquet); resume it")
     sensitivity_path = out / "sensitivity.parquet"
-    return {
-        "manifest": manifest,
-        "runs": pd.read_parquet(out / "runs.parquet"),
-        "summary": pd.read_parquet(out / "summary.parquet"),
-        "sensitivity": pd.read_parquet(sensitivity_path) if sensitivity_path.exists() else None,
-    }
+    return SweepResults(
+        manifest=manifest,
+        runs=pd.read_parquet(out / "runs.parquet"),
+        summary=pd.read_parquet(out / "summary.parquet"),
+        sensitivity=pd.read_parquet(sensitivity_path) if sensitivity_path.exists() else None,
+    )
+
+
+def arrow_table(frame: pd.DataFrame) -> pa.Table:
+    """Return ``frame`` as an Arrow table without pandas' schema metadata or its index.
+
+    The metadata records the pandas version, so leaving it out keeps the Parquet bytes a
+    function of the data alone (the golden files compare them).
+    """
+    return pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)

@@ -9,10 +9,10 @@ change moved them toward yes or toward no.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
+from sim.common.reports import AblationReport, ChangedVote, ChannelAblation
 from sim.empirical.records import agenda_item, read_record
 from sim.empirical.validate import compare, simulate_resolution
 from sim.model.channels import REGISTRY
@@ -22,18 +22,18 @@ from sim.model.votes import POSITION_OF_VOTE, VOTE_WORDS
 
 def ablate(
     scenario: Scenario, record_path: str | Path, resolution: str, replicates: int = 10
-) -> dict[str, Any]:
+) -> AblationReport:
     """Accuracy with every channel, then with each weighted channel switched off.
 
     Returns
     -------
-    dict
-        ``full`` (accuracy mean and sd), and ``channels``: per channel the accuracy mean and
-        sd without it, its difference from the full model, and ``changed``: the states whose
-        modal vote changes, each with the full and ablated vote, the direction the channel
-        pushed them (``toward yes`` when removing it moves the state toward no) and the
-        channel's mean contribution to the state's score in the full runs (whose sign is the
-        direction the channel's rule predicts).
+    AblationReport
+        The accuracy with every channel (mean and sd), and ``channels``: per channel the
+        accuracy mean and sd without it, its difference from the full model, and ``changed``:
+        the states whose modal vote changes, each with the full and ablated vote, the
+        direction the channel pushed them (``toward yes`` when removing it moves the state
+        toward no) and the channel's mean contribution to the state's score in the full runs
+        (whose sign is the direction the channel's rule predicts).
     """
     item = agenda_item(scenario, resolution)
     record = read_record(record_path, scenario, item.id)
@@ -54,50 +54,45 @@ def ablate(
         for i in np.flatnonzero(base != ablated):
             shift = POSITION_OF_VOTE[ablated[i]] - POSITION_OF_VOTE[base[i]]
             changed.append(
-                {
-                    "country": ids[i],
-                    "with": VOTE_WORDS[base[i]],
-                    "without": VOTE_WORDS[ablated[i]],
-                    "recorded": VOTE_WORDS[record.codes[i]],
-                    "pushed": "toward yes" if shift < 0 else "toward no" if shift > 0 else "out",
-                    "contribution": float(full.contributions[i, column]),
-                }
+                ChangedVote(
+                    country=ids[i],
+                    kept=VOTE_WORDS[base[i]],
+                    dropped=VOTE_WORDS[ablated[i]],
+                    recorded=VOTE_WORDS[record.codes[i]],
+                    pushed="toward yes" if shift < 0 else "toward no" if shift > 0 else "out",
+                    contribution=float(full.contributions[i, column]),
+                )
             )
         rows.append(
-            {
-                "channel": channel.name,
-                "accuracy_mean": report["accuracy"],
-                "accuracy_sd": report["sd"]["accuracy"],
-                "difference": report["accuracy"] - full_report["accuracy"],
-                "changed": changed,
-            }
+            ChannelAblation(
+                channel=channel.name,
+                accuracy_mean=report.accuracy,
+                accuracy_sd=report.sd["accuracy"],
+                difference=report.accuracy - full_report.accuracy,
+                changed=changed,
+            )
         )
-    return {
-        "resolution": item.id,
-        "replicates": replicates,
-        "full": {
-            "accuracy_mean": full_report["accuracy"],
-            "accuracy_sd": full_report["sd"]["accuracy"],
-        },
-        "channels": rows,
-    }
+    return AblationReport(
+        resolution=item.id,
+        replicates=replicates,
+        accuracy_mean=full_report.accuracy,
+        accuracy_sd=full_report.sd["accuracy"],
+        channels=rows,
+    )
 
 
-def format_ablation(report: dict[str, Any]) -> str:
+def format_ablation(report: AblationReport) -> str:
     """Return the leave-one-channel-out table as text."""
-    full = report["full"]
     lines = [
-        f"{report['resolution']}: leave one channel out, {report['replicates']} replicate(s); "
-        f"with every channel accuracy {full['accuracy_mean']:.3f} +/- {full['accuracy_sd']:.3f}",
+        f"{report.resolution}: leave one channel out, {report.replicates} replicate(s); "
+        f"with every channel accuracy {report.accuracy_mean:.3f} +/- {report.accuracy_sd:.3f}",
         f"  {'channel':<20} {'accuracy':>17} {'change':>8}  states whose vote changes",
     ]
-    for row in report["channels"]:
-        states = ", ".join(
-            f"{c['country']} {c['with']}->{c['without']}" for c in row["changed"][:12]
-        )
-        more = f" (+{len(row['changed']) - 12})" if len(row["changed"]) > 12 else ""
+    for row in report.channels:
+        states = ", ".join(f"{c.country} {c.kept}->{c.dropped}" for c in row.changed[:12])
+        more = f" (+{len(row.changed) - 12})" if len(row.changed) > 12 else ""
         lines.append(
-            f"  {row['channel']:<20} {row['accuracy_mean']:.3f} +/- {row['accuracy_sd']:.3f} "
-            f"{row['difference']:+8.3f}  {len(row['changed'])}: {states}{more}"
+            f"  {row.channel:<20} {row.accuracy_mean:.3f} +/- {row.accuracy_sd:.3f} "
+            f"{row.difference:+8.3f}  {len(row.changed)}: {states}{more}"
         )
     return "\n".join(lines)

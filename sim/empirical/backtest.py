@@ -24,12 +24,14 @@ from typing import Any
 
 import numpy as np
 
+from sim.common.files import now_iso, package_versions
+from sim.common.manifests import BacktestManifest, BacktestScenario
 from sim.empirical.calibrate import calibrate
 from sim.empirical.records import agenda_item
 from sim.empirical.validate import f1, scores, simulate, summarise, tally
 from sim.model.errors import ScenarioError
 from sim.model.records import same_resolution
-from sim.model.scenario import HistoryRecord, Scenario
+from sim.model.scenario import HistoryRecord, LoadedScenario, Scenario
 from sim.model.votes import Vote, VoteArray
 
 DEFAULT_CUTOFF = dt.date(2022, 3, 2)
@@ -61,6 +63,22 @@ class Backtest:
     replicates: int
     weights: str
     parameters: dict[str, float]
+
+    def manifest(self, loaded: LoadedScenario, command: list[str] | None) -> BacktestManifest:
+        """Return the provenance record of this backtest of ``loaded``."""
+        return BacktestManifest(
+            kind="backtest",
+            created=now_iso(),
+            versions=package_versions(),
+            scenario=BacktestScenario(
+                name=loaded.scenario.name, path=str(loaded.path), sha256=loaded.sha256
+            ),
+            cutoff=self.cutoff.isoformat(),
+            replicates=self.replicates,
+            weights=self.weights,
+            parameters=self.parameters,
+            command=command,
+        )
 
 
 def targets(scenario: Scenario, cutoff: dt.date) -> list[HistoryRecord]:

@@ -174,11 +174,11 @@ def calibrate(
         candidate = scenario.model_copy(update={"parameters": parameters})
         simulated = simulate_resolution(candidate, resolution, replicates)
         report = compare(simulated.votes, recorded)
-        kappa = report["kappa"] if np.isfinite(report["kappa"]) else -1.0
-        history.append((values, report["accuracy"], kappa))
+        kappa = report.kappa if np.isfinite(report.kappa) else -1.0
+        history.append((values, report.accuracy, kappa))
         if progress is not None:
             progress(len(history))
-        return report["accuracy"], kappa
+        return report.accuracy, kappa
 
     if method not in SEARCH_NAMES:
         raise ValueError(f"unknown search method {method!r}; use one of {list(SEARCH_NAMES)}")

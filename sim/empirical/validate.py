@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from sim.common.measures import cohen_kappa
+from sim.common.reports import Comparison, Miss, ValidationReport
 from sim.common.seeds import replicate_seeds
 from sim.empirical.records import agenda_item, read_record
 from sim.model.channels import REGISTRY
@@ -137,7 +138,7 @@ def summarise(per_replicate: list[dict[str, float]]) -> dict[str, dict[str, floa
     return out
 
 
-def compare(simulated: np.ndarray, recorded: np.ndarray) -> dict[str, Any]:
+def compare(simulated: np.ndarray, recorded: np.ndarray) -> Comparison:
     """Scores of ``(replicates, n)`` simulated votes against a record, as means and sds.
 
     Also the confusion matrix and tallies of the modal vote, the mean simulated tally, and the
@@ -149,32 +150,39 @@ def compare(simulated: np.ndarray, recorded: np.ndarray) -> dict[str, Any]:
     majority = int(values[np.argmax(counts)])
     summary = summarise([scores(s, recorded) for s in simulated])
     tallies = [tally(s) for s in simulated]
-    return {
-        **{key: value["mean"] for key, value in summary.items()},
-        "sd": {key: value["sd"] for key, value in summary.items()},
-        "baseline_accuracy": float(np.mean(recorded == majority)),
-        "baseline_vote": VOTE_WORDS[majority],
-        "confusion": {
+    means = {key: value["mean"] for key, value in summary.items()}
+    return Comparison(
+        accuracy=means["accuracy"],
+        accuracy_merged=means["accuracy_merged"],
+        kappa=means["kappa"],
+        absent_f1=means["absent_f1"],
+        yes_f1=means["yes_f1"],
+        abstain_f1=means["abstain_f1"],
+        no_f1=means["no_f1"],
+        sd={key: value["sd"] for key, value in summary.items()},
+        baseline_accuracy=float(np.mean(recorded == majority)),
+        baseline_vote=VOTE_WORDS[majority],
+        confusion={
             VOTE_WORDS[r]: {
                 VOTE_WORDS[s]: int(np.sum((recorded == r) & (modal == s))) for s in Vote
             }
             for r in Vote
         },
-        "tally": {
+        tally={
             "simulated": {w: float(np.mean([t[w] for t in tallies])) for w in VOTE_WORDS},
             "recorded": tally(recorded),
         },
-    }
+    )
 
 
 def validate(
     scenario: Scenario, record_path: str | Path, resolution: str, replicates: int = 1
-) -> dict[str, Any]:
+) -> ValidationReport:
     """Run the scenario and compare one resolution with its recorded roll call.
 
     Returns
     -------
-    dict
+    ValidationReport
         Seed-mean ``accuracy, accuracy_merged, kappa`` and per-class F1 with their ``sd``,
         ``baseline_accuracy``, the modal vote's ``confusion``, the mean simulated and the
         recorded ``tally``, ``misses`` (each with both votes, the net support and every
@@ -182,7 +190,7 @@ def validate(
     """
     record = read_record(record_path, scenario, resolution)
     simulated = simulate_resolution(scenario, resolution, replicates)
-    report = compare(simulated.votes, record.codes)
+    comparison = compare(simulated.votes, record.codes)
     ids = [c.id for c in scenario.countries]
     names = [c.name for c in scenario.countries]
     modal = simulated.modal
@@ -190,66 +198,63 @@ def validate(
     for i in np.flatnonzero(modal != record.codes):
         contributions = simulated.contributions[i]
         misses.append(
-            {
-                "country": ids[i],
-                "name": names[i],
-                "recorded": VOTE_WORDS[record.codes[i]],
-                "simulated": VOTE_WORDS[modal[i]],
-                "score": float(contributions.sum()),
-                "contributions": {
+            Miss(
+                country=ids[i],
+                name=names[i],
+                recorded=VOTE_WORDS[record.codes[i]],
+                simulated=VOTE_WORDS[modal[i]],
+                score=float(contributions.sum()),
+                contributions={
                     c: float(v) for c, v in zip(REGISTRY.names, contributions, strict=True)
                 },
-            }
+            )
         )
-    report.update(
-        {
-            "resolution": agenda_item(scenario, resolution).id,
-            "record": str(record.path),
-            "record_resolution": record.roll_call.resolution,
-            "record_date": record.roll_call.date.isoformat(),
-            "replicates": replicates,
-            "seeds": simulated.seeds,
-            "countries": len(ids),
-            "misses": misses,
-        }
+    return ValidationReport(
+        **vars(comparison),
+        resolution=agenda_item(scenario, resolution).id,
+        record=str(record.path),
+        record_resolution=record.roll_call.resolution,
+        record_date=record.roll_call.date.isoformat(),
+        replicates=replicates,
+        seeds=simulated.seeds,
+        countries=len(ids),
+        misses=misses,
     )
-    return report
 
 
-def format_report(report: dict[str, Any]) -> str:
+def format_report(report: ValidationReport) -> str:
     """Human-readable validation report (scores as seed mean +/- sd)."""
-    sd = report["sd"]
+    sd = report.sd
     lines = [
-        f"{report['resolution']} ({report['record_resolution']}, {report['record_date']}): "
-        f"{report['countries']} countries, {report['replicates']} replicate(s), "
-        f"record {report['record']}",
+        f"{report.resolution} ({report.record_resolution}, {report.record_date}): "
+        f"{report.countries} countries, {report.replicates} replicate(s), "
+        f"record {report.record}",
         "  scores are means +/- sd over replicates",
-        f"  accuracy                  {report['accuracy']:.3f} +/- {sd['accuracy']:.3f}",
-        f"  accuracy (absent=abstain) {report['accuracy_merged']:.3f} "
-        f"+/- {sd['accuracy_merged']:.3f}",
-        f"  Cohen's kappa             {report['kappa']:.3f} +/- {sd['kappa']:.3f}",
-        f"  F1 of no                  {report['no_f1']:.3f} +/- {sd['no_f1']:.3f}",
-        f"  baseline (all {report['baseline_vote']})      {report['baseline_accuracy']:.3f}",
+        f"  accuracy                  {report.accuracy:.3f} +/- {sd['accuracy']:.3f}",
+        f"  accuracy (absent=abstain) {report.accuracy_merged:.3f} +/- {sd['accuracy_merged']:.3f}",
+        f"  Cohen's kappa             {report.kappa:.3f} +/- {sd['kappa']:.3f}",
+        f"  F1 of no                  {report.no_f1:.3f} +/- {sd['no_f1']:.3f}",
+        f"  baseline (all {report.baseline_vote})      {report.baseline_accuracy:.3f}",
         "",
         "  confusion of the modal vote (rows recorded, columns simulated)",
         "  " + " " * 10 + "".join(f"{w:>9}" for w in VOTE_WORDS),
     ]
-    for recorded, row in report["confusion"].items():
+    for recorded, row in report.confusion.items():
         lines.append(f"  {recorded:>10}" + "".join(f"{row[w]:>9}" for w in VOTE_WORDS))
     lines += [
         "",
         "  tally      " + "".join(f"{w:>9}" for w in VOTE_WORDS),
-        "  simulated  " + "".join(f"{report['tally']['simulated'][w]:>9.1f}" for w in VOTE_WORDS),
-        "  recorded   " + "".join(f"{report['tally']['recorded'][w]:>9}" for w in VOTE_WORDS),
+        "  simulated  " + "".join(f"{report.tally['simulated'][w]:>9.1f}" for w in VOTE_WORDS),
+        "  recorded   " + "".join(f"{report.tally['recorded'][w]:>9}" for w in VOTE_WORDS),
         "",
-        f"  misses ({len(report['misses'])}): country recorded -> simulated (modal), net "
+        f"  misses ({len(report.misses)}): country recorded -> simulated (modal), net "
         "support, strongest channels",
     ]
-    for miss in report["misses"]:
-        top = sorted(miss["contributions"].items(), key=lambda kv: -abs(kv[1]))[:3]
+    for miss in report.misses:
+        top = sorted(miss.contributions.items(), key=lambda kv: -abs(kv[1]))[:3]
         channels = ", ".join(f"{name} {value:+.2f}" for name, value in top)
         lines.append(
-            f"    {miss['country']} {miss['recorded']:>7} -> {miss['simulated']:<7} "
-            f"{miss['score']:+.2f}  ({channels})"
+            f"    {miss.country} {miss.recorded:>7} -> {miss.simulated:<7} "
+            f"{miss.score:+.2f}  ({channels})"
         )
     return "\n".join(lines)

@@ -9,6 +9,8 @@ import pandas as pd
 from scipy import special
 
 from sim.common.files import ResultsError
+from sim.common.manifests import SweepManifest
+from sim.common.tables import SweepResults
 from sim.experiments.designs import salib_problem
 from sim.experiments.spec import SweepSpec
 
@@ -72,20 +74,20 @@ def summarise(
     return pd.DataFrame(rows)
 
 
-def sensitivity(manifest: dict[str, Any], summary: pd.DataFrame) -> pd.DataFrame | None:
+def sensitivity(manifest: SweepManifest, summary: pd.DataFrame) -> pd.DataFrame | None:
     """SALib indices per outcome for ``sobol`` (S1, ST) and ``morris`` (mu*, sigma) designs.
 
     Analysed on the per-point means, in design order. SALib cannot analyse missing outputs
     (SALib #273): an outcome with any NaN point mean gets NaN indices and a ``note``.
     """
-    design = manifest["design"]
+    design = manifest.design
     if design not in ("sobol", "morris"):
         return None
-    spec = manifest["sweep"]["spec"]
-    names: list[str] = manifest["parameters"]
-    problem = salib_problem(SweepSpec.model_validate(spec))
-    rows = []
-    for outcome in manifest["outcomes"]:
+    spec = SweepSpec.model_validate(manifest.sweep.spec)
+    names = manifest.parameters
+    problem = salib_problem(spec)
+    rows: list[dict[str, Any]] = []
+    for outcome in manifest.outcomes:
         y = summary.sort_values("point_id")[f"{outcome}_mean"].to_numpy(dtype=float)
         if not np.all(np.isfinite(y)):
             for name in names:
@@ -101,13 +103,13 @@ def sensitivity(manifest: dict[str, Any], summary: pd.DataFrame) -> pd.DataFrame
         if design == "sobol":
             from SALib.analyze import sobol
 
-            result = sobol.analyze(problem, y, calc_second_order=False, seed=spec["seed"])
+            result = sobol.analyze(problem, y, calc_second_order=False, seed=spec.seed)
             columns: tuple[str, ...] = ("S1", "S1_conf", "ST", "ST_conf")
         else:
             from SALib.analyze import morris
 
             x = summary.sort_values("point_id")[names].to_numpy(dtype=float)
-            result = morris.analyze(problem, x, y, num_levels=4, seed=spec["seed"])
+            result = morris.analyze(problem, x, y, num_levels=4, seed=spec.seed)
             columns = ("mu_star", "mu_star_conf", "sigma")
         for k, name in enumerate(names):
             indices = {column: float(result[column][k]) for column in columns}
@@ -118,7 +120,7 @@ def sensitivity(manifest: dict[str, Any], summary: pd.DataFrame) -> pd.DataFrame
 
 
 def compare_summaries(
-    a: dict[str, Any], b: dict[str, Any], outcomes: list[str] | None = None
+    a: SweepResults, b: SweepResults, outcomes: list[str] | None = None
 ) -> tuple[pd.DataFrame, list[str], list[str]]:
     """Line up two sweeps on their shared parameters and outcomes.
 
@@ -136,8 +138,8 @@ def compare_summaries(
     ResultsError
         When the sweeps share no parameter or no (requested) outcome.
     """
-    shared = [p for p in a["manifest"]["parameters"] if p in b["manifest"]["parameters"]]
-    common = [o for o in a["manifest"]["outcomes"] if o in b["manifest"]["outcomes"]]
+    shared = [p for p in a.manifest.parameters if p in b.manifest.parameters]
+    common = [o for o in a.manifest.outcomes if o in b.manifest.outcomes]
     if not shared:
         raise ResultsError("the sweeps share no varied parameter; nothing to line up")
     if outcomes:
@@ -151,7 +153,7 @@ def compare_summaries(
     if not common:
         raise ResultsError("the sweeps share no outcome")
     rows = []
-    runs_a, runs_b = a["runs"], b["runs"]
+    runs_a, runs_b = a.runs, b.runs
     for key, group_a in runs_a.groupby(shared, sort=True):
         values = key if isinstance(key, tuple) else (key,)
         mask = np.ones(len(runs_b), dtype=bool)

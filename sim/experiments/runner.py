@@ -20,12 +20,12 @@ import shutil
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import pyarrow as pa
 
 from sim.common.files import (
     ResultsError,
@@ -34,21 +34,29 @@ from sim.common.files import (
     now_iso,
     package_versions,
     publish_dir,
-    read_manifest,
-    write_json,
     write_table,
 )
-from sim.common.tables import JOURNAL, SHARDS, read_runs
+from sim.common.manifests import (
+    SCHEMA_VERSION,
+    SweepFile,
+    SweepManifest,
+    SweepScenario,
+    read_manifest,
+    write_manifest,
+)
+from sim.common.tables import JOURNAL, SHARDS, arrow_table, read_runs
 from sim.experiments.analysis import sensitivity, summarise
 from sim.experiments.designs import expand_runs
 from sim.experiments.executors import ExecutorKind, default_workers, make_executor
-from sim.experiments.outcomes import Outcome
-from sim.experiments.spec import LoadedSweep, load_sweep
+from sim.experiments.spec import LoadedSweep, SweepSpec, load_sweep
 from sim.experiments.store import RunStore
 from sim.experiments.worker import Task, execute, run_tasks
 from sim.model.errors import ScenarioError
 from sim.model.inputs import InputError, read_bytes
 from sim.model.scenario import LoadedScenario, files_sha256, load_scenario
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 SWEEP_COPY = "sweep.yaml"
 LOCK = ".lock"
@@ -90,34 +98,34 @@ def sweep_lock(out: Path) -> Iterator[None]:
 
 def _manifest(
     loaded: LoadedSweep, scenario: LoadedScenario, runs: int, points: int
-) -> dict[str, Any]:
+) -> SweepManifest:
     spec = loaded.spec
-    return {
-        "schema_version": 1,
-        "kind": "sweep",
-        "created": now_iso(),
-        "command": command_line(),
-        "versions": package_versions(),
-        "sweep": {
-            "name": spec.name,
-            "path": str(loaded.path),
-            "sha256": loaded.sha256,
-            "spec": spec.model_dump(mode="json"),
-        },
-        "scenario": {
-            "path": str(loaded.scenario_path),
-            "sha256": scenario.sha256,
-            "files": [str(f) for f in scenario.files],
-        },
-        "design": spec.design,
-        "root_seed": spec.seed,
-        "common_random_numbers": spec.common_random_numbers,
-        "replicates": spec.replicates,
-        "parameters": spec.varied,
-        "outcomes": [o.column for o in spec.outcomes],
-        "points": points,
-        "runs": runs,
-    }
+    return SweepManifest(
+        schema_version=SCHEMA_VERSION,
+        kind="sweep",
+        created=now_iso(),
+        command=command_line(),
+        versions=package_versions(),
+        sweep=SweepFile(
+            name=spec.name,
+            path=str(loaded.path),
+            sha256=loaded.sha256,
+            spec=spec.model_dump(mode="json"),
+        ),
+        scenario=SweepScenario(
+            path=str(loaded.scenario_path),
+            sha256=scenario.sha256,
+            files=[str(f) for f in scenario.files],
+        ),
+        design=spec.design,
+        root_seed=spec.seed,
+        common_random_numbers=spec.common_random_numbers,
+        replicates=spec.replicates,
+        parameters=spec.varied,
+        outcomes=[o.column for o in spec.outcomes],
+        points=points,
+        runs=runs,
+    )
 
 
 @contextmanager
@@ -150,30 +158,30 @@ def start_sweep(sweep_file: Path, out: Path, force: bool = False) -> Path:
 
     def fill(staging: Path) -> None:
         (staging / SWEEP_COPY).write_bytes(copy)
-        write_json(staging / "manifest.json", manifest)
+        write_manifest(staging, manifest)
 
     return publish_dir(out, fill, force)
 
 
-def _loaded_for(out: Path, manifest: dict[str, Any]) -> LoadedSweep:
+def _loaded_for(out: Path, manifest: SweepManifest) -> LoadedSweep:
     """Return the sweep as recorded in ``out``; refuse if its base scenario changed since.
 
     The files the scenario was read from are hashed again as they were at the start (the
     YAML file is one of them, so a scenario that now reads other tables differs too); a
     manifest from before they were recorded reloads the scenario.
     """
-    original = Path(manifest["sweep"]["path"])
+    original = Path(manifest.sweep.path)
     loaded = load_sweep(out / SWEEP_COPY, relative_to=original.parent)
     scenario_path = loaded.scenario_path
-    recorded = manifest["scenario"]
-    if "files" in recorded:
+    recorded = manifest.scenario
+    if recorded.files is not None:
         try:
-            current = files_sha256(map(Path, recorded["files"]), scenario_path.parent)
+            current = files_sha256(map(Path, recorded.files), scenario_path.parent)
         except (InputError, FileNotFoundError):
             current = ""  # a file gone or unreadable: changed
     else:
         current = load_scenario(scenario_path, allow_outside=True).sha256
-    if current != recorded["sha256"]:
+    if current != recorded.sha256:
         raise ScenarioError(
             scenario_path, "", "changed since the sweep started (its hash differs); start anew"
         )
@@ -241,16 +249,14 @@ def _execute_locked(
     quiet: bool,
     shard_size: int,
 ) -> dict[str, int]:
-    manifest = read_manifest(out)
-    if manifest.get("kind") != "sweep":
-        raise ResultsError(f"{out}: not a sweep directory")
+    manifest = read_manifest(out, SweepManifest)
     loaded = _loaded_for(out, manifest)
-    if "finished" in manifest:  # already finished: nothing to run
+    if manifest.finished is not None:  # already finished: nothing to run
         _clean_stores(out)
         finished = pd.read_parquet(out / "runs.parquet", columns=["status"])
-        return _counts(manifest["runs"], 0, finished)
+        return _counts(manifest.runs, 0, finished)
     if _merged(out, manifest) is not None:  # killed while finishing: finish again
-        return _counts(manifest["runs"], 0, finish(out, manifest))
+        return _counts(manifest.runs, 0, finish(out, manifest))
     runs = expand_runs(loaded.spec)
     stored = read_runs(out)
     done = set() if stored.empty else {int(x) for x in stored["run_id"]}
@@ -260,6 +266,37 @@ def _execute_locked(
         for r in todo
     ]
     store = RunStore(out, shard_size=shard_size)
+    try:
+        with _terminate_as_interrupt(), _progress_bar(quiet) as bar:
+            task_id = bar.add_task("sweep", total=len(runs), completed=len(done))
+
+            def on_rows(rows: list[dict[str, Any]]) -> None:
+                store.add_many(rows)
+                bar.update(task_id, advance=len(rows), description="sweep")
+
+            # A pilot in this process measures a run; the rest is batched to that measure, and
+            # a sweep too small to repay starting a process pool stays in this process.
+            pilot = [execute(task) for task in tasks[:PILOT_RUNS]]
+            on_rows(pilot)
+            rest = tasks[len(pilot) :]
+            per_run = min((float(row["seconds"]) for row in pilot), default=0.0)
+            kind: ExecutorKind = executor
+            if executor == "process" and per_run * len(rest) < SMALL_SWEEP_SECONDS:
+                kind = "serial"
+            if rest:
+                if kind != "serial":
+                    bar.update(task_id, description="sweep (starting workers)")
+                with make_executor(kind, workers, scheduler) as pool:
+                    lanes = 1 if kind == "serial" else workers or default_workers()
+                    batch = batch_size(per_run, len(rest), lanes)
+                    run_tasks(pool, rest, on_rows, window=2 * lanes, batch=batch)
+    finally:
+        store.close()
+    return _counts(len(runs), len(tasks), finish(out, manifest))
+
+
+def _progress_bar(quiet: bool) -> Progress:
+    """Return a progress bar: runs done of all, runs per second, time spent and left."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -288,36 +325,7 @@ def _execute_locked(
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
-    try:
-        with (
-            _terminate_as_interrupt(),
-            Progress(*columns, disable=quiet, transient=True) as bar,
-        ):
-            task_id = bar.add_task("sweep", total=len(runs), completed=len(done))
-
-            def on_rows(rows: list[dict[str, Any]]) -> None:
-                store.add_many(rows)
-                bar.update(task_id, advance=len(rows), description="sweep")
-
-            # A pilot in this process measures a run; the rest is batched to that measure, and
-            # a sweep too small to repay starting a process pool stays in this process.
-            pilot = [execute(task) for task in tasks[:PILOT_RUNS]]
-            on_rows(pilot)
-            rest = tasks[len(pilot) :]
-            per_run = min((float(row["seconds"]) for row in pilot), default=0.0)
-            kind: ExecutorKind = executor
-            if executor == "process" and per_run * len(rest) < SMALL_SWEEP_SECONDS:
-                kind = "serial"
-            if rest:
-                if kind != "serial":
-                    bar.update(task_id, description="sweep (starting workers)")
-                with make_executor(kind, workers, scheduler) as pool:
-                    lanes = 1 if kind == "serial" else workers or default_workers()
-                    batch = batch_size(per_run, len(rest), lanes)
-                    run_tasks(pool, rest, on_rows, window=2 * lanes, batch=batch)
-    finally:
-        store.close()
-    return _counts(len(runs), len(tasks), finish(out, manifest))
+    return Progress(*columns, disable=quiet, transient=True)
 
 
 def _counts(runs: int, ran: int, table: pd.DataFrame) -> dict[str, int]:
@@ -329,7 +337,7 @@ def _counts(runs: int, ran: int, table: pd.DataFrame) -> dict[str, int]:
     }
 
 
-def _merged(out: Path, manifest: dict[str, Any]) -> pd.DataFrame | None:
+def _merged(out: Path, manifest: SweepManifest) -> pd.DataFrame | None:
     """``runs.parquet`` if a previous finish wrote it whole (every run), else None."""
     path = out / "runs.parquet"
     if not path.exists():
@@ -338,7 +346,7 @@ def _merged(out: Path, manifest: dict[str, Any]) -> pd.DataFrame | None:
         table = pd.read_parquet(path)
     except Exception:
         return None
-    return table if len(table) == manifest["runs"] else None
+    return table if len(table) == manifest.runs else None
 
 
 def _clean_stores(out: Path) -> None:
@@ -346,7 +354,7 @@ def _clean_stores(out: Path) -> None:
     (out / JOURNAL).unlink(missing_ok=True)
 
 
-def finish(out: Path, manifest: dict[str, Any]) -> pd.DataFrame:
+def finish(out: Path, manifest: SweepManifest) -> pd.DataFrame:
     """Merge stored runs into ``runs.parquet`` with fixed columns; write summary and analysis.
 
     Columns: ``run_id, point_id, replicate, seed_entropy, seed_spawn_key``, one column per
@@ -360,10 +368,8 @@ def finish(out: Path, manifest: dict[str, Any]) -> pd.DataFrame:
     if merged is not None:
         return _finish_tables(out, manifest, merged)
     raw = read_runs(out)
-    if len(raw) < manifest["runs"]:
-        raise ResultsError(f"{out}: {len(raw)} of {manifest['runs']} runs stored; resume it")
-    parameters: list[str] = manifest["parameters"]
-    outcomes: list[str] = manifest["outcomes"]
+    if len(raw) < manifest.runs:
+        raise ResultsError(f"{out}: {len(raw)} of {manifest.runs} runs stored; resume it")
     table = pd.DataFrame(
         {
             "run_id": raw["run_id"].astype("int64"),
@@ -373,42 +379,42 @@ def finish(out: Path, manifest: dict[str, Any]) -> pd.DataFrame:
             "seed_spawn_key": [",".join(str(int(k)) for k in key) for key in raw["seed_spawn_key"]],
         }
     )
-    for name in parameters:
+    for name in manifest.parameters:
         table[name] = _uniform(raw[f"param:{name}"])
     table["status"] = raw["status"].astype(str)
     table["error"] = raw["error"].fillna("").astype(str)
     table["seconds"] = raw["seconds"].astype("float64")
-    for name in outcomes:
+    for name in manifest.outcomes:
         table[name] = pd.to_numeric(raw[f"outcome:{name}"], errors="coerce").astype("float64")
-    write_table(
-        pa.Table.from_pandas(table, preserve_index=False).replace_schema_metadata(None),
-        out / "runs.parquet",
-    )
+    write_table(arrow_table(table), out / "runs.parquet")
     return _finish_tables(out, manifest, table)
 
 
-def _finish_tables(out: Path, manifest: dict[str, Any], table: pd.DataFrame) -> pd.DataFrame:
+def _finish_tables(out: Path, manifest: SweepManifest, table: pd.DataFrame) -> pd.DataFrame:
     """Write summary and sensitivity from the merged runs, mark finished, drop the shards."""
-    parameters: list[str] = manifest["parameters"]
-    outcomes: list[str] = manifest["outcomes"]
-    spec_outcomes = [Outcome.model_validate(o) for o in manifest["sweep"]["spec"]["outcomes"]]
-    ranges = {o.column: o.range for o in spec_outcomes if o.range is not None}
-    summary = summarise(table, parameters, outcomes, ranges)
-    write_table(
-        pa.Table.from_pandas(summary, preserve_index=False).replace_schema_metadata(None),
-        out / "summary.parquet",
-    )
+    spec = SweepSpec.model_validate(manifest.sweep.spec)
+    ranges = {o.column: o.range for o in spec.outcomes if o.range is not None}
+    summary = summarise(table, manifest.parameters, manifest.outcomes, ranges)
+    write_table(arrow_table(summary), out / "summary.parquet")
     indices = sensitivity(manifest, summary)
     if indices is not None:
-        write_table(
-            pa.Table.from_pandas(indices, preserve_index=False).replace_schema_metadata(None),
-            out / "sensitivity.parquet",
-        )
-    manifest = {**manifest, "finished": now_iso()}
-    manifest["status_counts"] = {k: int(v) for k, v in table["status"].value_counts().items()}
-    write_json(out / "manifest.json", manifest)
+        write_table(arrow_table(indices), out / "sensitivity.parquet")
+    counts = {str(k): int(v) for k, v in table["status"].value_counts().items()}
+    finished = replace(manifest, finished=now_iso(), status_counts=counts)
+    write_manifest(out, finished)
     _clean_stores(out)
     return table
+
+
+def plots_drawn(out: Path) -> bool:
+    """Whether the sweep's plots were drawn whole (its manifest records when)."""
+    return read_manifest(out, SweepManifest).plots_drawn is not None
+
+
+def mark_plots_drawn(out: Path) -> None:
+    """Record in the sweep's manifest that its plots are drawn whole (a resume skips them)."""
+    manifest = read_manifest(out, SweepManifest)
+    write_manifest(out, replace(manifest, plots_drawn=now_iso()))
 
 
 def _uniform(column: pd.Series) -> pd.Series:

@@ -7,26 +7,26 @@ into the staging directory through ``decorate``, so nothing here depends on the 
 
 from __future__ import annotations
 
-import json
 import platform
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
 from sim.common.files import (
-    SCHEMA_VERSION,
     now_iso,
     package_versions,
     publish_dir,
     sha256_of,
     write_table,
 )
+from sim.common.manifests import SCHEMA_VERSION, RunManifest, RunScenario, write_manifest
 from sim.common.measures import adopted, alignment, blocs
+from sim.common.tables import arrow_table
 from sim.model.channels import REGISTRY
-from sim.model.model import AllianceModel
+from sim.model.model import AllianceModel, VoteRecord
 from sim.model.scenario import LoadedScenario
 from sim.model.votes import VOTE_WORDS
 
@@ -57,42 +57,8 @@ def build_tables(model: AllianceModel) -> dict[str, pa.Table]:
             "vote": pa.array(words[codes], pa.string()),
         }
     )
-    contributions_cols: dict[str, pa.Array] = {
-        "round": votes["round"],
-        "resolution": votes["resolution"],
-        "country": votes["country"],
-    }
-    stacked = (
-        np.vstack([r.contributions for r in records]) if records else np.zeros((0, len(REGISTRY)))
-    )
-    for c, channel in enumerate(REGISTRY.names):
-        contributions_cols[channel] = pa.array(stacked[:, c], pa.float64())
-    contributions_cols["score"] = pa.array(stacked.sum(axis=1), pa.float64())
-    bands = np.concatenate([r.bands for r in records]) if records else np.zeros(0)
-    contributions_cols["band"] = pa.array(bands, pa.float64())
-    contributions_cols["vote"] = votes["vote"]
-    deciding = np.concatenate([r.deciding for r in records]) if records else np.zeros(0, int)
-    channel_names = np.array(REGISTRY.names, dtype=object)
-    contributions_cols["deciding_channel"] = pa.array(channel_names[deciding], pa.string())
-    fixed = np.concatenate([r.fixed for r in records]) if records else np.zeros(0, bool)
-    contributions_cols["fixed"] = pa.array(fixed, pa.bool_())
-
-    tallies = pa.table(
-        {
-            "round": pa.array([r.round for r in records], pa.int32()),
-            "resolution": pa.array([r.resolution.id for r in records], pa.string()),
-            "title": pa.array([r.resolution.title for r in records], pa.string()),
-            "issue": pa.array([r.resolution.issue for r in records], pa.string()),
-            **{
-                word: pa.array([int((r.votes == code).sum()) for r in records], pa.int32())
-                for code, word in enumerate(VOTE_WORDS)
-            },
-            "adopted": pa.array([adopted(r.votes, r.resolution.majority) for r in records]),
-            "iterations": pa.array([r.iterations for r in records], pa.int32()),
-            "converged": pa.array([r.converged for r in records], pa.bool_()),
-            "inducement_spent": pa.array([r.inducement_spent for r in records], pa.float64()),
-        }
-    )
+    contributions = _contributions(records, votes)
+    tallies = _tallies(records)
     favour_rows = model.record.favours
     favours = pa.table(
         {
@@ -130,14 +96,11 @@ def build_tables(model: AllianceModel) -> dict[str, pa.Table]:
             "order": pa.array(position_in_order, pa.int32()),
         }
     )
-    rounds = pa.Table.from_pandas(
-        model.datacollector.get_model_vars_dataframe().reset_index(drop=True),
-        preserve_index=False,
-    ).replace_schema_metadata(None)
+    rounds = arrow_table(model.datacollector.get_model_vars_dataframe().reset_index(drop=True))
     return {
         "votes": votes,
         "tallies": tallies,
-        "contributions": pa.table(contributions_cols),
+        "contributions": contributions,
         "favours": favours,
         "alignment": alignment_table,
         "countries": countries,
@@ -145,30 +108,75 @@ def build_tables(model: AllianceModel) -> dict[str, pa.Table]:
     }
 
 
+def _contributions(records: list[VoteRecord], votes: pa.Table) -> pa.Table:
+    """One row per vote cast: every channel's contribution, score, band, deciding channel."""
+    contributions_cols: dict[str, pa.Array] = {
+        "round": votes["round"],
+        "resolution": votes["resolution"],
+        "country": votes["country"],
+    }
+    stacked = (
+        np.vstack([r.contributions for r in records]) if records else np.zeros((0, len(REGISTRY)))
+    )
+    for c, channel in enumerate(REGISTRY.names):
+        contributions_cols[channel] = pa.array(stacked[:, c], pa.float64())
+    contributions_cols["score"] = pa.array(stacked.sum(axis=1), pa.float64())
+    bands = np.concatenate([r.bands for r in records]) if records else np.zeros(0)
+    contributions_cols["band"] = pa.array(bands, pa.float64())
+    contributions_cols["vote"] = votes["vote"]
+    deciding = np.concatenate([r.deciding for r in records]) if records else np.zeros(0, int)
+    channel_names = np.array(REGISTRY.names, dtype=object)
+    contributions_cols["deciding_channel"] = pa.array(channel_names[deciding], pa.string())
+    fixed = np.concatenate([r.fixed for r in records]) if records else np.zeros(0, bool)
+    contributions_cols["fixed"] = pa.array(fixed, pa.bool_())
+    return pa.table(contributions_cols)
+
+
+def _tallies(records: list[VoteRecord]) -> pa.Table:
+    """One row per resolution vote: counts per vote, adopted, iterations, inducements spent."""
+    tallies: pa.Table = pa.table(
+        {
+            "round": pa.array([r.round for r in records], pa.int32()),
+            "resolution": pa.array([r.resolution.id for r in records], pa.string()),
+            "title": pa.array([r.resolution.title for r in records], pa.string()),
+            "issue": pa.array([r.resolution.issue for r in records], pa.string()),
+            **{
+                word: pa.array([int((r.votes == code).sum()) for r in records], pa.int32())
+                for code, word in enumerate(VOTE_WORDS)
+            },
+            "adopted": pa.array([adopted(r.votes, r.resolution.majority) for r in records]),
+            "iterations": pa.array([r.iterations for r in records], pa.int32()),
+            "converged": pa.array([r.converged for r in records], pa.bool_()),
+            "inducement_spent": pa.array([r.inducement_spent for r in records], pa.float64()),
+        }
+    )
+    return tallies
+
+
 def build_manifest(
     loaded: LoadedScenario, model: AllianceModel, seed: int, command: list[str] | None
-) -> dict[str, Any]:
-    """Build the provenance record of a run."""
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "kind": "run",
-        "created": now_iso(),
-        "command": command,
-        "versions": package_versions(),
-        "platform": platform.platform(),
-        "scenario": {
-            "name": loaded.scenario.name,
-            "path": str(loaded.path),
-            "sha256": loaded.sha256,
-            "files": [str(f) for f in loaded.files],
-            "overrides": list(loaded.overrides),
-            "reference_states": list(loaded.scenario.reference_states),
-        },
-        "seed": seed,
-        "rounds": model.rounds,
-        "parameters": loaded.scenario.parameters.model_dump(mode="json"),
-        "channels": list(REGISTRY.names),
-    }
+) -> RunManifest:
+    """Build the provenance record of a run (its table hashes are added once written)."""
+    return RunManifest(
+        schema_version=SCHEMA_VERSION,
+        kind="run",
+        created=now_iso(),
+        command=command,
+        versions=package_versions(),
+        platform=platform.platform(),
+        scenario=RunScenario(
+            name=loaded.scenario.name,
+            path=str(loaded.path),
+            sha256=loaded.sha256,
+            files=[str(f) for f in loaded.files],
+            overrides=list(loaded.overrides),
+            reference_states=list(loaded.scenario.reference_states),
+        ),
+        seed=seed,
+        rounds=model.rounds,
+        parameters=loaded.scenario.parameters.model_dump(mode="json"),
+        channels=list(REGISTRY.names),
+    )
 
 
 def write_run(
@@ -177,7 +185,7 @@ def write_run(
     model: AllianceModel,
     seed: int,
     *,
-    decorate: Callable[[Path, dict[str, Any]], None] | None = None,
+    decorate: Callable[[Path, RunManifest], None] | None = None,
     force: bool = False,
     command: list[str] | None = None,
 ) -> Path:
@@ -194,9 +202,9 @@ def write_run(
         for name, table in tables.items():
             write_table(table, staging / f"{name}.parquet")
             files[f"{name}.parquet"] = sha256_of(staging / f"{name}.parquet")
-        manifest["files"] = files
-        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        written = replace(manifest, files=files)
+        write_manifest(staging, written)
         if decorate is not None:
-            decorate(staging, manifest)
+            decorate(staging, written)
 
     return publish_dir(out, fill, force)

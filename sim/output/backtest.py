@@ -15,7 +15,8 @@ import pandas as pd
 import pyarrow as pa
 from matplotlib.figure import Figure
 
-from sim.common.files import now_iso, package_versions, publish_dir, write_json, write_table
+from sim.common.files import publish_dir, write_table
+from sim.common.manifests import BacktestManifest, write_manifest
 from sim.output.plotting import OKABE_ITO, DrawnPlot, save_figure, subplots, write_index
 from sim.output.report import write_report
 
@@ -64,7 +65,7 @@ def figure_backtest(frame: pd.DataFrame) -> Figure:
 
 
 def write_backtest(
-    out: Path, rows: list[dict[str, Any]], meta: dict[str, Any], *, force: bool
+    out: Path, rows: list[dict[str, Any]], manifest: BacktestManifest, *, force: bool
 ) -> Path:
     """Publish the backtest directory atomically: table, plot, manifest and report."""
     frame = backtest_frame(rows)
@@ -73,10 +74,7 @@ def write_backtest(
         write_table(pa.Table.from_pandas(frame, preserve_index=False), staging / "backtest.parquet")
         path = save_figure(figure_backtest(frame), staging / "plots" / "backtest.png")
         write_index(staging / "plots", [DrawnPlot(path, "Backtest", GUIDE)])
-        write_json(
-            staging / "manifest.json",
-            {"kind": "backtest", "created": now_iso(), "versions": package_versions(), **meta},
-        )
+        write_manifest(staging, manifest)
         write_report(staging)
 
     return publish_dir(out, fill, force)

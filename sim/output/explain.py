@@ -51,8 +51,8 @@ def explain_votes(
         rows = rows[rows["round"] == round_number]
         if rows.empty:
             raise ResultsError(f"{results.path}: no vote of {country} in round {round_number}")
-    channels = [str(c) for c in results.manifest["channels"]]
-    base_band = float(results.manifest["parameters"]["abstention_band"])
+    channels = list(results.manifest.channels)
+    base_band = float(results.manifest.parameters["abstention_band"])
     names = results["countries"].set_index("country")["name"]
     tallies = results["tallies"].set_index(["round", "resolution"])
     blocks = []

@@ -146,7 +146,7 @@ def bloc_leads(results: RunResults) -> dict[int, str]:
 def _bloc_leads(results: RunResults) -> dict[int, str]:
     ids, matrix = agreement_matrix(results)
     bloc = results["countries"]["bloc"].to_numpy()
-    references = list(results.manifest["scenario"]["reference_states"])
+    references = list(results.manifest.scenario.reference_states)
     votes = results["votes"]
     cast = votes.loc[votes["vote"] != "absent", "country"].value_counts()
     present = np.array([int(cast.get(c, 0)) for c in ids])
@@ -362,7 +362,7 @@ def figure_alignment_heatmap(results: RunResults) -> Figure:
                 middles.append((start + stop - 1) / 2)
                 names.append(labels[int(bloc[start])])
         ax.set_yticks(middles, names, fontsize=9)
-        references = list(results.manifest["scenario"]["reference_states"])
+        references = list(results.manifest.scenario.reference_states)
         where = [int(np.flatnonzero(np.array(ids)[order] == r)[0]) for r in references]
         ax.set_xticks(where, references, rotation=90, fontsize=9)
         ax.set_xlabel(f"{n} states in the same order (reference states marked)")
@@ -379,7 +379,7 @@ def figure_alignment_heatmap(results: RunResults) -> Figure:
 def figure_alignment_map(results: RunResults) -> Figure:
     """Each state's agreement with the two reference states (e.g. the US and Russia)."""
     ids, matrix = agreement_matrix(results)
-    ref_a, ref_b = results.manifest["scenario"]["reference_states"]
+    ref_a, ref_b = results.manifest.scenario.reference_states
     index = {c: i for i, c in enumerate(ids)}
     x = matrix[index[ref_a]]
     y = matrix[index[ref_b]]
@@ -529,7 +529,7 @@ def figure_bloc_network(results: RunResults) -> Figure:
     network, so every state in the legend is drawn.
     """
     ids, matrix = agreement_matrix(results)
-    threshold = float(results.manifest["parameters"]["bloc_agreement"])
+    threshold = float(results.manifest.parameters["bloc_agreement"])
     bloc = results["countries"]["bloc"].to_numpy()
     n = len(ids)
     adjacency = np.nan_to_num(matrix, nan=0.0) >= threshold
@@ -568,7 +568,7 @@ def figure_bloc_network(results: RunResults) -> Figure:
             zorder=2,
             label=f"{labels[k]} ({int(members.sum())})",
         )
-    references = set(results.manifest["scenario"]["reference_states"])
+    references = set(results.manifest.scenario.reference_states)
     leads = set(bloc_leads(results).values())
     named = set(ids[i] for i in isolated) if isolated.size <= 20 else set()
     for i, name in enumerate(ids):
@@ -755,11 +755,11 @@ RUN_PLOTS: tuple[PlotSpec[RunResults], ...] = (
 
 def guide_fill(results: RunResults) -> dict[str, object]:
     """Values for the placeholders in the run plots' guides."""
-    refs = results.manifest["scenario"].get("reference_states") or ["", ""]
+    refs = results.manifest.scenario.reference_states or ["", ""]
     return {
         "ref_a": refs[0],
         "ref_b": refs[1],
-        "threshold": results.manifest["parameters"]["bloc_agreement"],
+        "threshold": results.manifest.parameters["bloc_agreement"],
     }
 
 

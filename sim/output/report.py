@@ -26,7 +26,14 @@ import pyarrow.parquet as pq
 import yaml
 
 from sim import __version__
-from sim.common.files import ResultsError, atomic_write, read_manifest
+from sim.common.files import ResultsError, atomic_write
+from sim.common.manifests import (
+    BacktestManifest,
+    RunManifest,
+    SweepManifest,
+    manifest_kind,
+    read_manifest,
+)
 from sim.common.tables import RunResults, load_run
 from sim.output.index import read_index
 from sim.output.plots import RUN_PLOTS, bloc_labels, bloc_order, draw_run_plots
@@ -56,7 +63,7 @@ def write_report(results_dir: Path, *, fmt: PlotFormat = "png") -> Path:
     Parameters
     ----------
     results_dir
-        A run directory (``manifest["kind"] == "run"``) or a sweep directory (``"sweep"``).
+        A run, a sweep or a backtest directory (the ``kind`` of its manifest)
     fmt
         Format of a run's plots: ``"png"`` (default) or ``"svg"``; sweep plots are PNG.
 
@@ -66,14 +73,16 @@ def write_report(results_dir: Path, *, fmt: PlotFormat = "png") -> Path:
         If the directory is not a results directory, or holds neither a run nor a sweep.
     """
     results_dir = Path(results_dir)
-    manifest = read_manifest(results_dir)
-    kind = manifest.get("kind")
+    kind = manifest_kind(results_dir)
     if kind == "run":
-        template, context = "run.html.j2", _run_context(results_dir, manifest, fmt)
+        run = read_manifest(results_dir, RunManifest)
+        template, context = "run.html.j2", _run_context(results_dir, run, fmt)
     elif kind == "sweep":
-        template, context = "sweep.html.j2", _sweep_context(results_dir, manifest)
+        sweep = read_manifest(results_dir, SweepManifest)
+        template, context = "sweep.html.j2", _sweep_context(results_dir, sweep)
     elif kind == "backtest":
-        template, context = "backtest.html.j2", _backtest_context(results_dir, manifest)
+        backtest = read_manifest(results_dir, BacktestManifest)
+        template, context = "backtest.html.j2", _backtest_context(results_dir, backtest)
     else:
         raise ResultsError(
             f"{results_dir}: holds a {kind!r}; a report needs a run, a sweep or a backtest"
@@ -153,7 +162,7 @@ def _plots_index(folder: Path, wanted: list[str], draw: Any) -> list[dict[str, A
     return index
 
 
-def _run_context(path: Path, manifest: dict[str, Any], fmt: PlotFormat) -> dict[str, Any]:
+def _run_context(path: Path, manifest: RunManifest, fmt: PlotFormat) -> dict[str, Any]:
     results = load_run(path, manifest=manifest)
     plot_dir = path / "plots"
     index = _plots_index(
@@ -161,22 +170,22 @@ def _run_context(path: Path, manifest: dict[str, Any], fmt: PlotFormat) -> dict[
         [f"{spec.stem}.{fmt}" for spec in RUN_PLOTS],
         lambda: draw_run_plots(results, plot_dir, fmt),
     )
-    scenario = manifest["scenario"]
-    ref_a, ref_b = scenario["reference_states"]
-    threshold = float(manifest["parameters"]["bloc_agreement"])
+    scenario = manifest.scenario
+    ref_a, ref_b = scenario.reference_states
+    threshold = float(manifest.parameters["bloc_agreement"])
     summary = [
-        ("scenario", scenario["name"]),
-        ("scenario file", scenario["path"]),
-        ("scenario SHA-256", scenario["sha256"]),
-        ("overrides", ", ".join(scenario["overrides"]) or "none"),
-        ("seed", manifest["seed"]),
-        ("rounds", manifest["rounds"]),
+        ("scenario", scenario.name),
+        ("scenario file", scenario.path),
+        ("scenario SHA-256", scenario.sha256),
+        ("overrides", ", ".join(scenario.overrides) or "none"),
+        ("seed", manifest.seed),
+        ("rounds", manifest.rounds),
         ("reference states", f"{ref_a}, {ref_b}"),
-        ("created", manifest.get("created", "\u2013")),
-        ("command", " ".join(manifest.get("command") or []) or "\u2013"),
-        ("alliance-sim", manifest["versions"].get("alliance-sim", "\u2013")),
-        ("mesa", manifest["versions"].get("mesa", "\u2013")),
-        ("python", manifest["versions"].get("python", "\u2013")),
+        ("created", manifest.created),
+        ("command", " ".join(manifest.command or []) or "\u2013"),
+        ("alliance-sim", manifest.versions.get("alliance-sim", "\u2013")),
+        ("mesa", manifest.versions.get("mesa", "\u2013")),
+        ("python", manifest.versions.get("python", "\u2013")),
     ]
     tallies = results["tallies"][
         [
@@ -195,10 +204,10 @@ def _run_context(path: Path, manifest: dict[str, Any], fmt: PlotFormat) -> dict[
     ]
     vote_columns, vote_rows = _vote_grid(results)
     return {
-        "title": f"alliance-sim run: {scenario['name']}",
+        "title": f"alliance-sim run: {scenario.name}",
         "description": (
             f"{len(results['countries'])} states, {len(results['tallies'])} resolution votes "
-            f"over {manifest['rounds']} rounds, seed {manifest['seed']}."
+            f"over {manifest.rounds} rounds, seed {manifest.seed}."
         ),
         "summary": summary,
         "plots": _embed(plot_dir, [e for e in index if e["file"].endswith(f".{fmt}")]),
@@ -209,8 +218,8 @@ def _run_context(path: Path, manifest: dict[str, Any], fmt: PlotFormat) -> dict[
         "bloc_agreement": format_value(threshold),
         "vote_columns": vote_columns,
         "vote_rows": vote_rows,
-        "parameters": _mapping_table(manifest["parameters"], "parameter", "value"),
-        "versions": _mapping_table(manifest["versions"], "package", "version"),
+        "parameters": _mapping_table(manifest.parameters, "parameter", "value"),
+        "versions": _mapping_table(manifest.versions, "package", "version"),
     }
 
 
@@ -305,7 +314,7 @@ def _read_table(path: Path) -> pd.DataFrame:
     return frame
 
 
-def _sweep_file_text(path: Path, manifest: dict[str, Any]) -> str:
+def _sweep_file_text(path: Path, manifest: SweepManifest) -> str:
     """Return the sweep file as written (its copy), else its specification as YAML."""
     copy = path / "sweep.yaml"
     try:
@@ -313,17 +322,16 @@ def _sweep_file_text(path: Path, manifest: dict[str, Any]) -> str:
             return copy.read_text(encoding="utf-8", errors="replace")
     except OSError:
         pass
-    spec = manifest.get("sweep", {}).get("spec", {})
-    return yaml.safe_dump(spec, sort_keys=False, allow_unicode=True)
+    return yaml.safe_dump(manifest.sweep.spec, sort_keys=False, allow_unicode=True)
 
 
-def _sweep_context(path: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+def _sweep_context(path: Path, manifest: SweepManifest) -> dict[str, Any]:
     runs = _read_table(path / "runs.parquet")
     summary = _read_table(path / "summary.parquet")
     sensitivity_path = path / "sensitivity.parquet"
     sensitivity = _read_table(sensitivity_path) if sensitivity_path.exists() else None
-    parameters = [str(p) for p in manifest["parameters"]]
-    outcomes = [str(o) for o in manifest["outcomes"]]
+    parameters = manifest.parameters
+    outcomes = manifest.outcomes
     plot_dir = path / "plots"
     index = _plots_index(plot_dir, [], lambda: draw_sweep_plots(path))
     status = runs.groupby("status", sort=True).agg(
@@ -331,18 +339,18 @@ def _sweep_context(path: Path, manifest: dict[str, Any]) -> dict[str, Any]:
     )
     failed = runs[runs["status"] != "ok"][["run_id", "point_id", "replicate", "error"]]
     return {
-        "title": f"alliance-sim sweep: {manifest.get('sweep', {}).get('name', path.name)}",
+        "title": f"alliance-sim sweep: {manifest.sweep.name}",
         "description": (
             f"{summary['point_id'].nunique()} design points, {len(runs)} runs, "
             f"{len(parameters)} varied parameters, {len(outcomes)} outcomes."
         ),
         "summary": [
-            ("design", manifest.get("design", "\u2013")),
-            ("root seed", manifest.get("root_seed", "\u2013")),
+            ("design", manifest.design),
+            ("root seed", manifest.root_seed),
             ("varied parameters", ", ".join(parameters)),
             ("outcomes", ", ".join(outcomes)),
-            ("created", manifest.get("created", "\u2013")),
-            ("command", " ".join(manifest.get("command") or []) or "not recorded"),
+            ("created", manifest.created),
+            ("command", " ".join(manifest.command or []) or "not recorded"),
             ("resume or redo", f"alliance-sim sweep --resume {path}"),
         ],
         "specification": _sweep_file_text(path, manifest),
@@ -351,29 +359,29 @@ def _sweep_context(path: Path, manifest: dict[str, Any]) -> dict[str, Any]:
         "failures": frame_table(failed),
         "point_summary": frame_table(summary),
         "sensitivity": None if sensitivity is None else frame_table(sensitivity),
-        "versions": _mapping_table(manifest.get("versions", {}), "package", "version"),
+        "versions": _mapping_table(manifest.versions, "package", "version"),
     }
 
 
-def _backtest_context(path: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+def _backtest_context(path: Path, manifest: BacktestManifest) -> dict[str, Any]:
     table = _read_table(path / "backtest.parquet")
     plot_dir = path / "plots"
     beaten = int((table["accuracy_mean"] > table["persistence_accuracy"]).sum())
     return {
-        "title": f"alliance-sim backtest: {manifest.get('scenario', {}).get('name', path.name)}",
+        "title": f"alliance-sim backtest: {manifest.scenario.name}",
         "description": (
-            f"{len(table)} recorded votes after {manifest.get('cutoff')}; the model beats "
-            f"persistence on {beaten} of them ({manifest.get('replicates')} seeds each)."
+            f"{len(table)} recorded votes after {manifest.cutoff}; the model beats "
+            f"persistence on {beaten} of them ({manifest.replicates} seeds each)."
         ),
         "summary": [
-            ("scenario", manifest.get("scenario", {}).get("path", "\u2013")),
-            ("cutoff", manifest.get("cutoff", "\u2013")),
-            ("weights", manifest.get("weights", "\u2013")),
-            ("replicates", manifest.get("replicates", "\u2013")),
-            ("created", manifest.get("created", "\u2013")),
-            ("command", " ".join(manifest.get("command") or []) or "\u2013"),
+            ("scenario", manifest.scenario.path),
+            ("cutoff", manifest.cutoff),
+            ("weights", manifest.weights),
+            ("replicates", manifest.replicates),
+            ("created", manifest.created),
+            ("command", " ".join(manifest.command or []) or "\u2013"),
         ],
         "plots": _embed(plot_dir, read_index(plot_dir) or []),
         "backtest": frame_table(table),
-        "versions": _mapping_table(manifest.get("versions", {}), "package", "version"),
+        "versions": _mapping_table(manifest.versions, "package", "version"),
     }

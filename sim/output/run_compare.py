@@ -17,10 +17,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from sim.common.files import ResultsError, atomic_write, publish_dir, write_table
-from sim.common.tables import RunResults
+from sim.common.tables import RunResults, arrow_table
 from sim.output.plotting import OKABE_ITO, DrawnPlot, save_figure, subplots, write_index
 
 KEY = ["round", "resolution", "country"]
@@ -167,10 +166,7 @@ def write_run_comparison(
     names = (str(a.path), str(b.path))
 
     def fill(staging: Path) -> None:
-        write_table(
-            pa.Table.from_pandas(table, preserve_index=False).replace_schema_metadata(None),
-            staging / "vote_changes.parquet",
-        )
+        write_table(arrow_table(table), staging / "vote_changes.parquet")
         atomic_write(staging / "vote_changes.csv", table.to_csv(index=False))
         png = _plot_changes(table, staging / "plots" / "vote_changes.png")
         write_index(

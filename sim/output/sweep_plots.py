@@ -217,28 +217,28 @@ def draw_sweep_plots(out: Path, workers: int | None = None) -> list[Path]:
     processes at most; default: the cores available).
     """
     results = load_sweep_results(out)
-    manifest = results["manifest"]
-    summary: pd.DataFrame = results["summary"]
-    parameters: list[str] = manifest["parameters"]
+    manifest = results.manifest
+    summary = results.summary
+    parameters = manifest.parameters
     numeric = [p for p in parameters if pd.api.types.is_numeric_dtype(summary[p])]
     plots = out / "plots"
     jobs: list[Callable[[], Path]] = []
     entries: list[tuple[str, str]] = []
-    for outcome in manifest["outcomes"]:
+    for outcome in manifest.outcomes:
         for parameter in numeric:
             path = plots / f"{slug(outcome)}__vs__{slug(parameter)}.png"
             jobs.append(
                 partial(
                     plot_outcome_vs_parameter,
-                    *(summary, numeric, manifest["design"], outcome, parameter, path),
+                    *(summary, numeric, manifest.design, outcome, parameter, path),
                 )
             )
             entries.append((f"{outcome} against {parameter}", CURVE_GUIDE))
-        if manifest["design"] == "grid" and len(numeric) == 2:
+        if manifest.design == "grid" and len(numeric) == 2:
             path = plots / f"{slug(outcome)}__heatmap.png"
             jobs.append(partial(plot_heatmap, summary, numeric, outcome, path))
             entries.append((f"{outcome} over the two-parameter grid", HEATMAP_GUIDE))
-        indices = results["sensitivity"]
+        indices = results.sensitivity
         if (
             indices is not None
             and (indices["outcome"] == outcome).any()

@@ -7,7 +7,6 @@ before it has imported matplotlib or pandas.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import multiprocessing
 import os
 import pickle
@@ -18,9 +17,10 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 _JOBS: Sequence[Callable[[], Any]] = ()
 """The jobs of the running :func:`draw_jobs`; forked workers inherit them and get indices."""
@@ -98,11 +98,6 @@ def draw_jobs(
     ]
 
 
-def _call(target: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    module, _, name = target.partition(":")
-    return getattr(importlib.import_module(module), name)(*args, **kwargs)
-
-
 def _portable(error: BaseException) -> BaseException:
     """Return the error itself if it survives pickling, else a RuntimeError naming it."""
     try:
@@ -112,19 +107,16 @@ def _portable(error: BaseException) -> BaseException:
     return error
 
 
-def _serve(conn: Connection, parents: Connection, modules: tuple[str, ...]) -> None:
-    """Serve as the figure process: import ``modules``, then run each call received.
+def _serve(conn: Connection, parents: Connection, warm: Callable[[], object]) -> None:
+    """Serve as the figure process: run ``warm`` (imports), then run each call received.
 
     The child closes its copy of the parent's end first: when the parent dies, however it
     dies, the pipe then ends and the child returns.
     """
     parents.close()
     os.setpgid(0, 0)  # a group of its own: the terminal's Ctrl-C goes to the parent only
-    for name in modules:
-        try:
-            importlib.import_module(name)
-        except Exception:  # a call that needs the module raises the error itself
-            continue
+    with contextlib.suppress(Exception):  # a call that needs the import raises the error itself
+        warm()
     while True:
         try:
             request = conn.recv()
@@ -132,8 +124,9 @@ def _serve(conn: Connection, parents: Connection, modules: tuple[str, ...]) -> N
             return
         if request is None:
             return
+        function, args, kwargs = request
         try:
-            reply: tuple[bool, Any] = (True, _call(*request))
+            reply: tuple[bool, Any] = (True, function(*args, **kwargs))
         except BaseException as error:  # sent back, raised in the parent
             reply = (False, _portable(error))
         try:
@@ -147,8 +140,9 @@ class FigureProcess:
 
     matplotlib and pandas take about a second to import on a 2-core machine. A command that
     will draw figures after a simulation starts this first, while it has imported little:
-    the child imports ``modules`` on the other core while the parent imports the model and
-    runs it, and :meth:`call` later runs the drawing there, warm. Where forking is not safe
+    the child runs ``warm`` (which imports the drawing code) on the other core while the
+    parent imports the model and runs it, and :meth:`call` later runs the drawing there,
+    warm. Where forking is not safe
     (see :func:`_can_fork`) or there is one core, :meth:`call` runs in this process.
 
     The child leads a process group of its own, with the workers that :func:`draw_jobs`
@@ -160,40 +154,44 @@ class FigureProcess:
 
     Parameters
     ----------
-    modules
-        Modules the child imports as soon as it starts.
+    warm
+        What the child runs as soon as it starts (imports, e.g.
+        :func:`sim.output.jobs.warm`); None starts no child and :meth:`call` runs here.
     """
 
-    def __init__(self, modules: tuple[str, ...]) -> None:
+    def __init__(self, warm: Callable[[], object] | None) -> None:
         self._process: multiprocessing.process.BaseProcess | None = None
         self._conn: Connection | None = None
-        if modules and available_cores() > 1 and _can_fork():
+        if warm is not None and available_cores() > 1 and _can_fork():
             context = multiprocessing.get_context("fork")
             ours, theirs = context.Pipe()
-            self._process = context.Process(target=_serve, args=(theirs, ours, modules))
+            self._process = context.Process(target=_serve, args=(theirs, ours, warm))
             self._process.start()
             theirs.close()
             self._conn = ours
             with contextlib.suppress(OSError):  # the child may have done it already
                 os.setpgid(self._process.pid or 0, self._process.pid or 0)
 
-    def call(self, target: str, *args: Any, **kwargs: Any) -> Any:
-        """Return ``function(*args, **kwargs)`` for ``target`` = ``"module:function"``.
+    def call(self, function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Return ``function(*args, **kwargs)``, run in the child (or here, without one).
 
-        The function is named rather than passed, so that this process need not import its
-        module; it runs in the child (or here, without one).
+        ``function`` must be module-level: it is sent by name (pickled), so this process
+        need not import what it imports when it runs. The jobs of :mod:`sim.output.jobs`
+        import their drawing code inside, so mypy checks every call's arguments while this
+        process never imports matplotlib.
         """
         if self._conn is not None:
             try:
-                self._conn.send((target, args, kwargs))
+                self._conn.send((function, args, kwargs))
                 ok, value = self._conn.recv()
             except (EOFError, OSError):  # the child died (killed, out of memory): do it here
                 self._stop(kill=True)
             else:
                 if ok:
-                    return value
+                    result: T = value
+                    return result
                 raise value
-        return _call(target, args, kwargs)
+        return function(*args, **kwargs)
 
     def _stop(self, kill: bool) -> None:
         process, conn = self._process, self._conn

@@ -1,0 +1,267 @@
+"""Verbs that hold the model against recorded votes: validate, ablate, backtest, calibrate."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sim import bundled
+from sim.cli.common import (
+    EXIT_OK,
+    CommandError,
+    add_allow_outside,
+    add_record_arguments,
+    budget,
+    date,
+    replicates,
+    seed,
+)
+
+if TYPE_CHECKING:
+    from sim.cli.common import Verbs
+    from sim.empirical.backtest import Backtest
+
+
+def add_validate(verbs: Verbs) -> None:
+    """Add the ``validate`` verb."""
+    validate = verbs.add_parser(
+        "validate",
+        help="compare a simulated vote with a recorded roll call",
+        description="Run the scenario (N seeds; modal vote per country) and report accuracy, "
+        "accuracy with absent merged into abstain, Cohen's kappa, the confusion matrix, "
+        "tallies, every miss with its channel contributions, and the all-majority baseline.",
+    )
+    add_record_arguments(validate)
+    validate.add_argument(
+        "--replicates",
+        type=replicates,
+        default=10,
+        help="seeds to run; scores are means +/- sd over them (default 10)",
+    )
+    validate.add_argument("--json", action="store_true", help="print one JSON object")
+    validate.set_defaults(handler=cmd_validate)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Print the validation report (text or JSON)."""
+    from sim.empirical.validate import format_report, validate
+    from sim.model.scenario import load_scenario
+
+    loaded = load_scenario(args.scenario, args.set, allow_outside=args.allow_outside)
+    report = validate(loaded.scenario, args.record, args.resolution, args.replicates)
+    print(json.dumps(report.to_json(), indent=2) if args.json else format_report(report))
+    return EXIT_OK
+
+
+def add_ablate(verbs: Verbs) -> None:
+    """Add the ``ablate`` verb."""
+    ablate = verbs.add_parser(
+        "ablate",
+        help="leave one channel out: accuracy and the states that change, per channel",
+        description="Switch each weighted channel off in turn (same seeds) and report the "
+        "accuracy against the record (mean +/- sd over replicates) and the states whose modal "
+        "vote changes.",
+    )
+    add_record_arguments(ablate)
+    ablate.add_argument("--replicates", type=replicates, default=10, help="seeds (default 10)")
+    ablate.add_argument("--json", action="store_true", help="print one JSON object")
+    ablate.set_defaults(handler=cmd_ablate)
+
+
+def cmd_ablate(args: argparse.Namespace) -> int:
+    """Print the leave-one-channel-out table (text or JSON)."""
+    from sim.empirical.ablate import ablate, format_ablation
+    from sim.model.scenario import load_scenario
+
+    loaded = load_scenario(args.scenario, args.set, allow_outside=args.allow_outside)
+    report = ablate(loaded.scenario, args.record, args.resolution, args.replicates)
+    print(json.dumps(report.to_json(), indent=2) if args.json else format_ablation(report))
+    return EXIT_OK
+
+
+def add_backtest(verbs: Verbs) -> None:
+    """Add the ``backtest`` verb."""
+    backtest = verbs.add_parser(
+        "backtest",
+        help="score every recorded vote after a cutoff against persistence and all-yes",
+        description="Rolling-origin evaluation: weights from the scenario (or --calibrate on "
+        "the records up to the cutoff); every recorded vote in the scenario's history after "
+        "the cutoff is simulated with every earlier record known, and scored (seed mean +/- "
+        "sd) next to persistence (each state repeats its latest vote on the issue) and "
+        "all-yes. Writes backtest.parquet, a plot and report.html; prints the results "
+        "directory as the last line.",
+    )
+    backtest.add_argument("scenario", type=Path, help="a dated scenario with a history")
+    backtest.add_argument(
+        "--cutoff", type=date, metavar="DATE", help="last date calibration may see (2022-03-02)"
+    )
+    backtest.add_argument("--replicates", type=replicates, default=10, help="seeds (default 10)")
+    backtest.add_argument(
+        "--calibrate",
+        type=budget,
+        metavar="BUDGET",
+        help="refit the weights on the latest record up to the cutoff (BUDGET evaluations)",
+    )
+    backtest.add_argument(
+        "--set", action="append", default=[], metavar="PATH=VALUE", help="override a value"
+    )
+    backtest.add_argument("--json", action="store_true", help="print one JSON document")
+    backtest.add_argument(
+        "--out", type=Path, help="output directory (default results/backtest/<scenario>/<time>)"
+    )
+    backtest.add_argument("--force", action="store_true", help="replace a non-empty --out")
+    add_allow_outside(backtest)
+    backtest.set_defaults(handler=cmd_backtest)
+
+
+def cmd_backtest(args: argparse.Namespace) -> int:
+    """Run the backtest, write its directory, print its table (text or JSON)."""
+    from rich.progress import Progress
+
+    from sim.common.files import command_line, default_out_dir
+    from sim.empirical.backtest import DEFAULT_CUTOFF, backtest
+    from sim.model.scenario import load_scenario
+    from sim.output.backtest import write_backtest
+
+    loaded = load_scenario(args.scenario, args.set, allow_outside=args.allow_outside)
+    cutoff = args.cutoff or DEFAULT_CUTOFF
+    out = args.out or default_out_dir(bundled.RESULTS_ROOT / "backtest", loaded.scenario.name)
+    with Progress(disable=args.json or args.calibrate is None, transient=True) as bar:
+        task = bar.add_task("calibrating", total=args.calibrate or 0)
+        result = backtest(
+            loaded.scenario,
+            cutoff,
+            args.replicates,
+            calibration_budget=args.calibrate,
+            progress=lambda done: bar.update(task, completed=done),
+        )
+    manifest = result.manifest(loaded, command_line())
+    written = write_backtest(out, result.rows, manifest, force=args.force)
+    if args.json:
+        meta = {
+            k: v for k, v in manifest.dump().items() if k not in ("kind", "created", "versions")
+        }
+        print(json.dumps({**meta, "out": str(written), "rows": result.rows}, indent=2))
+        return EXIT_OK
+    _print_backtest(result)
+    print(written)
+    return EXIT_OK
+
+
+def _print_backtest(result: Backtest) -> None:
+    print(
+        f"{'resolution':<12} {'date':<10} {'model':>15} {'persistence':>11} {'all yes':>8} "
+        f"{'no F1':>6}  tallies simulated (recorded) yes/abstain/no/absent"
+    )
+    for row in result.rows:
+        sim, rec = row["tallies"], row["recorded_tallies"]
+        tallies = "/".join(f"{sim[w]:.0f}({rec[w]})" for w in ("yes", "abstain", "no", "absent"))
+        print(
+            f"{row['resolution']:<12} {row['date']:<10} "
+            f"{row['accuracy_mean']:.3f} +/- {row['accuracy_sd']:.3f} "
+            f"{row['persistence_accuracy']:>11.3f} {row['all_yes_accuracy']:>8.3f} "
+            f"{row['no_f1_mean']:>6.3f}  {tallies}"
+        )
+    beaten = sum(r["accuracy_mean"] > r["persistence_accuracy"] for r in result.rows)
+    print(
+        f"model beats persistence on {beaten} of {len(result.rows)} votes after "
+        f"{result.cutoff} ({result.replicates} seeds; weights: {result.weights})"
+    )
+
+
+def add_calibrate(verbs: Verbs) -> None:
+    """Add the ``calibrate`` verb."""
+    calibrate = verbs.add_parser(
+        "calibrate",
+        help="fit the global weights to a recorded roll call",
+        description="Fit at most 8 global weights (never a country attribute) by a Latin "
+        "hypercube (or differential evolution) then a compass search, maximising accuracy "
+        "(ties: kappa), and write a parameters file the scenario can include with "
+        "parameters_file:.",
+    )
+    add_record_arguments(calibrate)
+    calibrate.add_argument("--budget", type=budget, default=300, help="model evaluations")
+    calibrate.add_argument(
+        "--fit",
+        action="append",
+        default=[],
+        metavar="NAME[=LOW:HIGH]",
+        help="a weight to fit (repeatable; default: the channels on by default and the band)",
+    )
+    calibrate.add_argument("--search-seed", type=seed, default=0, help="seed of the search")
+    calibrate.add_argument(
+        "--method",
+        choices=("compass", "evolution"),
+        default="compass",
+        help="global phase: a Latin hypercube on half the budget (compass, the default) or "
+        "differential evolution (evolution); both end with a compass search",
+    )
+    calibrate.add_argument(
+        "--replicates",
+        type=replicates,
+        default=3,
+        help="model seeds per evaluation; the objective is their mean accuracy (default 3)",
+    )
+    calibrate.add_argument(
+        "--out",
+        type=Path,
+        help="parameters file (default results/calibration/<scenario>-<time>.yaml)",
+    )
+    calibrate.add_argument("--force", action="store_true", help="replace an existing --out file")
+    calibrate.add_argument("--quiet", action="store_true", help="no progress bar")
+    calibrate.set_defaults(handler=cmd_calibrate)
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """Fit the weights and write the parameters file."""
+    from rich.progress import Progress
+
+    from sim.common.files import safe_component, timestamp
+    from sim.empirical.calibrate import calibrate, parse_bounds, write_parameters_file
+    from sim.model.scenario import load_scenario
+
+    loaded = load_scenario(args.scenario, args.set, allow_outside=args.allow_outside)
+    bounds = parse_bounds(args.fit)
+    name = safe_component(loaded.scenario.name)
+    out = args.out or bundled.RESULTS_ROOT / "calibration" / f"{name}-{timestamp()}.yaml"
+    if out.exists() and not args.force:
+        raise CommandError(f"{out}: exists (use --force to replace it)")
+    with Progress(disable=args.quiet, transient=True) as bar:
+        task = bar.add_task("calibrating", total=args.budget)
+        fit = calibrate(
+            loaded.scenario,
+            args.record,
+            args.resolution,
+            bounds=bounds,
+            budget=args.budget,
+            seed=args.search_seed,
+            replicates=args.replicates,
+            progress=lambda done: bar.update(task, completed=done),
+            method=args.method,
+        )
+    written = write_parameters_file(
+        out,
+        fit,
+        scenario_path=loaded.path,
+        record_path=args.record,
+        resolution=args.resolution,
+        budget=args.budget,
+        seed=args.search_seed,
+        force=args.force,
+        replicates=args.replicates,
+        method=args.method,
+    )
+    print(
+        f"start: accuracy {fit.start_score['accuracy']:.3f}, kappa {fit.start_score['kappa']:.3f}"
+        f" (means over {args.replicates} seeds)"
+    )
+    print(
+        f"best after {fit.evaluations} evaluations: accuracy {fit.score['accuracy']:.3f}, "
+        f"kappa {fit.score['kappa']:.3f}"
+    )
+    for parameter, value in fit.parameters.items():
+        print(f"  {parameter} = {value:g}")
+    print(written)
+    return EXIT_OK

@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim import __version__
-from sim.bundled import RESULTS_ROOT, bundled_scenarios, default_scenario, scenarios_dir
+from sim.bundled import (
+    RESULTS_ROOT,
+    bundled_scenarios,
+    bundled_sweeps,
+    default_scenario,
+    resolve_scenario,
+    resolve_sweep,
+    scenarios_dir,
+)
 
 if TYPE_CHECKING:
     from sim.model.scenario import Scenario
@@ -409,6 +417,7 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
         if len(description) > 70:
             description = description[:67] + "..."
         print(f"  {name:<14} {len(scenario.countries):>4} countries  {description}")
+    print(f"bundled sweeps: {', '.join(bundled_sweeps())} (alliance-sim sweep NAME)")
     return EXIT_OK
 
 
@@ -416,8 +425,17 @@ def _cmd_viz(args: argparse.Namespace) -> int:
     try:
         from sim.viz import serve
     except ImportError:
-        raise CommandError("the viz extra is not installed: pip install -e '.[viz]'") from None
+        raise CommandError(
+            "the viz extra is not installed: pip install 'alliance-sim[viz]'"
+        ) from None
     return serve(args.host, args.port)
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from sim.output.export import export_tables
+
+    print(export_tables(args.results, args.format, args.out, force=args.force))
+    return EXIT_OK
 
 
 def _existing_dir(text: str) -> Path:
@@ -442,9 +460,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "scenario",
         nargs="?",
-        type=Path,
+        type=resolve_scenario,
         default=None,
-        help="scenario YAML file (default: the bundled un_2022; see `alliance-sim scenarios`)",
+        help="scenario YAML file or bundled name (default: un_2022; see `alliance-sim scenarios`)",
     )
     run.add_argument("--seed", type=_seed, help="random seed (default: the scenario's seed)")
     run.add_argument("--rounds", type=_rounds, help="run only the first N rounds (default: all)")
@@ -535,7 +553,9 @@ def build_parser() -> argparse.ArgumentParser:
         "all-yes. Writes backtest.parquet, a plot and report.html; prints the results "
         "directory as the last line.",
     )
-    backtest.add_argument("scenario", type=Path, help="a dated scenario with a history")
+    backtest.add_argument(
+        "scenario", type=resolve_scenario, help="a dated scenario with a history (file or name)"
+    )
     backtest.add_argument(
         "--cutoff", type=_date, metavar="DATE", help="last date calibration may see (2022-03-02)"
     )
@@ -604,7 +624,9 @@ def build_parser() -> argparse.ArgumentParser:
         "streaming runs to DIR as they finish; --resume DIR runs only what is missing. "
         "Prints the sweep directory as the last line.",
     )
-    sweep.add_argument("file", nargs="?", type=Path, help="sweep YAML file")
+    sweep.add_argument(
+        "file", nargs="?", type=resolve_sweep, help="sweep YAML file or bundled name (quick)"
+    )
     sweep.add_argument("--resume", type=Path, metavar="DIR", help="finish an interrupted sweep")
     sweep.add_argument(
         "--executor",
@@ -649,6 +671,18 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--svg", action="store_true", help="embed a run's plots as SVG")
     report.set_defaults(handler=_cmd_report)
 
+    export = verbs.add_parser(
+        "export",
+        help="write every table of a run or sweep as CSV",
+        description="Write each Parquet table of a results directory (run, sweep, backtest, "
+        "comparison) as CSV into a new folder (default DIR/csv), atomically; prints the folder.",
+    )
+    export.add_argument("results", type=_existing_dir, metavar="DIR")
+    export.add_argument("--format", choices=("csv",), default="csv", help="(default: csv)")
+    export.add_argument("--out", type=Path, help="output folder (default: DIR/<format>)")
+    export.add_argument("--force", action="store_true", help="replace a non-empty --out folder")
+    export.set_defaults(handler=_cmd_export)
+
     scenarios = verbs.add_parser(
         "scenarios",
         help="list the bundled scenarios",
@@ -669,7 +703,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _record_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("scenario", type=Path, help="scenario YAML file")
+    parser.add_argument("scenario", type=resolve_scenario, help="scenario YAML file or name")
     parser.add_argument("--record", type=Path, required=True, help="recorded roll call (CSV)")
     parser.add_argument("--resolution", required=True, help="resolution id on the agenda")
     parser.add_argument(

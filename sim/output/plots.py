@@ -217,7 +217,8 @@ def figure_tallies(results: RunResults) -> Figure:
     ax.invert_yaxis()
     ax.set_xlabel("number of states")
     ax.set_title("Votes cast on each resolution (round, resolution id)")
-    ax.legend(ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.5 / height * 4), frameon=False)
+    # beside the bars, top right, where the eye goes after reading a bar
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="vote")
     ax.spines[["top", "right"]].set_visible(False)
     return fig
 

@@ -32,7 +32,7 @@ from sim.output.index import read_index
 from sim.output.plots import bloc_labels, bloc_order, draw_run_plots, run_plots
 from sim.output.plotting import PlotFormat
 from sim.output.recorded import agreement, misses, recorded_votes
-from sim.output.sweep_plots import draw_sweep_plots
+from sim.output.sweep_plots import draw_sweep_plots, sobol_caveat
 
 REPORT_NAME = "report.html"
 PAIRS_SHOWN = 10
@@ -360,6 +360,9 @@ def _sweep_context(path: Path, manifest: dict[str, Any]) -> dict[str, Any]:
         "failures": frame_table(failed),
         "point_summary": frame_table(summary),
         "sensitivity": None if sensitivity is None else frame_table(sensitivity),
+        "sensitivity_caveat": None
+        if sensitivity is None
+        else sobol_caveat(sensitivity, manifest.get("sweep", {}).get("spec", {}).get("samples")),
         "versions": _mapping_table(manifest.get("versions", {}), "package", "version"),
     }
 

@@ -197,7 +197,8 @@ def test_sweep_report_with_sensitivity(tmp_path: Path) -> None:
     assert "yes_share_ES_11_1__sensitivity.png" in plots
     assert len(page.images) == len(plots)
     assert all(i["src"].startswith("data:image/png;base64,") for i in page.images)
-    assert "Sensitivity of yes_share[ES-11/1]" in [i["alt"] for i in page.images]
+    assert "Sensitivity of yes share (ES-11/1)" in [i["alt"] for i in page.images]
+    assert "Caveat: with 4 base samples" in html  # 4 samples cannot settle the indices
     assert "qpq &lt;vs&gt; trade" in html and "<vs>" not in html
     status = {row[0]: row[1] for row in page.tables["status-table"][1:]}
     assert status == {"ok": str(4 * (2 + 2) * 2)}
@@ -216,7 +217,7 @@ def test_sweep_report_of_a_grid_has_no_sensitivity(tmp_path: Path) -> None:
     sweep = make_sweep(tmp_path, "grid")
     page = Page(write_report(sweep).read_text(encoding="utf-8"))
     alts = [i["alt"] for i in page.images]
-    assert "yes_share[ES-11/1] over the two-parameter grid" in alts
+    assert "yes share (ES-11/1) over the two-parameter grid" in alts
     assert "sensitivity-table" not in page.tables
 
 

@@ -27,6 +27,7 @@ pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[1]
 BUNDLED = ("illustrative", "synthetic", "un_2022")
+BUNDLED_SWEEPS = ("quick", "un_2022_qpq_trade", "un_2022_sobol")
 NOT_SOURCES = shutil.ignore_patterns(
     ".git",
     ".venv*",
@@ -143,6 +144,11 @@ def test_wheel_holds_the_package_scenarios_and_templates(installed: dict[str, Pa
     for package in ("model", "common", "experiments", "empirical", "output"):
         assert f"sim/{package}/__init__.py" in names
     assert not any(n.startswith(("tests/", "benchmarks/")) for n in names)
+    for sweep in BUNDLED_SWEEPS:
+        assert f"sim/scenarios/sweeps/{sweep}.yaml" in names
+    assert any(n.startswith("sim/scenarios/records/A_RES_") for n in names)
+    # the preparation files (what tools/ made the tables from) stay out of the wheel
+    assert not any("/derived/" in n for n in names), "scenarios/un_2022/derived/ shipped"
 
 
 def test_sim_is_imported_from_the_venv_not_the_checkout(installed: dict[str, Path]) -> None:
@@ -167,11 +173,46 @@ def test_console_script_is_installed(installed: dict[str, Path]) -> None:
 
 def test_scenarios_lists_the_bundled_ones_inside_the_venv(installed: dict[str, Path]) -> None:
     out = _call([installed["python"], "-m", "sim", "scenarios"], cwd=installed["cwd"])
-    header, *rows = out.splitlines()
+    header, *rows, sweeps = out.splitlines()
     assert header.startswith("bundled scenarios in ")
     where = Path(header.removeprefix("bundled scenarios in ").rstrip(":"))
     assert where.resolve().is_relative_to(installed["venv"].resolve())
     assert [row.split()[0] for row in rows] == list(BUNDLED)
+    assert sweeps.startswith(f"bundled sweeps: {', '.join(BUNDLED_SWEEPS)} ")
+
+
+def test_bundled_scenario_and_sweep_run_by_name_from_elsewhere(
+    installed: dict[str, Path],
+) -> None:
+    run_out, sweep_out = installed["root"] / "by-name-run", installed["root"] / "by-name-sweep"
+    printed = _call(
+        [installed["python"], "-m", "sim", "run", "illustrative", "--no-plots", "--out", run_out],
+        cwd=installed["cwd"],
+    )
+    assert printed.splitlines()[-1] == str(run_out)
+    manifest = json.loads((run_out / "manifest.json").read_text())
+    assert manifest["scenario"]["name"] == "illustrative"
+    assert Path(manifest["scenario"]["path"]).resolve().is_relative_to(installed["venv"].resolve())
+    printed = _call(
+        [
+            installed["python"],
+            "-m",
+            "sim",
+            "sweep",
+            "quick",
+            "--no-report",
+            "--quiet",
+            "--executor",
+            "serial",
+            "--out",
+            sweep_out,
+        ],
+        cwd=installed["cwd"],
+        timeout=300,
+    )
+    assert printed.splitlines()[-1] == str(sweep_out)
+    assert json.loads((sweep_out / "manifest.json").read_text())["sweep"]["name"] == "quick"
+    assert not any(installed["cwd"].iterdir())
 
 
 def test_run_of_the_default_scenario_from_elsewhere(installed: dict[str, Path]) -> None:

@@ -1,7 +1,7 @@
 """Command line: ``alliance-sim`` (also ``python -m sim``), a thin adapter over the library.
 
 Each verb lives in a module of this package beside its arguments (``run``, ``results``:
-plot, explain, compare, report; ``empirical``: validate, ablate, backtest, calibrate;
+plot, explain, compare, report, export; ``empirical``: validate, ablate, backtest, calibrate;
 ``sweep``; ``app``: scenarios, viz): an ``add_<verb>(verbs)`` function adds its parser and a
 ``cmd_<verb>(args)`` handler parses, calls the library and prints where results went. Bad
 input (scenario files, overrides, results directories) exits with code 2 and one line naming
@@ -39,6 +39,7 @@ VERBS = (
     sweep.add_sweep,
     results.add_compare,
     results.add_report,
+    results.add_export,
     app.add_scenarios,
     app.add_viz,
 )

@@ -33,6 +33,7 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
         if len(description) > 70:
             description = description[:67] + "..."
         print(f"  {name:<14} {len(scenario.countries):>4} countries  {description}")
+    print(f"bundled sweeps: {', '.join(bundled.bundled_sweeps())} (alliance-sim sweep NAME)")
     return EXIT_OK
 
 
@@ -54,5 +55,7 @@ def cmd_viz(args: argparse.Namespace) -> int:
     try:
         from sim.viz import serve
     except ImportError:
-        raise CommandError("the viz extra is not installed: pip install -e '.[viz]'") from None
+        raise CommandError(
+            "the viz extra is not installed: pip install 'alliance-sim[viz]'"
+        ) from None
     return serve(args.host, args.port)

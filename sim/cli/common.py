@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sim import bundled
+
 if TYPE_CHECKING:
     Verbs = argparse._SubParsersAction[argparse.ArgumentParser]
     """What ``add_subparsers`` returns: each verb module adds its parser to it."""
@@ -44,7 +46,9 @@ def add_allow_outside(parser: argparse.ArgumentParser) -> None:
 
 def add_record_arguments(parser: argparse.ArgumentParser) -> None:
     """Add a scenario, ``--record`` and ``--resolution`` (the verbs that score a record)."""
-    parser.add_argument("scenario", type=Path, help="scenario YAML file")
+    parser.add_argument(
+        "scenario", type=bundled.resolve_scenario, help="scenario YAML file or name"
+    )
     parser.add_argument("--record", type=Path, required=True, help="recorded roll call (CSV)")
     parser.add_argument("--resolution", required=True, help="resolution id on the agenda")
     parser.add_argument(

@@ -93,7 +93,11 @@ def add_backtest(verbs: Verbs) -> None:
         "all-yes. Writes backtest.parquet, a plot and report.html; prints the results "
         "directory as the last line.",
     )
-    backtest.add_argument("scenario", type=Path, help="a dated scenario with a history")
+    backtest.add_argument(
+        "scenario",
+        type=bundled.resolve_scenario,
+        help="a dated scenario with a history (file or name)",
+    )
     backtest.add_argument(
         "--cutoff", type=date, metavar="DATE", help="last date calibration may see (2022-03-02)"
     )

@@ -65,6 +65,29 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def add_export(verbs: Verbs) -> None:
+    """Add the ``export`` verb."""
+    export = verbs.add_parser(
+        "export",
+        help="write every table of a run or sweep as CSV",
+        description="Write each Parquet table of a results directory (run, sweep, backtest, "
+        "comparison) as CSV into a new folder (default DIR/csv), atomically; prints the folder.",
+    )
+    export.add_argument("results", type=Path, metavar="DIR")
+    export.add_argument("--format", choices=("csv",), default="csv", help="(default: csv)")
+    export.add_argument("--out", type=Path, help="output folder (default: DIR/<format>)")
+    export.add_argument("--force", action="store_true", help="replace a non-empty --out folder")
+    export.set_defaults(handler=cmd_export)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write every table of a results directory as CSV."""
+    from sim.output.export import export_tables
+
+    print(export_tables(args.results, args.format, args.out, force=args.force))
+    return EXIT_OK
+
+
 def add_compare(verbs: Verbs) -> None:
     """Add the ``compare`` verb."""
     compare = verbs.add_parser(

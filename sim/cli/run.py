@@ -40,9 +40,9 @@ def add_run(verbs: Verbs) -> None:
     run.add_argument(
         "scenario",
         nargs="?",
-        type=Path,
+        type=bundled.resolve_scenario,
         default=None,
-        help="scenario YAML file (default: the bundled un_2022; see `alliance-sim scenarios`)",
+        help="scenario YAML file or bundled name (default: un_2022; see `alliance-sim scenarios`)",
     )
     run.add_argument("--seed", type=seed, help="random seed (default: the scenario's seed)")
     run.add_argument("--rounds", type=rounds, help="run only the first N rounds (default: all)")

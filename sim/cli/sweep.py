@@ -25,7 +25,12 @@ def add_sweep(verbs: Verbs) -> None:
         "streaming runs to DIR as they finish; --resume DIR runs only what is missing. "
         "Prints the sweep directory as the last line.",
     )
-    sweep.add_argument("file", nargs="?", type=Path, help="sweep YAML file")
+    sweep.add_argument(
+        "file",
+        nargs="?",
+        type=bundled.resolve_sweep,
+        help="sweep YAML file or bundled name (quick)",
+    )
     sweep.add_argument("--resume", type=Path, metavar="DIR", help="finish an interrupted sweep")
     sweep.add_argument(
         "--executor",

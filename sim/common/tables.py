@@ -10,6 +10,9 @@ Layout of a run directory::
     alignment.parquet      one row per country pair: agreement, s_score, kappa (NaN if undefined)
     countries.parquet      country, name, bloc and heatmap order
     rounds.parquet         Mesa DataCollector model variables per round
+    recorded.parquet       resolution, country, vote: the recorded roll calls of the run's
+                           resolutions that the scenario's history holds (runs since issue 19)
+    parties.parquet        resolution, country, role (sponsor or target) (since issue 19)
     plots/, report.html    figures and the report drawn from the tables (:mod:`sim.output`)
 
 Layout of a sweep directory::
@@ -39,6 +42,8 @@ from sim.common.manifests import RunManifest, SweepManifest, read_manifest
 
 TABLES = ("votes", "tallies", "contributions", "favours", "alignment", "countries", "rounds")
 """The tables of a run directory, each ``<name>.parquet``."""
+OPTIONAL_TABLES = ("recorded", "parties")
+"""Tables read when present (runs written before they existed lack them)."""
 
 SHARDS = "shards"
 JOURNAL = "journal.jsonl"
@@ -62,8 +67,10 @@ def load_run(path: str | Path, manifest: RunManifest | None = None) -> RunResult
     path = Path(path)
     manifest = read_manifest(path, RunManifest) if manifest is None else manifest
     tables = {}
-    for name in TABLES:
+    for name in TABLES + OPTIONAL_TABLES:
         file = path / f"{name}.parquet"
+        if name in OPTIONAL_TABLES and not file.exists():
+            continue
         try:
             tables[name] = pq.read_table(file).to_pandas()
         except (OSError, pa.ArrowInvalid) as exc:

@@ -27,8 +27,9 @@ from sim.common.measures import adopted, alignment, blocs
 from sim.common.tables import arrow_table
 from sim.model.channels import REGISTRY
 from sim.model.model import AllianceModel, VoteRecord
-from sim.model.scenario import LoadedScenario
-from sim.model.votes import VOTE_WORDS
+from sim.model.records import same_resolution
+from sim.model.scenario import LoadedScenario, Resolution, Scenario
+from sim.model.votes import VOTE_WORDS, Vote
 
 
 def vote_matrix(model: AllianceModel) -> np.ndarray:
@@ -37,6 +38,44 @@ def vote_matrix(model: AllianceModel) -> np.ndarray:
     if not records:
         return np.zeros((model.world.size, 0), dtype=np.int8)
     return np.column_stack([r.votes for r in records])
+
+
+def recorded_table(scenario: Scenario, resolutions: list[str]) -> pa.Table:
+    """Tabulate the recorded votes of the run's resolutions that the scenario's history holds.
+
+    One row per resolution (in the order given, each once) and scenario country, with the
+    vote as a word (a member missing from the record is ``absent``); resolutions without a
+    record have no rows. The output layer shows these beside the simulated votes.
+    """
+    ids = [c.id for c in scenario.countries]
+    rows: dict[str, list[str]] = {"resolution": [], "country": [], "vote": []}
+    for resolution in dict.fromkeys(resolutions):
+        record = next(
+            (r for r in scenario.history if same_resolution(r.resolution, resolution)), None
+        )
+        if record is not None:
+            rows["resolution"] += [resolution] * len(ids)
+            rows["country"] += ids
+            rows["vote"] += [VOTE_WORDS[Vote.from_word(record.votes.get(c, "absent"))] for c in ids]
+    return pa.table({k: pa.array(v, pa.string()) for k, v in rows.items()})
+
+
+def parties_table(resolutions: list[Resolution]) -> pa.Table:
+    """Tabulate the parties of each resolution of the run: its sponsors and its target.
+
+    One row per resolution (each once, in run order) and party, ``role`` ``sponsor`` or
+    ``target``; the quid-pro-quo channel counts only debts to these (``explain`` says so).
+    """
+    rows: dict[str, list[str]] = {"resolution": [], "country": [], "role": []}
+    for resolution in {r.id: r for r in resolutions}.values():
+        parties = [(s, "sponsor") for s in resolution.sponsors]
+        if resolution.target is not None:
+            parties.append((resolution.target, "target"))
+        for country, role in parties:
+            rows["resolution"].append(resolution.id)
+            rows["country"].append(country)
+            rows["role"].append(role)
+    return pa.table({k: pa.array(v, pa.string()) for k, v in rows.items()})
 
 
 def build_tables(model: AllianceModel) -> dict[str, pa.Table]:
@@ -105,6 +144,8 @@ def build_tables(model: AllianceModel) -> dict[str, pa.Table]:
         "alignment": alignment_table,
         "countries": countries,
         "rounds": rounds,
+        "recorded": recorded_table(model.spec, [r.resolution.id for r in records]),
+        "parties": parties_table([r.resolution for r in records]),
     }
 
 

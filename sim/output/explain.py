@@ -1,4 +1,12 @@
-"""Why a country voted as it did: the channel contributions behind its votes in a run."""
+"""Why a country voted as it did: the channel contributions behind its votes in a run.
+
+Beside each simulated vote ``explain`` prints the recorded one where the run holds it
+(``recorded.parquet``). The channel the run names for a vote (``deciding_channel``) is called
+"decided" only when it pushes toward the vote cast; for an abstention it is what held the
+state inside the band (without it the vote would leave it), and the line says which way. When
+the state owes favours to a state that is no party to the resolution, a note says that quid
+pro quo counts none of that debt (only debts to the target and the sponsors count).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +16,9 @@ from sim.common.files import ResultsError
 from sim.common.tables import RunResults
 
 BAR_WIDTH = 24
+SIDE = {"yes": 1, "no": -1}
+"""The direction a vote takes on the score (yes above the band, no below)."""
+DEBTS_SHOWN = 3
 
 
 def _bar(value: float, scale: float) -> str:
@@ -67,7 +78,7 @@ def explain_votes(
         ]
         ordered = sorted(channels, key=lambda c: -abs(float(row[c])))
         for channel in ordered:
-            mark = "  <- decided" if channel == row["deciding_channel"] else ""
+            mark = _mark(row, channel) if channel == row["deciding_channel"] else ""
             lines.append(
                 f"  {channel:<20}{row[channel]:>+13.3f}   {_bar(float(row[channel]), scale)}{mark}"
             )
@@ -83,5 +94,89 @@ def explain_votes(
                 "for cross-pressure (neutrality)"
             )
         lines.append(f"  vote: {row['vote'].upper()} ({how})")
+        lines += _recorded_line(results, row)
+        lines += _ignored_debts(results, row)
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def _vote_without(row: pd.Series, channel: str) -> str:
+    """Return the vote the score would give without ``channel`` (same band)."""
+    score = float(row["score"]) - float(row[channel])
+    band = float(row["band"])
+    return "yes" if score > band else "no" if score < -band else "abstain"
+
+
+def _mark(row: pd.Series, channel: str) -> str:
+    """Return what to write beside the channel the run names for this vote.
+
+    "decided" only for a channel pushing toward the vote cast; for an abstention, "held it in
+    the band" and the vote it would have cast without that channel.
+    """
+    vote = str(row["vote"])
+    if row["fixed"] or vote == "absent":
+        return ""
+    contribution = float(row[channel])
+    if vote in SIDE:
+        return "  <- decided" if contribution * SIDE[vote] > 0 else ""
+    without = _vote_without(row, channel)
+    if without == "abstain":
+        lean = "YES" if float(row["score"]) > 0 else "NO"
+        return f"  <- held it in the band (strongest pull against its lean to {lean})"
+    return f"  <- held it in the band (without it: {without.upper()})"
+
+
+def _recorded_line(results: RunResults, row: pd.Series) -> list[str]:
+    """Return ``recorded: ...`` when the run holds the recorded vote of this resolution."""
+    recorded = results.tables.get("recorded")
+    if recorded is None or recorded.empty:
+        return []
+    match = recorded[
+        (recorded["resolution"] == row["resolution"]) & (recorded["country"] == row["country"])
+    ]
+    if match.empty:
+        return []
+    vote = str(match["vote"].iloc[0])
+    verdict = "the same" if vote == row["vote"] else f"simulated {str(row['vote']).upper()}: a miss"
+    return [f"  recorded: {vote.upper()} ({verdict})"]
+
+
+def _ignored_debts(results: RunResults, row: pd.Series) -> list[str]:
+    """Return a note on favours owed to states that are no party to the resolution.
+
+    The quid-pro-quo channel sums the debts to the resolution's parties only (target and
+    sponsors), so a debt to a patron that neither sponsors nor is targeted counts nothing.
+    The ledger shown is the one at the start of the vote's round.
+    """
+    parties = results.tables.get("parties")
+    if parties is None or row["fixed"]:
+        return []
+    favours = results["favours"]
+    owed = favours[
+        (favours["round"] == int(row["round"]) - 1)
+        & (favours["debtor"] == row["country"])
+        & (favours["balance"] > 0)
+    ]
+    of_vote = parties[parties["resolution"] == row["resolution"]]
+    party_ids = set(of_vote["country"])
+    ignored = owed[~owed["creditor"].isin(party_ids)].sort_values(
+        ["balance", "creditor"], ascending=[False, True], kind="stable"
+    )
+    if ignored.empty:
+        return []
+    top = ignored.head(DEBTS_SHOWN)
+    shown = ", ".join(
+        f"{c} ({b:.2f})" for c, b in zip(top["creditor"], top["balance"], strict=True)
+    )
+    if len(ignored) > DEBTS_SHOWN:
+        shown += f" and {len(ignored) - DEBTS_SHOWN} more"
+    who = "; ".join(
+        f"{label} {', '.join(sorted(of_vote.loc[of_vote['role'] == role, 'country']))}"
+        for role, label in (("target", "target"), ("sponsor", "sponsors"))
+        if (of_vote["role"] == role).any()
+    )
+    return [
+        f"  note: owes favours to {shown}, none of them a party to {row['resolution']} "
+        f"({who or 'it has no parties'}); quid pro quo counts only debts to the target and "
+        "sponsors, so these count nothing here"
+    ]

@@ -46,6 +46,7 @@ from sim.output.plotting import (
     subplots,
     write_index,
 )
+from sim.output.recorded import RECORD_PLOT, recorded_votes
 from sim.output.workers import draw_jobs
 
 T = TypeVar("T")
@@ -216,7 +217,8 @@ def figure_tallies(results: RunResults) -> Figure:
     ax.invert_yaxis()
     ax.set_xlabel("number of states")
     ax.set_title("Votes cast on each resolution (round, resolution id)")
-    ax.legend(ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.5 / height * 4), frameon=False)
+    # beside the bars, top right, where the eye goes after reading a bar
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="vote")
     ax.spines[["top", "right"]].set_visible(False)
     return fig
 
@@ -753,6 +755,13 @@ RUN_PLOTS: tuple[PlotSpec[RunResults], ...] = (
 2-core development machine."""
 
 
+def run_plots(results: RunResults) -> tuple[PlotSpec[RunResults], ...]:
+    """Return the plots of this run: :data:`RUN_PLOTS`, plus the record comparison if any."""
+    if recorded_votes(results) is None:
+        return RUN_PLOTS
+    return (*RUN_PLOTS, RECORD_PLOT)
+
+
 def guide_fill(results: RunResults) -> dict[str, object]:
     """Values for the placeholders in the run plots' guides."""
     refs = results.manifest.scenario.reference_states or ["", ""]
@@ -787,14 +796,14 @@ def draw_run_plots(
     # what several figures share is computed once, before the workers fork and inherit it
     agreement_matrix(results)
     bloc_order(results)
+    specs = run_plots(results)
     jobs = [
-        functools.partial(_draw_one, spec, results, out / f"{spec.stem}.{fmt}")
-        for spec in RUN_PLOTS
+        functools.partial(_draw_one, spec, results, out / f"{spec.stem}.{fmt}") for spec in specs
     ]
-    paths = draw_jobs(jobs, [spec.cost for spec in RUN_PLOTS], workers)
+    paths = draw_jobs(jobs, [spec.cost for spec in specs], workers)
     drawn = [
         DrawnPlot(path, spec.title, spec.guide.format(**fill))
-        for spec, path in zip(RUN_PLOTS, paths, strict=True)
+        for spec, path in zip(specs, paths, strict=True)
     ]
     write_index(out, drawn)
     return paths

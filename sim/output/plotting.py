@@ -47,6 +47,48 @@ VOTE_ORDER = ("yes", "abstain", "no", "absent")
 
 Source = TypeVar("Source")
 
+SCENARIO_SECTIONS = ("parameters", "countries", "agenda", "issues", "ties")
+"""First parts of a ``--set`` path that a reader does not need to see in a title."""
+POSITION_TICKS = {-1.0: "\u22121 no", -0.5: "", 0.0: "0 abstain", 0.5: "", 1.0: "+1 yes"}
+"""The vote scale of ``position`` outcomes (a vote's sign, :mod:`sim.model.votes`)."""
+
+
+def parameter_title(path: str) -> str:
+    """Say a parameter path in words: ``parameters.trade_weight`` -> ``trade weight``.
+
+    ``countries.CHN.domestic_pressure`` -> ``CHN domestic pressure``; ids keep their case.
+    """
+    parts = path.split(".")
+    if len(parts) > 1 and parts[0] in SCENARIO_SECTIONS:
+        parts = parts[1:]
+    return " ".join(part.replace("_", " ") for part in parts)
+
+
+def outcome_title(column: str) -> str:
+    """Say an outcome column in words: ``abstain_share[ES-11/1]`` -> ``abstain share (ES-11/1)``.
+
+    ``position[ES-11/1,CHN]`` -> ``position of CHN on ES-11/1``; a named outcome keeps its
+    name, underscores as spaces.
+    """
+    measure, _, rest = column.partition("[")
+    words = measure.replace("_", " ")
+    args = [a.strip() for a in rest.rstrip("]").split(",")] if rest else []
+    if measure == "position" and len(args) == 2:
+        return f"position of {args[1]} on {args[0]}"
+    if measure == "agreement" and len(args) == 2:
+        return f"agreement of {args[0]} with {args[1]}"
+    return f"{words} ({', '.join(args)})" if args else words
+
+
+def is_position(column: str) -> bool:
+    """Whether an outcome is a vote position (+1 yes, 0 abstain, -1 no)."""
+    return column.startswith("position[")
+
+
+def label_position_axis(axis: Any) -> None:
+    """Mark the vote scale on a position axis (or colour bar axis): ``+1 yes ... -1 no``."""
+    axis.set_ticks(list(POSITION_TICKS), list(POSITION_TICKS.values()))
+
 
 @dataclass(frozen=True)
 class PlotSpec(Generic[Source]):

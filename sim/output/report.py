@@ -36,9 +36,10 @@ from sim.common.manifests import (
 )
 from sim.common.tables import RunResults, load_run
 from sim.output.index import read_index
-from sim.output.plots import RUN_PLOTS, bloc_labels, bloc_order, draw_run_plots
+from sim.output.plots import bloc_labels, bloc_order, draw_run_plots, run_plots
 from sim.output.plotting import PlotFormat
-from sim.output.sweep_plots import draw_sweep_plots
+from sim.output.recorded import agreement, misses, recorded_votes
+from sim.output.sweep_plots import draw_sweep_plots, sobol_caveat
 
 REPORT_NAME = "report.html"
 PAIRS_SHOWN = 10
@@ -167,7 +168,7 @@ def _run_context(path: Path, manifest: RunManifest, fmt: PlotFormat) -> dict[str
     plot_dir = path / "plots"
     index = _plots_index(
         plot_dir,
-        [f"{spec.stem}.{fmt}" for spec in RUN_PLOTS],
+        [f"{spec.stem}.{fmt}" for spec in run_plots(results)],
         lambda: draw_run_plots(results, plot_dir, fmt),
     )
     scenario = manifest.scenario
@@ -216,11 +217,19 @@ def _run_context(path: Path, manifest: RunManifest, fmt: PlotFormat) -> dict[str
         "bottom_pairs": frame_table(_pairs(results, top=False)),
         "blocs": frame_table(_blocs(results)),
         "bloc_agreement": format_value(threshold),
+        "recorded": _recorded_context(results),
         "vote_columns": vote_columns,
         "vote_rows": vote_rows,
         "parameters": _mapping_table(manifest.parameters, "parameter", "value"),
         "versions": _mapping_table(manifest.versions, "package", "version"),
     }
+
+
+def _recorded_context(results: RunResults) -> dict[str, Table] | None:
+    """Return the agreement with the recorded votes and the misses, or None without a record."""
+    if recorded_votes(results) is None:
+        return None
+    return {"agreement": frame_table(agreement(results)), "misses": frame_table(misses(results))}
 
 
 def _pairs(results: RunResults, *, top: bool) -> pd.DataFrame:
@@ -359,6 +368,9 @@ def _sweep_context(path: Path, manifest: SweepManifest) -> dict[str, Any]:
         "failures": frame_table(failed),
         "point_summary": frame_table(summary),
         "sensitivity": None if sensitivity is None else frame_table(sensitivity),
+        "sensitivity_caveat": None
+        if sensitivity is None
+        else sobol_caveat(sensitivity, manifest.sweep.spec.get("samples")),
         "versions": _mapping_table(manifest.versions, "package", "version"),
     }
 

@@ -115,7 +115,7 @@ def _plot_changes(table: pd.DataFrame, path: Path) -> Path:
             left += values
         ax.set_xlabel("votes changed (A -> B)")
         ax.legend(title="resolution", fontsize=8, title_fontsize=8)
-    ax.set_title("Votes that changed between the two runs, by the channel that moved them")
+    ax.set_title("Votes that changed between the two runs,\nby the channel that moved them")
     return save_figure(fig, path)
 
 

@@ -9,16 +9,30 @@ import re
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from textwrap import fill
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
 from sim.common.tables import load_sweep_results
-from sim.output.plotting import OKABE_ITO, DrawnPlot, save_figure, subplots, write_index
+from sim.output.plotting import (
+    OKABE_ITO,
+    DrawnPlot,
+    is_position,
+    label_position_axis,
+    lay_out,
+    outcome_title,
+    parameter_title,
+    save_figure,
+    subplots,
+    write_index,
+)
 from sim.output.workers import draw_jobs
 
 MAX_LINES = 6
+SETTLED_CONF = 0.1
+"""Widest 95% half-interval (share of variance) of a Sobol index read as settled."""
 
 SENSITIVITY_GUIDE = (
     "How much each varied parameter moves this outcome: Sobol first-order (S1) and total (ST) "
@@ -114,10 +128,16 @@ def plot_outcome_vs_parameter(
                 parameter,
                 outcome,
                 OKABE_ITO[k % len(OKABE_ITO)],
-                f"{other} = {_label(value)}",
+                _label(value),
                 k,
             )
-        ax.legend(fontsize=8, title="other parameter", title_fontsize=8)
+        ax.legend(
+            fontsize=8,
+            title=parameter_title(other),
+            title_fontsize=8,
+            loc="center left",
+            bbox_to_anchor=(1.01, 0.5),
+        )
     else:
         mean = summary[f"{outcome}_mean"]
         err = np.vstack([mean - summary[f"{outcome}_lo"], summary[f"{outcome}_hi"] - mean])
@@ -131,14 +151,19 @@ def plot_outcome_vs_parameter(
             markersize=4,
             capsize=2,
         )
-    ax.set_xlabel(parameter)
-    ax.set_ylabel(f"{outcome} (mean over replicates)")
+    ax.set_xlabel(parameter_title(parameter))
+    if is_position(outcome):
+        label_position_axis(ax.yaxis)
+        ax.set_ylabel("position (mean over replicates)")
+    else:
+        ax.set_ylabel(f"{outcome_title(outcome)}\n(mean over replicates)")
     counts = summary[f"{outcome}_n"] if f"{outcome}_n" in summary else pd.Series([2])
     if counts.max() <= 1:
         detail = "one replicate per point: no interval"
     else:
         detail = "mean over replicates; band or bars: 95% interval, clipped to the range"
-    ax.set_title(f"{outcome} against {parameter}\n({detail})", fontsize=10)
+    title = f"{outcome_title(outcome)} against {parameter_title(parameter)}"
+    ax.set_title(f"{title}\n({detail})", fontsize=10)
     ax.grid(alpha=0.3)
     return save_figure(fig, path)
 
@@ -166,15 +191,51 @@ def plot_heatmap(summary: pd.DataFrame, parameters: list[str], outcome: str, pat
                 fontsize=7,
                 color="white" if value < np.nanmean(table.to_numpy()) else "black",
             )
-    ax.set_xlabel(x)
-    ax.set_ylabel(y)
-    fig.colorbar(image, ax=ax, label=f"{outcome} (mean over replicates)")
-    ax.set_title(f"{outcome}\nover {x} x {y}", fontsize=10)
+    ax.set_xlabel(parameter_title(x))
+    ax.set_ylabel(parameter_title(y))
+    bar = fig.colorbar(image, ax=ax, label=f"{outcome_title(outcome)} (mean over replicates)")
+    if is_position(outcome):
+        image.set_clim(-1, 1)
+        label_position_axis(bar.ax.yaxis)
+    ax.set_title(
+        f"{outcome_title(outcome)}\nover {parameter_title(x)} x {parameter_title(y)}", fontsize=10
+    )
     return save_figure(fig, path)
 
 
-def plot_sensitivity(indices: pd.DataFrame, outcome: str, path: Path) -> Path:
-    """SALib indices of one outcome: S1 and ST (Sobol) or mu* and sigma (Morris), with CIs."""
+def sobol_caveat(indices: pd.DataFrame, samples: int | None) -> str | None:
+    """Say why Sobol indices are not settled yet, or None when they look settled.
+
+    Unsettled: a first-order index below zero (impossible for a share of variance, so pure
+    sampling error) or a 95% interval wider than +/- :data:`SETTLED_CONF`. Saltelli et al.
+    (2010) estimators converge slowly; the remedy is more base samples.
+    """
+    rows = indices[indices["method"] == "sobol"]
+    if rows.empty:
+        return None
+    negative = int((rows["S1"] < 0).sum())
+    widest = float(np.nanmax(rows[["S1_conf", "ST_conf"]].to_numpy(float), initial=0.0))
+    if negative == 0 and widest <= SETTLED_CONF:
+        return None
+    found = []
+    if negative:
+        found.append(f"{negative} first-order {'index' if negative == 1 else 'indices'} below 0")
+    if widest > SETTLED_CONF:
+        found.append(f"intervals up to \u00b1{widest:.2f}")
+    base = f"{samples} base samples" if samples else "this many samples"
+    return (
+        f"Caveat: with {base}, {' and '.join(found)}: the estimates are not settled; "
+        "raise samples (e.g. x8) before reading small or close indices."
+    )
+
+
+def plot_sensitivity(
+    indices: pd.DataFrame, outcome: str, path: Path, samples: int | None = None
+) -> Path:
+    """SALib indices of one outcome: S1 and ST (Sobol) or mu* and sigma (Morris), with CIs.
+
+    Unsettled Sobol indices (:func:`sobol_caveat`) get the caveat under the bars.
+    """
     rows = indices[indices["outcome"] == outcome]
     method = str(rows["method"].iloc[0])
     series = (
@@ -197,16 +258,21 @@ def plot_sensitivity(indices: pd.DataFrame, outcome: str, path: Path) -> Path:
             label=column,
             capsize=2,
         )
-    ax.set_yticks(where, rows["parameter"])
+    ax.set_yticks(where, [parameter_title(str(p)) for p in rows["parameter"]])
     ax.invert_yaxis()
     ax.axvline(0, color="black", linewidth=0.6)
     ax.set_xlabel(
         "index (bars: 95% confidence)" if method == "sobol" else "elementary effect (outcome units)"
     )
     ax.set_title(
-        f"{'Sobol' if method == 'sobol' else 'Morris'} sensitivity of\n{outcome}", fontsize=10
+        f"{'Sobol' if method == 'sobol' else 'Morris'} sensitivity of\n{outcome_title(outcome)}",
+        fontsize=10,
     )
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    caveat = sobol_caveat(rows, samples)
+    if caveat is not None:  # under the axes, in the room the layout leaves for it
+        lay_out(fig, rect=(0, 0.6 / fig.get_figheight(), 1, 1))
+        fig.text(0.01, 0.02, fill(caveat, 100), fontsize=8, color=OKABE_ITO[1], va="bottom")
     return save_figure(fig, path)
 
 
@@ -233,11 +299,13 @@ def draw_sweep_plots(out: Path, workers: int | None = None) -> list[Path]:
                     *(summary, numeric, manifest.design, outcome, parameter, path),
                 )
             )
-            entries.append((f"{outcome} against {parameter}", CURVE_GUIDE))
+            entries.append(
+                (f"{outcome_title(outcome)} against {parameter_title(parameter)}", CURVE_GUIDE)
+            )
         if manifest.design == "grid" and len(numeric) == 2:
             path = plots / f"{slug(outcome)}__heatmap.png"
             jobs.append(partial(plot_heatmap, summary, numeric, outcome, path))
-            entries.append((f"{outcome} over the two-parameter grid", HEATMAP_GUIDE))
+            entries.append((f"{outcome_title(outcome)} over the two-parameter grid", HEATMAP_GUIDE))
         indices = results.sensitivity
         if (
             indices is not None
@@ -245,8 +313,9 @@ def draw_sweep_plots(out: Path, workers: int | None = None) -> list[Path]:
             and indices[indices["outcome"] == outcome]["note"].eq("").all()
         ):
             path = plots / f"{slug(outcome)}__sensitivity.png"
-            jobs.append(partial(plot_sensitivity, indices, outcome, path))
-            entries.append((f"Sensitivity of {outcome}", SENSITIVITY_GUIDE))
+            samples = manifest.sweep.spec.get("samples")
+            jobs.append(partial(plot_sensitivity, indices, outcome, path, samples))
+            entries.append((f"Sensitivity of {outcome_title(outcome)}", SENSITIVITY_GUIDE))
     paths = draw_jobs(jobs, workers=workers)
     plots.mkdir(parents=True, exist_ok=True)
     write_index(plots, [DrawnPlot(p, *e) for p, e in zip(paths, entries, strict=True)])
@@ -266,9 +335,13 @@ def plot_comparison(
     fig, (top, bottom) = subplots(2, 1, figsize=(7, 6.5), sharex=True)
     top.plot(rows[parameter], rows["mean_a"], marker="o", color=OKABE_ITO[0], label=labels[0])
     top.plot(rows[parameter], rows["mean_b"], marker="s", color=OKABE_ITO[1], label=labels[1])
-    top.set_ylabel(f"{outcome} (mean)")
+    top.set_ylabel(f"{outcome_title(outcome)}\n(mean)")
+    if is_position(outcome):
+        label_position_axis(top.yaxis)
     top.legend(fontsize=8)
-    top.set_title(f"{outcome}:\ntwo sweeps against {parameter}", fontsize=10)
+    top.set_title(
+        f"{outcome_title(outcome)}:\ntwo sweeps against {parameter_title(parameter)}", fontsize=10
+    )
     top.grid(alpha=0.3)
     bottom.plot(rows[parameter], rows["difference"], marker="o", color=OKABE_ITO[2])
     bottom.fill_between(
@@ -276,6 +349,6 @@ def plot_comparison(
     )
     bottom.axhline(0, color="black", linewidth=0.6)
     bottom.set_ylabel("difference B - A (95% Welch)")
-    bottom.set_xlabel(parameter)
+    bottom.set_xlabel(parameter_title(parameter))
     bottom.grid(alpha=0.3)
     return save_figure(fig, path)

@@ -113,7 +113,7 @@ GOLDEN_MANIFEST = {
         "versions",
     ],
     "scenario": ["files", "name", "overrides", "path", "reference_states", "sha256"],
-    "files": [f"{t}.parquet" for t in (*GOLDEN_SCHEMA, "rounds")],
+    "files": [f"{t}.parquet" for t in (*GOLDEN_SCHEMA, "rounds", "recorded", "parties")],
 }
 """The keys of a run's manifest.json, as the dict-building code before RunManifest wrote them."""
 

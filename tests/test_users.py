@@ -240,7 +240,7 @@ def test_api_run_equals_the_command_line_and_writes_nothing(
     for name in (*TABLES, "recorded", "parties"):
         expected = pq.read_table(out / f"{name}.parquet").to_pandas()
         pd.testing.assert_frame_equal(res[name], expected, check_exact=True)
-    assert res.manifest["parameters"]["trade_weight"] == 0
+    assert res.manifest.parameters["trade_weight"] == 0
     assert res.tallies.equals(res["tallies"]) and res.votes.shape == (193, 4)
     assert "recorded: ABSTAIN" in res.explain("MNG", "ES-11/1")
 

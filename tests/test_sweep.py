@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -239,6 +238,28 @@ def test_a_failing_run_is_recorded_and_the_sweep_completes(tmp_path: Path) -> No
     }
 
 
+KILL_AFTER_STORED = """
+import os, pathlib, signal, sys
+from sim.experiments.runner import execute_sweep
+from sim.experiments.store import RunStore
+
+out, wanted = pathlib.Path(sys.argv[1]), int(sys.argv[2])
+original, handed = RunStore.add_many, [0]
+
+def add_many(self, rows):
+    rows = list(rows)
+    original(self, rows)
+    handed[0] += len(rows)
+    if handed[0] >= wanted:
+        while self._queued:  # every write handed to the writer thread is done
+            self._queued.popleft().result()
+        os.kill(os.getpid(), signal.SIGKILL)
+
+RunStore.add_many = add_many
+execute_sweep(out, executor="serial", quiet=True, shard_size=7)
+"""
+
+
 def test_sweep_killed_with_sigkill_then_resumed_equals_uninterrupted(tmp_path: Path) -> None:
     grid = {
         "parameters.trade_weight": {"low": 0.0, "high": 2.0, "steps": 10},
@@ -249,33 +270,18 @@ def test_sweep_killed_with_sigkill_then_resumed_equals_uninterrupted(tmp_path: P
     total = len(pd.read_parquet(whole / "runs.parquet"))
     killed = tmp_path / "killed"
     start_sweep(sweep, killed)
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, pathlib; from sim.experiments.runner import execute_sweep; "
-            "execute_sweep(pathlib.Path(sys.argv[1]), executor='serial', quiet=True, "
-            "shard_size=7)",
-            str(killed),
-        ],
+    # The child kills itself at a fixed point, not when a timer says: once at least 21 runs
+    # are handed to the store and every write it queued is on disk (shards of 7 runs or more,
+    # the journal holding the runs since the last one). A batch is at most a quarter of the
+    # runs, so the sweep is at most half done there, however fast the machine.
+    child = subprocess.run(
+        [sys.executable, "-c", KILL_AFTER_STORED, str(killed), "21"],
         env={**os.environ, "PYTHONHASHSEED": "0"},
-        stderr=subprocess.PIPE,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
-    shards = killed / "shards"
-    stored = 0
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and child.poll() is None:
-        stored = len(list(shards.glob("*.parquet"))) if shards.exists() else 0
-        if stored >= 3:
-            break
-        time.sleep(0.05)
-    # The child must have started properly and still be running: not crashed, not finished.
-    still_running = child.poll() is None
-    os.kill(child.pid, signal.SIGKILL)
-    child.wait()
-    _, err = child.communicate()
-    assert still_running, f"the sweep child exited early: {err.decode()}"
-    assert stored >= 3, "no partial state within the deadline"
+    assert child.returncode == -signal.SIGKILL, child.stderr
     assert not (killed / "runs.parquet").exists(), "killed before the end"
     # A partial state existed: some runs stored (shards, maybe a journal), not all of them.
     partial = read_runs(killed)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -143,13 +144,28 @@ def _timeline_notes(scenario: Scenario, timeline: Timeline, rounds: int) -> list
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
+    from sim.common.files import read_manifest
     from sim.common.tables import load_run
     from sim.output.plots import draw_run_plots
 
+    if read_manifest(args.results).get("kind") == "sweep":
+        return _plot_sweep(args)
     results = load_run(args.results)
     fmt: PlotFormat = "svg" if args.svg else "png"
     _status(args, f"drawing plots ({fmt}) into {args.results / 'plots'}")
     for path in draw_run_plots(results, args.results / "plots", fmt):
+        print(path)
+    return EXIT_OK
+
+
+def _plot_sweep(args: argparse.Namespace) -> int:
+    """Redraw a sweep's plots (PNG) from its stored tables, as a finished sweep drew them."""
+    from sim.output.sweep_plots import draw_sweep_plots
+
+    if args.svg:
+        raise CommandError(f"{args.results}: sweep plots are drawn as PNG only; drop --svg")
+    _status(args, f"drawing sweep plots into {args.results / 'plots'}")
+    for path in draw_sweep_plots(args.results):
         print(path)
     return EXIT_OK
 
@@ -304,10 +320,13 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 def _sweep(args: argparse.Namespace, figures: FigureProcess) -> int:
     from sim.common.files import now_iso, read_manifest, timestamp, write_json
+    from sim.experiments.executors import missing_dask
     from sim.experiments.runner import execute_sweep, start_sweep, sweep_lock
     from sim.experiments.spec import load_sweep
     from sim.output.index import read_index
 
+    if args.executor == "dask" and (missing := missing_dask()):
+        raise CommandError(missing)
     if args.resume is not None:
         if args.file is not None:
             raise CommandError("give a sweep FILE or --resume DIR, not both")
@@ -332,7 +351,9 @@ def _sweep(args: argparse.Namespace, figures: FigureProcess) -> int:
             manifest = read_manifest(out)
             if read_index(out / "plots") is None or "plots_drawn" not in manifest:
                 _status(args, "drawing sweep plots")
-                # redrawn whole after a kill in the middle of drawing
+                # redrawn whole after a kill in the middle of drawing, which can leave a
+                # figure's temporary file behind
+                shutil.rmtree(out / "plots", ignore_errors=True)
                 figures.call("sim.output.sweep_plots:draw_sweep_plots", out)
                 write_json(out / "manifest.json", {**manifest, "plots_drawn": now_iso()})
             if not args.no_report:
@@ -475,9 +496,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     plot = verbs.add_parser(
         "plot",
-        help="redraw the plots of a results directory",
+        help="redraw the plots of a run or sweep directory",
         description="Redraw every plot "
-        "of a results directory from its stored tables into DIR/plots.",
+        "of a run or sweep directory from its stored tables into DIR/plots.",
     )
     plot.add_argument("results", type=_existing_dir, metavar="DIR")
     plot.add_argument("--svg", action="store_true", help="SVG instead of PNG")

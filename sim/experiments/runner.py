@@ -247,7 +247,13 @@ def _execute_locked(
     loaded = _loaded_for(out, manifest)
     if "finished" in manifest:  # already finished: nothing to run
         _clean_stores(out)
-        finished = pd.read_parquet(out / "runs.parquet", columns=["status"])
+        try:
+            finished = pd.read_parquet(out / "runs.parquet", columns=["status"])
+        except (OSError, pa.ArrowException):  # ArrowInvalid: not Parquet
+            raise ResultsError(
+                f"{out / 'runs.parquet'}: not a readable Parquet file; the sweep is finished "
+                "and its runs were kept only there: run the sweep anew"
+            ) from None
         return _counts(manifest["runs"], 0, finished)
     if _merged(out, manifest) is not None:  # killed while finishing: finish again
         return _counts(manifest["runs"], 0, finish(out, manifest))

@@ -377,7 +377,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from sim.common.files import read_manifest, timestamp
     from sim.common.tables import load_sweep_results
     from sim.experiments.analysis import compare_summaries
-    from sim.output.compare import summary_columns, write_comparison
+    from sim.output.compare import different_bases, summary_columns, write_comparison
 
     kinds = (read_manifest(args.a).get("kind"), read_manifest(args.b).get("kind"))
     if kinds == ("run", "run"):
@@ -385,6 +385,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if "run" in kinds:
         raise CommandError(f"compare two runs or two sweeps, not a {kinds[0]} and a {kinds[1]}")
     a, b = load_sweep_results(args.a), load_sweep_results(args.b)
+    differ = different_bases(a["manifest"], b["manifest"])
+    if differ and not args.allow_different_worlds:
+        raise CommandError(differ)
     table, shared, outcomes = compare_summaries(a, b, args.outcome or None)
     out = args.out or RESULTS_ROOT / "compare" / timestamp()
     names = (a["manifest"]["sweep"]["name"], b["manifest"]["sweep"]["name"])
@@ -397,12 +400,17 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 def _compare_runs(args: argparse.Namespace) -> int:
     from sim.common.files import timestamp
     from sim.common.tables import load_run
+    from sim.output.compare import different_countries
     from sim.output.run_compare import write_run_comparison
 
     if args.outcome:
         raise CommandError("--outcome applies to sweeps; two runs are compared vote by vote")
     out = args.out or RESULTS_ROOT / "compare" / timestamp()
-    written, table = write_run_comparison(out, load_run(args.a), load_run(args.b), force=args.force)
+    a, b = load_run(args.a), load_run(args.b)
+    differ = different_countries(a["countries"]["country"], b["countries"]["country"])
+    if differ and not args.allow_different_worlds:
+        raise CommandError(differ)
+    written, table = write_run_comparison(out, a, b, force=args.force)
     if table.empty:
         print("no vote changed between the two runs")
     else:
@@ -658,6 +666,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, help="output directory (default results/compare/<time>)"
     )
     compare.add_argument("--force", action="store_true", help="replace a non-empty --out directory")
+    compare.add_argument(
+        "--allow-different-worlds",
+        action="store_true",
+        help="compare runs of different country sets, or sweeps of different base scenarios",
+    )
     compare.set_defaults(handler=_cmd_compare)
 
     report = verbs.add_parser(

@@ -393,6 +393,34 @@ def test_compare_two_sweeps_and_refuse_unrelated_ones(
     assert "not in both sweeps: nope" in capsys.readouterr().err
 
 
+def test_sweeps_on_different_base_scenarios_are_refused_unless_allowed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    grid = {"parameters.noise_sd": {"values": [0.0, 0.3]}}
+    a = run_cli(
+        str(write_sweep(tmp_path, "a.yaml", parameters=grid)),
+        *("--executor", "serial", "--out", str(tmp_path / "a")),
+    )
+    other = str(SCENARIOS_DIR / "synthetic.yaml")
+    b = run_cli(
+        str(write_sweep(tmp_path, "b.yaml", parameters=grid, scenario=other)),
+        *("--executor", "serial", "--out", str(tmp_path / "b")),
+    )
+    capsys.readouterr()
+    argv = ["compare", str(a), str(b), "--outcome", "favours_outstanding"]
+    assert main([*argv, "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1
+    assert err[0].startswith(
+        "error: the sweeps have different base scenarios (A: illustrative.yaml "
+    )
+    assert "B: synthetic.yaml " in err[0] and err[0].endswith(
+        "--allow-different-worlds to compare them anyway"
+    )
+    assert not (tmp_path / "x").exists()
+    assert main([*argv, "--out", str(tmp_path / "x"), "--allow-different-worlds"]) == 0
+
+
 def test_load_sweep_results_round_trip(tmp_path: Path) -> None:
     out = run_cli(
         str(write_sweep(tmp_path, parameters=GRID)),

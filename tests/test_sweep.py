@@ -401,9 +401,11 @@ def test_sweeps_on_different_base_scenarios_are_refused_unless_allowed(
         str(write_sweep(tmp_path, "a.yaml", parameters=grid)),
         *("--executor", "serial", "--out", str(tmp_path / "a")),
     )
-    other = str(SCENARIOS_DIR / "synthetic.yaml")
+    other = tmp_path / "other.yaml"  # the same states and agenda, another description
+    data = yaml.safe_load((SCENARIOS_DIR / "illustrative.yaml").read_text())
+    other.write_text(yaml.safe_dump({**data, "description": "a copy"}))
     b = run_cli(
-        str(write_sweep(tmp_path, "b.yaml", parameters=grid, scenario=other)),
+        str(write_sweep(tmp_path, "b.yaml", parameters=grid, scenario=str(other))),
         *("--executor", "serial", "--out", str(tmp_path / "b")),
     )
     capsys.readouterr()
@@ -414,7 +416,7 @@ def test_sweeps_on_different_base_scenarios_are_refused_unless_allowed(
     assert err[0].startswith(
         "error: the sweeps have different base scenarios (A: illustrative.yaml "
     )
-    assert "B: synthetic.yaml " in err[0] and err[0].endswith(
+    assert "B: other.yaml " in err[0] and err[0].endswith(
         "--allow-different-worlds to compare them anyway"
     )
     assert not (tmp_path / "x").exists()

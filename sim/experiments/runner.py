@@ -43,6 +43,7 @@ from sim.experiments.analysis import sensitivity, summarise
 from sim.experiments.designs import expand_runs
 from sim.experiments.executors import ExecutorKind, default_workers, make_executor
 from sim.experiments.outcomes import Outcome
+from sim.experiments.progress import LINE_SECONDS, sweep_progress
 from sim.experiments.spec import LoadedSweep, load_sweep
 from sim.experiments.store import RunStore
 from sim.experiments.worker import Task, execute, run_tasks
@@ -213,8 +214,12 @@ def execute_sweep(
     scheduler: str | None = None,
     quiet: bool = False,
     shard_size: int = 1024,
+    progress_every: float = LINE_SECONDS,
 ) -> dict[str, int]:
     """Run every run of the sweep in ``out`` that is not stored yet, then finish it.
+
+    Progress goes to stderr (see :mod:`sim.experiments.progress`): a bar on a terminal, else
+    a line every ``progress_every`` seconds; none when ``quiet``.
 
     Returns
     -------
@@ -229,6 +234,7 @@ def execute_sweep(
             scheduler=scheduler,
             quiet=quiet,
             shard_size=shard_size,
+            progress_every=progress_every,
         )
 
 
@@ -240,6 +246,7 @@ def _execute_locked(
     scheduler: str | None,
     quiet: bool,
     shard_size: int,
+    progress_every: float,
 ) -> dict[str, int]:
     manifest = read_manifest(out)
     if manifest.get("kind") != "sweep":
@@ -266,44 +273,15 @@ def _execute_locked(
         for r in todo
     ]
     store = RunStore(out, shard_size=shard_size)
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        ProgressColumn,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-    from rich.progress import (
-        Task as ProgressTask,
-    )
-    from rich.text import Text
-
-    class RateColumn(ProgressColumn):
-        """Runs per second, from rich's own speed estimate."""
-
-        def render(self, task: ProgressTask) -> Text:
-            return Text(f"{task.speed or 0.0:.1f} runs/s")
-
-    columns = (
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        RateColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-    )
     try:
         with (
             _terminate_as_interrupt(),
-            Progress(*columns, disable=quiet, transient=True) as bar,
+            sweep_progress(len(runs), len(done), quiet=quiet, every=progress_every) as bar,
         ):
-            task_id = bar.add_task("sweep", total=len(runs), completed=len(done))
 
             def on_rows(rows: list[dict[str, Any]]) -> None:
                 store.add_many(rows)
-                bar.update(task_id, advance=len(rows), description="sweep")
+                bar.update(advance=len(rows))
 
             # A pilot in this process measures a run; the rest is batched to that measure, and
             # a sweep too small to repay starting a process pool stays in this process.
@@ -316,7 +294,7 @@ def _execute_locked(
                 kind = "serial"
             if rest:
                 if kind != "serial":
-                    bar.update(task_id, description="sweep (starting workers)")
+                    bar.update(description="sweep (starting workers)")
                 with make_executor(kind, workers, scheduler) as pool:
                     lanes = 1 if kind == "serial" else workers or default_workers()
                     batch = batch_size(per_run, len(rest), lanes)

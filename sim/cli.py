@@ -284,6 +284,12 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
             progress=lambda done: bar.update(task, completed=done),
             method=args.method,
         )
+    for fitted, (low, high) in fit.widened.items():
+        print(
+            f"note: {fitted}: searched {low:g}:{high:g}, widened to include the scenario's "
+            f"value {fit.start_parameters[fitted]:g}",
+            file=sys.stderr,
+        )
     written = write_parameters_file(
         out,
         fit,

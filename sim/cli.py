@@ -211,7 +211,9 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
     loaded = load_scenario(args.scenario, args.set, allow_outside=args.allow_outside)
     cutoff = args.cutoff or DEFAULT_CUTOFF
     out = args.out or default_out_dir(RESULTS_ROOT / "backtest", loaded.scenario.name)
-    with Progress(disable=args.json or args.calibrate is None, transient=True) as bar:
+    with Progress(
+        disable=args.json or args.calibrate is None, transient=True, console=_stderr_console()
+    ) as bar:
         task = bar.add_task("calibrating", total=args.calibrate or 0)
         result = backtest(
             loaded.scenario,
@@ -258,6 +260,13 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _stderr_console() -> Any:
+    """Return a rich console on stderr: progress is not output (on stdout it left a blank line)."""
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
 def _cmd_calibrate(args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
@@ -271,7 +280,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     out = args.out or RESULTS_ROOT / "calibration" / f"{name}-{timestamp()}.yaml"
     if out.exists() and not args.force:
         raise CommandError(f"{out}: exists (use --force to replace it)")
-    with Progress(disable=args.quiet, transient=True) as bar:
+    with Progress(disable=args.quiet, transient=True, console=_stderr_console()) as bar:
         task = bar.add_task("calibrating", total=args.budget)
         fit = calibrate(
             loaded.scenario,

@@ -304,3 +304,7 @@ def test_the_written_file_scores_what_calibrate_reported(
     assert f"accuracy {report['accuracy']:.3f}, kappa {report['kappa']:.3f}" in best
     header = out.read_text().splitlines()[5]
     assert header.endswith(f"accuracy {report['accuracy']:.4f}, kappa {report['kappa']:.4f}")
+    # without --quiet the progress bar draws on stderr; stdout holds the results alone
+    argv.remove("--quiet")
+    assert main([*argv, "--fit", "domestic_weight", "--force"]) == 0
+    assert capsys.readouterr().out.splitlines()[0].startswith("start: accuracy ")

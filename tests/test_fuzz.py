@@ -99,6 +99,9 @@ FIELDS = [
     ("agenda", 0, "round"),
     ("agenda", 0, "salience"),
     ("agenda", 0, "fixed_votes"),
+    ("agenda", 0, "titel"),  # misspelt fields: named, with the close match
+    ("parameters", "noise_sdd"),
+    ("countries", 0, "domestic_presure"),
 ]
 
 

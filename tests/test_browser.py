@@ -161,7 +161,9 @@ def shown_step(page: Page, number: int) -> Locator:
 def test_app_slider_changes_the_plot(browser: Browser, solara_app: str) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     failed: list[Any] = []
+    requests: list[str] = []
     page.on("requestfailed", lambda request: failed.append(request.url))
+    page.on("request", lambda request: requests.append(request.url))
     page.goto(solara_app)
     step = page.get_by_role("button", name="Step")
     try:
@@ -185,3 +187,6 @@ def test_app_slider_changes_the_plot(browser: Browser, solara_app: str) -> None:
     after = image_digest(page, 0)
     assert after != before, "the tallies did not change with the quid pro quo weight"
     page.close()
+    # no request leaves the machine (Solara's check called solara.dev twice)
+    local = (solara_app.rstrip("/"), "data:", "blob:", "about:")
+    assert [url for url in requests if not url.startswith(local)] == []

@@ -11,6 +11,7 @@ classes at scale in child processes under a memory limit and a timeout.
 from __future__ import annotations
 
 import copy
+import json
 import math
 import os
 import tempfile
@@ -98,6 +99,9 @@ FIELDS = [
     ("agenda", 0, "round"),
     ("agenda", 0, "salience"),
     ("agenda", 0, "fixed_votes"),
+    ("agenda", 0, "titel"),  # misspelt fields: named, with the close match
+    ("parameters", "noise_sdd"),
+    ("countries", 0, "domestic_presure"),
 ]
 
 
@@ -728,3 +732,28 @@ def test_sweep_corpus(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[s
     argv = ["sweep", str(tmp_path / "w.yaml"), "--out", str(tmp_path / "out"), "--quiet"]
     line = bad_line(tmp_path, [*argv, "--executor", "serial", "--no-report"], capsys)
     assert "w.yaml" in line
+
+
+# ---- hypothesis: file names in a scenario (tables, parameters file) ----------------------
+
+file_names = st.one_of(
+    st.text(st.characters(codec=None, exclude_categories=()), max_size=8),  # lone surrogates too
+    st.sampled_from(["\ud800", "\ud800.csv", "a\udcff.csv", "../x.csv", "", ".", "/dev/zero"]),
+)
+
+
+@FUZZ
+@given(
+    field=st.sampled_from(["countries", "favours", "agenda", "parameters_file"]),
+    name=file_names,
+)
+def test_file_names_in_a_scenario(tmp_path: Path, field: str, name: str) -> None:
+    """Any text naming a table or parameters file loads or gives one ScenarioError line."""
+    data = valid()
+    data[field] = name
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    (folder / "s.yaml").write_text(json.dumps(data))  # JSON escapes what YAML cannot hold
+    try:
+        load_scenario(folder / "s.yaml")
+    except ScenarioError as exc:
+        assert len(str(exc)) <= 300

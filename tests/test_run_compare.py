@@ -84,3 +84,23 @@ def test_a_run_and_a_sweep_are_not_compared(
     capsys.readouterr()
     assert main(["compare", str(tmp_path / "run_a"), str(sweep)]) == 2
     assert "compare two runs or two sweeps" in capsys.readouterr().err
+
+
+def test_runs_of_different_worlds_are_refused_unless_allowed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a = write_yaml(tmp_path / "a.yaml", quid_pro_quo_world([VETO, AID]))
+    smaller = quid_pro_quo_world([VETO])
+    smaller["countries"] = [c for c in smaller["countries"] if c["id"] != "E"]
+    b = write_yaml(tmp_path / "b.yaml", smaller)
+    for scenario, out in ((a, "run_a"), (b, "run_b")):
+        assert main(["run", str(scenario), "--out", str(tmp_path / out), "--no-plots"]) == 0
+    capsys.readouterr()
+    argv = ["compare", str(tmp_path / "run_a"), str(tmp_path / "run_b")]
+    assert main([*argv, "--out", str(tmp_path / "cmp")]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "error: the runs are of different worlds (A has 4 countries, B 3; only in A: E); "
+        "pass --allow-different-worlds to compare them anyway"
+    ]
+    assert not (tmp_path / "cmp").exists()
+    assert main([*argv, "--out", str(tmp_path / "cmp"), "--allow-different-worlds"]) == 0

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -239,24 +238,26 @@ def test_a_failing_run_is_recorded_and_the_sweep_completes(tmp_path: Path) -> No
     }
 
 
-HOLD_AFTER_THREE_SHARDS = """
-import pathlib, sys, time
-from sim.experiments import store
+KILL_AFTER_STORED = """
+import os, pathlib, signal, sys
 from sim.experiments.runner import execute_sweep
+from sim.experiments.store import RunStore
 
-rotate, shards = store.RunStore._rotate, []
+out, wanted = pathlib.Path(sys.argv[1]), int(sys.argv[2])
+original, handed = RunStore.add_many, [0]
 
-def hold_after_three(self, rows):
-    rotate(self, rows)
-    shards.append(len(rows))
-    if len(shards) == 3:
-        pathlib.Path(sys.argv[2]).write_text("")
-        time.sleep(600)
+def add_many(self, rows):
+    rows = list(rows)
+    original(self, rows)
+    handed[0] += len(rows)
+    if handed[0] >= wanted:
+        while self._queued:  # every write handed to the writer thread is done
+            self._queued.popleft().result()
+        os.kill(os.getpid(), signal.SIGKILL)
 
-store.RunStore._rotate = hold_after_three
-execute_sweep(pathlib.Path(sys.argv[1]), executor="serial", quiet=True, shard_size=7)
+RunStore.add_many = add_many
+execute_sweep(out, executor="serial", quiet=True, shard_size=7)
 """
-"""A sweep child that stops for good once it has written its third shard of 7 runs."""
 
 
 def test_sweep_killed_with_sigkill_then_resumed_equals_uninterrupted(tmp_path: Path) -> None:
@@ -269,24 +270,18 @@ def test_sweep_killed_with_sigkill_then_resumed_equals_uninterrupted(tmp_path: P
     total = len(pd.read_parquet(whole / "runs.parquet"))
     killed = tmp_path / "killed"
     start_sweep(sweep, killed)
-    # The child holds its writer thread after the third shard (a deterministic point: the
-    # sweep cannot finish while it waits), says so, and is killed there.
-    stopped = tmp_path / "stopped"
-    child = subprocess.Popen(
-        [sys.executable, "-c", HOLD_AFTER_THREE_SHARDS, str(killed), str(stopped)],
+    # The child kills itself at a fixed point, not when a timer says: once at least 21 runs
+    # are handed to the store and every write it queued is on disk (shards of 7 runs or more,
+    # the journal holding the runs since the last one). A batch is at most a quarter of the
+    # runs, so the sweep is at most half done there, however fast the machine.
+    child = subprocess.run(
+        [sys.executable, "-c", KILL_AFTER_STORED, str(killed), "21"],
         env={**os.environ, "PYTHONHASHSEED": "0"},
-        stderr=subprocess.PIPE,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and child.poll() is None and not stopped.exists():
-        time.sleep(0.05)
-    still_running = child.poll() is None
-    os.kill(child.pid, signal.SIGKILL)
-    child.wait()
-    _, err = child.communicate()
-    assert still_running, f"the sweep child exited early: {err.decode()}"
-    assert stopped.exists(), "the child never reached its third shard"
-    assert len(list((killed / "shards").glob("*.parquet"))) == 3
+    assert child.returncode == -signal.SIGKILL, child.stderr
     assert not (killed / "runs.parquet").exists(), "killed before the end"
     # A partial state existed: some runs stored (shards, maybe a journal), not all of them.
     partial = read_runs(killed)
@@ -396,6 +391,36 @@ def test_compare_two_sweeps_and_refuse_unrelated_ones(
     assert "share no varied parameter" in capsys.readouterr().err
     assert main(["compare", str(a), str(b), "--outcome", "nope", "--out", str(tmp_path / "y")]) == 2
     assert "not in both sweeps: nope" in capsys.readouterr().err
+
+
+def test_sweeps_on_different_base_scenarios_are_refused_unless_allowed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    grid = {"parameters.noise_sd": {"values": [0.0, 0.3]}}
+    a = run_cli(
+        str(write_sweep(tmp_path, "a.yaml", parameters=grid)),
+        *("--executor", "serial", "--out", str(tmp_path / "a")),
+    )
+    other = tmp_path / "other.yaml"  # the same states and agenda, another description
+    data = yaml.safe_load((SCENARIOS_DIR / "illustrative.yaml").read_text())
+    other.write_text(yaml.safe_dump({**data, "description": "a copy"}))
+    b = run_cli(
+        str(write_sweep(tmp_path, "b.yaml", parameters=grid, scenario=str(other))),
+        *("--executor", "serial", "--out", str(tmp_path / "b")),
+    )
+    capsys.readouterr()
+    argv = ["compare", str(a), str(b), "--outcome", "favours_outstanding"]
+    assert main([*argv, "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1
+    assert err[0].startswith(
+        "error: the sweeps have different base scenarios (A: illustrative.yaml "
+    )
+    assert "B: other.yaml " in err[0] and err[0].endswith(
+        "--allow-different-worlds to compare them anyway"
+    )
+    assert not (tmp_path / "x").exists()
+    assert main([*argv, "--out", str(tmp_path / "x"), "--allow-different-worlds"]) == 0
 
 
 def test_load_sweep_results_round_trip(tmp_path: Path) -> None:

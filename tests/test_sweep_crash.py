@@ -14,7 +14,6 @@ import json
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -165,6 +164,5 @@ def test_concurrent_resume_is_refused(
         assert len(err) == 1 and "another alliance-sim process is running this sweep" in err[0]
     finally:
         holder.kill()
-        holder.wait()
-    time.sleep(0.1)
+        holder.wait()  # its lock ends with it
     assert main(["sweep", "--resume", str(out), "--quiet"]) == 0

@@ -17,7 +17,7 @@ from sim.empirical.calibrate import calibrate, parse_bounds
 from sim.empirical.records import read_record
 from sim.empirical.validate import validate
 from sim.model.model import run_scenario
-from sim.model.scenario import ScenarioError, load_scenario
+from sim.model.scenario import Parameters, ScenarioError, load_scenario
 from sim.model.synthetic import synthetic_scenario
 from sim.model.votes import VOTE_WORDS
 
@@ -228,13 +228,14 @@ def test_calibrate_cli_writes_an_includable_parameters_file(
     printed = capsys.readouterr().out.strip().splitlines()
     assert printed[-1] == str(out)
     fitted = yaml.safe_load(out.read_text())["parameters"]
-    assert set(fitted) == {"domestic_weight"}
+    assert set(fitted) == set(Parameters.model_fields)  # complete: every global parameter
+    assert fitted["quid_pro_quo_weight"] == 1.0  # the scenario's own value, not the default
     assert out.read_text().splitlines()[5].startswith("# score (mean over 3 seeds): accuracy")
     data = scripted()
-    del data["parameters"]["domestic_weight"]
+    del data["parameters"]
     data["parameters_file"] = "fitted.yaml"
     included = load_scenario(write_yaml(tmp_path / "uses.yaml", data)).scenario
-    assert included.parameters.domestic_weight == fitted["domestic_weight"]
+    assert included.parameters.model_dump() == Parameters.model_validate(fitted).model_dump()
     assert main([*args, "--budget", "5", "--out", str(out), "--quiet"]) == 2
     assert "exists (use --force" in capsys.readouterr().err
     assert main([*args, "--fit", "abstention_band=2:1", "--out", str(tmp_path / "x.yaml")]) == 2
@@ -263,3 +264,73 @@ def test_ablate_json_keeps_its_shape(tmp_path: Path, capsys: pytest.CaptureFixtu
     ]
     assert main([*argv, "--resolution", "R", "--replicates", "1"]) == 0
     assert capsys.readouterr().out.startswith("R: leave one channel out, 1 replicate(s); ")
+
+
+def start_above_the_bounds(tmp_path: Path) -> Path:
+    """The scripted world with a domestic weight of 4.0, above its default bounds 0:3."""
+    data = scripted()
+    data["parameters"]["domestic_weight"] = 4.0
+    (tmp_path / "record.csv").write_text(RECORD)
+    return write_yaml(tmp_path / "s.yaml", data)
+
+
+@pytest.mark.parametrize("budget", [2, 5, 30])
+def test_calibrate_starts_from_the_scenario_and_never_ends_worse(
+    tmp_path: Path, budget: int
+) -> None:
+    scenario = load_scenario(start_above_the_bounds(tmp_path)).scenario
+    bounds = parse_bounds(["domestic_weight", "abstention_band"])
+    fit = calibrate(scenario, tmp_path / "record.csv", "R", bounds=bounds, budget=budget)
+    assert fit.start_parameters["domestic_weight"] == 4.0  # not clipped to 3.0
+    assert fit.widened == {"domestic_weight": (0.0, 4.0)}
+    start = validate(scenario, tmp_path / "record.csv", "R", replicates=3)
+    assert fit.start_score["accuracy"] == start.accuracy
+    assert (fit.score["accuracy"], fit.score["kappa"]) >= (
+        fit.start_score["accuracy"],
+        fit.start_score["kappa"],
+    )
+    if fit.score == fit.start_score:
+        assert fit.parameters == fit.start_parameters
+
+
+def test_the_written_file_scores_what_calibrate_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario_path = start_above_the_bounds(tmp_path)
+    out = tmp_path / "fitted.yaml"
+    argv = ["calibrate", str(scenario_path), "--record", str(tmp_path / "record.csv")]
+    argv += ["--resolution", "R", "--budget", "25", "--out", str(out), "--quiet"]
+    assert main([*argv, "--fit", "domestic_weight", "--fit", "abstention_band"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        "note: domestic_weight: searched 0:4, widened to include the scenario's value 4"
+    ]
+    best = next(line for line in captured.out.splitlines() if line.startswith("best after"))
+    data = yaml.safe_load(scenario_path.read_text())
+    del data["parameters"]
+    data["parameters_file"] = "fitted.yaml"
+    uses = write_yaml(tmp_path / "uses.yaml", data)
+    assert (
+        main(
+            [
+                "validate",
+                str(uses),
+                "--record",
+                str(tmp_path / "record.csv"),
+                "--resolution",
+                "R",
+                "--replicates",
+                "3",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    report = json.loads(capsys.readouterr().out)
+    assert f"accuracy {report['accuracy']:.3f}, kappa {report['kappa']:.3f}" in best
+    header = out.read_text().splitlines()[5]
+    assert header.endswith(f"accuracy {report['accuracy']:.4f}, kappa {report['kappa']:.4f}")
+    # without --quiet the progress bar draws on stderr; stdout holds the results alone
+    argv.remove("--quiet")
+    assert main([*argv, "--fit", "domestic_weight", "--force"]) == 0
+    assert capsys.readouterr().out.splitlines()[0].startswith("start: accuracy ")

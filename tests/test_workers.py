@@ -8,10 +8,14 @@ drawing in-process, which the last test checks here).
 from __future__ import annotations
 
 import os
+import selectors
+import signal
 import subprocess
 import sys
 import textwrap
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -71,14 +75,15 @@ def test_calls_run_in_one_warm_child_and_errors_keep_their_type(tmp_path: Path) 
 def test_a_dead_child_leaves_the_calls_to_this_process(tmp_path: Path) -> None:
     fresh(
         """
-        import json, os, signal
+        import json, os, select, signal
         from sim.output.workers import FigureProcess
 
         with FigureProcess(lambda: json) as figures:
             child = figures.call(os.getpid)
             assert child != os.getpid()
+            died = os.pidfd_open(child)  # readable once the child has ended
             os.kill(child, signal.SIGKILL)
-            os.waitpid(child, 0)  # dead for sure: no race with the next call
+            assert select.select([died], [], [], 60)[0], "the child did not die"
             assert figures.call(os.getpid) == os.getpid()
         """,
         tmp_path,
@@ -160,34 +165,59 @@ def _running_with(text: bytes) -> list[int]:
     return found
 
 
+DRAWING = textwrap.dedent(
+    """
+    import os, sys, time
+    from pathlib import Path
+
+    import sim.output.plots as plots
+    from sim.cli import main
+
+    marker, argv = Path(sys.argv[1]), sys.argv[2:]
+    original = plots.save_figure
+
+    def save_figure(*args, **kwargs):
+        # every figure worker says it is drawing, then waits for the test to let it go on
+        # (it never is: Ctrl-C kills it first); the parent process never gets here
+        with marker.open("a") as note:
+            note.write(f"{os.getpid()}\\n")
+        while not marker.with_suffix(".go").exists():
+            time.sleep(0.05)
+        return original(*args, **kwargs)
+
+    plots.save_figure = save_figure
+    sys.exit(main(argv))
+    """
+)
+
+
+def _wait_until(done: Callable[[], bool], what: str, seconds: float = 120) -> None:
+    """Poll ``done`` until it holds; fail naming ``what`` after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < deadline, f"waited {seconds} s for {what}"
+        time.sleep(0.05)
+
+
 @linux
 @several_cores
 def test_ctrl_c_while_plots_are_drawn_stops_everything_and_writes_nothing(
     tmp_path: Path,
 ) -> None:
-    import selectors
-    import signal
-    import time
-
-    out = tmp_path / "run"
+    out, marker = tmp_path / "run", tmp_path / "marks" / "drawing"
+    marker.parent.mkdir()
     child = subprocess.Popen(
-        [sys.executable, "-m", "sim", "run", "--out", str(out)],
+        [sys.executable, "-c", DRAWING, str(marker), "run", "--out", str(out)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,  # the terminal's foreground group, as Ctrl-C sees it
     )
     assert child.stderr is not None
-    seen = b""
-    with selectors.DefaultSelector() as selector:
-        selector.register(child.stderr, selectors.EVENT_READ)
-        deadline = time.monotonic() + 120
-        while b"drawing plots" not in seen and time.monotonic() < deadline:
-            if selector.select(timeout=1):
-                seen += os.read(child.stderr.fileno(), 4096)
-    assert b"drawing plots" in seen, seen
-    time.sleep(0.3)  # the figure workers are drawing now
+    # a deterministic point: a figure worker is inside save_figure, and stays there
+    _wait_until(lambda: marker.exists() or child.poll() is not None, "a figure being drawn")
+    assert child.poll() is None, child.stderr.read().decode()
     os.killpg(child.pid, signal.SIGINT)
-    assert child.wait(timeout=30) == 130
+    assert child.wait(timeout=60) == 130
     rest = b""
     with selectors.DefaultSelector() as selector:  # a worker left behind keeps stderr open
         selector.register(child.stderr, selectors.EVENT_READ)
@@ -197,8 +227,8 @@ def test_ctrl_c_while_plots_are_drawn_stops_everything_and_writes_nothing(
                 break
             rest += chunk
     assert b"interrupted; nothing more was written" in rest
-    assert b"Traceback" not in seen + rest
+    assert b"Traceback" not in rest
     assert not out.exists()
-    assert [p.name for p in tmp_path.iterdir()] == []  # no staging directory left
-    time.sleep(0.5)  # forked figure workers carry the parent's command line
-    assert _running_with(str(out).encode()) == []
+    assert [p.name for p in tmp_path.iterdir()] == ["marks"]  # no staging directory left
+    # forked figure workers carry the parent's command line: every one ends
+    _wait_until(lambda: not _running_with(str(out).encode()), "the figure workers to end")

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from sim import bundled
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     Verbs = argparse._SubParsersAction[argparse.ArgumentParser]
     """What ``add_subparsers`` returns: each verb module adds its parser to it."""
 
@@ -33,6 +35,13 @@ def status(args: argparse.Namespace, message: str) -> None:
     """One progress line on stderr (stdout keeps the results; --quiet silences it)."""
     if not getattr(args, "quiet", False):
         print(f"{message} ...", file=sys.stderr, flush=True)
+
+
+def stderr_console() -> Console:
+    """Return a rich console on stderr: progress is not output (on stdout it left a blank line)."""
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 def add_allow_outside(parser: argparse.ArgumentParser) -> None:

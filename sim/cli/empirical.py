@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from sim.cli.common import (
     date,
     replicates,
     seed,
+    stderr_console,
 )
 
 if TYPE_CHECKING:
@@ -132,7 +134,9 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     loaded = load_scenario(args.scenario, args.set, allow_outside=args.allow_outside)
     cutoff = args.cutoff or DEFAULT_CUTOFF
     out = args.out or default_out_dir(bundled.RESULTS_ROOT / "backtest", loaded.scenario.name)
-    with Progress(disable=args.json or args.calibrate is None, transient=True) as bar:
+    with Progress(
+        disable=args.json or args.calibrate is None, transient=True, console=stderr_console()
+    ) as bar:
         task = bar.add_task("calibrating", total=args.calibrate or 0)
         result = backtest(
             loaded.scenario,
@@ -232,7 +236,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     out = args.out or bundled.RESULTS_ROOT / "calibration" / f"{name}-{timestamp()}.yaml"
     if out.exists() and not args.force:
         raise CommandError(f"{out}: exists (use --force to replace it)")
-    with Progress(disable=args.quiet, transient=True) as bar:
+    with Progress(disable=args.quiet, transient=True, console=stderr_console()) as bar:
         task = bar.add_task("calibrating", total=args.budget)
         fit = calibrate(
             loaded.scenario,
@@ -244,6 +248,12 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             replicates=args.replicates,
             progress=lambda done: bar.update(task, completed=done),
             method=args.method,
+        )
+    for fitted, (low, high) in fit.widened.items():
+        print(
+            f"note: {fitted}: searched {low:g}:{high:g}, widened to include the scenario's "
+            f"value {fit.start_parameters[fitted]:g}",
+            file=sys.stderr,
         )
     written = write_parameters_file(
         out,

@@ -18,9 +18,9 @@ def add_plot(verbs: Verbs) -> None:
     """Add the ``plot`` verb."""
     plot = verbs.add_parser(
         "plot",
-        help="redraw the plots of a results directory",
+        help="redraw the plots of a run or sweep directory",
         description="Redraw every plot "
-        "of a results directory from its stored tables into DIR/plots.",
+        "of a run or sweep directory from its stored tables into DIR/plots.",
     )
     plot.add_argument("results", type=Path, metavar="DIR")
     plot.add_argument("--svg", action="store_true", help="SVG instead of PNG")
@@ -29,14 +29,29 @@ def add_plot(verbs: Verbs) -> None:
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
-    """Redraw a run's plots from its tables."""
+    """Redraw a run's or a sweep's plots from its tables."""
+    from sim.common.manifests import manifest_kind
     from sim.common.tables import load_run
     from sim.output.plots import draw_run_plots
 
+    if manifest_kind(args.results) == "sweep":
+        return _plot_sweep(args)
     results = load_run(args.results)  # refused before anything is said or drawn
     fmt: PlotFormat = "svg" if args.svg else "png"
     status(args, f"drawing plots ({fmt}) into {args.results / 'plots'}")
     for path in draw_run_plots(results, args.results / "plots", fmt):
+        print(path)
+    return EXIT_OK
+
+
+def _plot_sweep(args: argparse.Namespace) -> int:
+    """Redraw a sweep's plots (PNG) from its stored tables, as a finished sweep drew them."""
+    from sim.output.sweep_plots import draw_sweep_plots
+
+    if args.svg:
+        raise CommandError(f"{args.results}: sweep plots are drawn as PNG only; drop --svg")
+    status(args, f"drawing sweep plots into {args.results / 'plots'}")
+    for path in draw_sweep_plots(args.results):
         print(path)
     return EXIT_OK
 
@@ -105,6 +120,11 @@ def add_compare(verbs: Verbs) -> None:
         "--out", type=Path, help="output directory (default results/compare/<time>)"
     )
     compare.add_argument("--force", action="store_true", help="replace a non-empty --out directory")
+    compare.add_argument(
+        "--allow-different-worlds",
+        action="store_true",
+        help="compare runs of different country sets, or sweeps of different base scenarios",
+    )
     compare.set_defaults(handler=cmd_compare)
 
 
@@ -114,7 +134,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from sim.common.manifests import manifest_kind
     from sim.common.tables import load_sweep_results
     from sim.experiments.analysis import compare_summaries
-    from sim.output.compare import summary_columns, write_comparison
+    from sim.output.compare import different_bases, summary_columns, write_comparison
 
     kinds = (manifest_kind(args.a), manifest_kind(args.b))
     if kinds == ("run", "run"):
@@ -122,6 +142,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if "run" in kinds:
         raise CommandError(f"compare two runs or two sweeps, not a {kinds[0]} and a {kinds[1]}")
     a, b = load_sweep_results(args.a), load_sweep_results(args.b)
+    differ = different_bases(a.manifest, b.manifest)
+    if differ and not args.allow_different_worlds:
+        raise CommandError(differ)
     table, shared, outcomes = compare_summaries(a, b, args.outcome or None)
     out = args.out or bundled.RESULTS_ROOT / "compare" / timestamp()
     names = (a.manifest.sweep.name, b.manifest.sweep.name)
@@ -134,12 +157,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def _compare_runs(args: argparse.Namespace) -> int:
     from sim.common.files import timestamp
     from sim.common.tables import load_run
+    from sim.output.compare import different_countries
     from sim.output.run_compare import write_run_comparison
 
     if args.outcome:
         raise CommandError("--outcome applies to sweeps; two runs are compared vote by vote")
     out = args.out or bundled.RESULTS_ROOT / "compare" / timestamp()
-    written, table = write_run_comparison(out, load_run(args.a), load_run(args.b), force=args.force)
+    a, b = load_run(args.a), load_run(args.b)
+    differ = different_countries(a["countries"]["country"], b["countries"]["country"])
+    if differ and not args.allow_different_worlds:
+        raise CommandError(differ)
+    written, table = write_run_comparison(out, a, b, force=args.force)
     if table.empty:
         print("no vote changed between the two runs")
     else:

@@ -60,6 +60,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def _sweep(args: argparse.Namespace, figures: FigureProcess) -> int:
     from sim.common.files import timestamp
+    from sim.experiments.executors import missing_dask
     from sim.experiments.runner import (
         execute_sweep,
         mark_plots_drawn,
@@ -70,6 +71,8 @@ def _sweep(args: argparse.Namespace, figures: FigureProcess) -> int:
     from sim.experiments.spec import load_sweep
     from sim.output.index import read_index
 
+    if args.executor == "dask" and (missing := missing_dask()):
+        raise CommandError(missing)
     if args.resume is not None:
         if args.file is not None:
             raise CommandError("give a sweep FILE or --resume DIR, not both")

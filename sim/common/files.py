@@ -142,6 +142,7 @@ def publish_dir(out: Path, fill: Callable[[Path], None], force: bool) -> Path:
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp's 0700 would hide results from others
     except OSError as exc:
         raise ResultsError(f"{_shown(out)}: cannot create: {_why(exc)}") from None
     try:
@@ -157,6 +158,13 @@ def publish_dir(out: Path, fill: Callable[[Path], None], force: bool) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return out
+
+
+def _umask() -> int:
+    """Return the process's umask (read by setting it and setting it back)."""
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
 
 
 def package_versions() -> dict[str, str]:

@@ -110,6 +110,23 @@ class Fit:
     start_score: dict[str, float]
     evaluations: int
     history: list[tuple[dict[str, float], float, float]] = field(default_factory=list)
+    widened: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """Bounds widened to include the scenario's own value (name: the bounds searched)."""
+    complete: dict[str, Any] = field(default_factory=dict)
+    """Every global parameter: the scenario's, with the fitted ones replaced (what
+    :func:`write_parameters_file` writes, so that the file alone reproduces the score)."""
+
+
+def widen(
+    bounds: dict[str, tuple[float, float]], start: dict[str, float]
+) -> tuple[dict[str, tuple[float, float]], dict[str, tuple[float, float]]]:
+    """Return the bounds widened to include each start value, and those that were widened.
+
+    A search clipped into bounds that exclude the scenario's value would start from a worse
+    model than the one shipped (and could return it as "best").
+    """
+    searched = {n: (min(lo, start[n]), max(hi, start[n])) for n, (lo, hi) in bounds.items()}
+    return searched, {n: b for n, b in searched.items() if b != bounds[n]}
 
 
 def calibrate(
@@ -159,6 +176,8 @@ def calibrate(
     """
     bounds = dict(DEFAULT_FIT) if bounds is None else bounds
     names = list(bounds)
+    start = np.array([float(getattr(scenario.parameters, n)) for n in names])
+    bounds, widened = widen(bounds, dict(zip(names, start, strict=True)))
     low = np.array([bounds[n][0] for n in names])
     high = np.array([bounds[n][1] for n in names])
     recorded = (
@@ -182,7 +201,6 @@ def calibrate(
 
     if method not in SEARCH_NAMES:
         raise ValueError(f"unknown search method {method!r}; use one of {list(SEARCH_NAMES)}")
-    start = np.clip([getattr(scenario.parameters, n) for n in names], low, high)
     best_x = start
     best = start_score = evaluate(start)
     if method == "evolution":
@@ -229,13 +247,18 @@ def calibrate(
                     best, best_x, improved = score, x, True
         if not improved:
             step = step / 2.0
+    # best is the start's score or a strictly better one: never worse than the start. The
+    # values are the ones evaluated, unrounded, so that a file of them scores exactly this.
+    fitted = {n: float(v) for n, v in zip(names, best_x, strict=True)}
     return Fit(
-        parameters={n: round(float(v), 4) for n, v in zip(names, best_x, strict=True)},
+        parameters=fitted,
         score={"accuracy": best[0], "kappa": best[1]},
         start_parameters={n: float(v) for n, v in zip(names, start, strict=True)},
         start_score={"accuracy": start_score[0], "kappa": start_score[1]},
         evaluations=len(history),
         history=history,
+        widened=widened,
+        complete={**scenario.parameters.model_dump(mode="json"), **fitted},
     )
 
 
@@ -252,14 +275,16 @@ def write_parameters_file(
     replicates: int = 1,
     method: str = "compass",
 ) -> Path:
-    """Write the fitted parameters as a YAML file a scenario can include (``parameters_file``).
+    """Write every global parameter as a YAML file a scenario can include (``parameters_file``).
 
-    Refuses to replace an existing file unless ``force``; writes atomically.
+    The file is complete: the scenario's parameters with the fitted ones replaced, so that a
+    scenario taking its parameters from it (and setting none inline) is the model whose score
+    was reported. Refuses to replace an existing file unless ``force``; writes atomically.
     """
     if path.exists() and not force:
         raise ScenarioError(path, "", "exists (use --force to replace it)")
     header = [
-        f"# Global weights fitted by alliance-sim {__version__} calibrate",
+        f"# Global parameters, some fitted by alliance-sim {__version__} calibrate",
         f"# on {datetime.now(UTC).isoformat(timespec='seconds')}",
         f"# scenario: {scenario_path}",
         f"# record: {record_path}, resolution {resolution}",
@@ -268,8 +293,10 @@ def write_parameters_file(
         f"kappa {fit.score['kappa']:.4f}",
         f"# start: accuracy {fit.start_score['accuracy']:.4f}, "
         f"kappa {fit.start_score['kappa']:.4f}",
-        "# Only global weights; no country attribute was fitted.",
+        f"# fitted: {', '.join(fit.parameters)}; the others are the scenario's values.",
+        "# Only global parameters; no country attribute was fitted. Use it as the scenario's",
+        "# parameters_file: and remove its inline parameters: (a name in both is refused).",
     ]
-    body: dict[str, Any] = {"parameters": fit.parameters}
+    body: dict[str, Any] = {"parameters": fit.complete or fit.parameters}
     text = "\n".join(header) + "\n" + yaml.safe_dump(body, sort_keys=False)
     return atomic_write(path, text)

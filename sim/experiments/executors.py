@@ -4,6 +4,7 @@ Every kind is a ``concurrent.futures.Executor``, so the sweep driver is the same
 to a cluster. The process pool gets its own ``spawn`` context (no global start-method change,
 safe in scripts and notebooks); dask uses ``distributed.Client.get_executor()``, connecting to a
 scheduler when given one and otherwise starting a ``LocalCluster`` of single-threaded workers.
+dask is an optional extra (``pip install 'alliance-sim[dask]'``), imported only when asked for.
 """
 
 from __future__ import annotations
@@ -31,6 +32,19 @@ class SerialExecutor(Executor):
         except BaseException as exc:
             future.set_exception(exc)
         return future
+
+
+DASK_HINT = "--executor dask needs dask and distributed: pip install 'alliance-sim[dask]'"
+"""What to tell a user who asks for dask without the extra installed."""
+
+
+def missing_dask() -> str | None:
+    """Return :data:`DASK_HINT` if ``distributed`` cannot be imported, else None."""
+    try:
+        import distributed  # noqa: F401  (an optional, heavy library: imported only here)
+    except ImportError:
+        return DASK_HINT
+    return None
 
 
 def default_workers() -> int:
@@ -66,7 +80,10 @@ def make_executor(
         ) as pool:
             yield pool
     else:
-        from distributed import Client, LocalCluster
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise ImportError(DASK_HINT) from None
 
         cluster: Any = None
         if scheduler:

@@ -26,6 +26,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+import pyarrow as pa
 
 from sim.common.files import (
     ResultsError,
@@ -48,6 +49,7 @@ from sim.common.tables import JOURNAL, SHARDS, arrow_table, read_runs
 from sim.experiments.analysis import sensitivity, summarise
 from sim.experiments.designs import expand_runs
 from sim.experiments.executors import ExecutorKind, default_workers, make_executor
+from sim.experiments.progress import LINE_SECONDS, sweep_progress
 from sim.experiments.spec import LoadedSweep, SweepSpec, load_sweep
 from sim.experiments.store import RunStore
 from sim.experiments.worker import Task, execute, run_tasks
@@ -56,7 +58,7 @@ from sim.model.inputs import InputError, read_bytes
 from sim.model.scenario import LoadedScenario, files_sha256, load_scenario
 
 if TYPE_CHECKING:
-    from rich.progress import Progress
+    pass
 
 SWEEP_COPY = "sweep.yaml"
 LOCK = ".lock"
@@ -221,8 +223,12 @@ def execute_sweep(
     scheduler: str | None = None,
     quiet: bool = False,
     shard_size: int = 1024,
+    progress_every: float = LINE_SECONDS,
 ) -> dict[str, int]:
     """Run every run of the sweep in ``out`` that is not stored yet, then finish it.
+
+    Progress goes to stderr (see :mod:`sim.experiments.progress`): a bar on a terminal, else
+    a line every ``progress_every`` seconds; none when ``quiet``.
 
     Returns
     -------
@@ -237,6 +243,7 @@ def execute_sweep(
             scheduler=scheduler,
             quiet=quiet,
             shard_size=shard_size,
+            progress_every=progress_every,
         )
 
 
@@ -248,12 +255,19 @@ def _execute_locked(
     scheduler: str | None,
     quiet: bool,
     shard_size: int,
+    progress_every: float,
 ) -> dict[str, int]:
     manifest = read_manifest(out, SweepManifest)
     loaded = _loaded_for(out, manifest)
     if manifest.finished is not None:  # already finished: nothing to run
         _clean_stores(out)
-        finished = pd.read_parquet(out / "runs.parquet", columns=["status"])
+        try:
+            finished = pd.read_parquet(out / "runs.parquet", columns=["status"])
+        except (OSError, pa.ArrowException):  # ArrowInvalid: not Parquet
+            raise ResultsError(
+                f"{out / 'runs.parquet'}: not a readable Parquet file; the sweep is finished "
+                "and its runs were kept only there: run the sweep anew"
+            ) from None
         return _counts(manifest.runs, 0, finished)
     if _merged(out, manifest) is not None:  # killed while finishing: finish again
         return _counts(manifest.runs, 0, finish(out, manifest))
@@ -267,12 +281,14 @@ def _execute_locked(
     ]
     store = RunStore(out, shard_size=shard_size)
     try:
-        with _terminate_as_interrupt(), _progress_bar(quiet) as bar:
-            task_id = bar.add_task("sweep", total=len(runs), completed=len(done))
+        with (
+            _terminate_as_interrupt(),
+            sweep_progress(len(runs), len(done), quiet=quiet, every=progress_every) as bar,
+        ):
 
             def on_rows(rows: list[dict[str, Any]]) -> None:
                 store.add_many(rows)
-                bar.update(task_id, advance=len(rows), description="sweep")
+                bar.update(advance=len(rows))
 
             # A pilot in this process measures a run; the rest is batched to that measure, and
             # a sweep too small to repay starting a process pool stays in this process.
@@ -285,7 +301,7 @@ def _execute_locked(
                 kind = "serial"
             if rest:
                 if kind != "serial":
-                    bar.update(task_id, description="sweep (starting workers)")
+                    bar.update(description="sweep (starting workers)")
                 with make_executor(kind, workers, scheduler) as pool:
                     lanes = 1 if kind == "serial" else workers or default_workers()
                     batch = batch_size(per_run, len(rest), lanes)
@@ -293,39 +309,6 @@ def _execute_locked(
     finally:
         store.close()
     return _counts(len(runs), len(tasks), finish(out, manifest))
-
-
-def _progress_bar(quiet: bool) -> Progress:
-    """Return a progress bar: runs done of all, runs per second, time spent and left."""
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        ProgressColumn,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-    from rich.progress import (
-        Task as ProgressTask,
-    )
-    from rich.text import Text
-
-    class RateColumn(ProgressColumn):
-        """Runs per second, from rich's own speed estimate."""
-
-        def render(self, task: ProgressTask) -> Text:
-            return Text(f"{task.speed or 0.0:.1f} runs/s")
-
-    columns = (
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        RateColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-    )
-    return Progress(*columns, disable=quiet, transient=True)
 
 
 def _counts(runs: int, ran: int, table: pd.DataFrame) -> dict[str, int]:

@@ -198,7 +198,7 @@ def load_sweep(path: str | Path, relative_to: Path | None = None) -> LoadedSweep
     try:
         spec = SweepSpec.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(path, *format_validation_error(exc)) from None
+        raise ScenarioError(path, *format_validation_error(exc, SweepSpec)) from None
     try:
         scenario_path = resolve((relative_to or path.parent) / spec.scenario)
     except InputError as exc:

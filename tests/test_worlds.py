@@ -77,6 +77,10 @@ def _fixture(folder: Path) -> Path:
             "dyadigos": [30, 10, 0],
         }
     ).to_parquet(folder / "ir_datasets" / "cow_igo_ndy.parquet")
+    (folder / "un_sponsors.csv").write_text(
+        "symbol,adopted,draft,sponsors,named,source\n"
+        "A/RES/74/1,2019-11-07,A/74/L.1,CCC DDD,2,test\n"
+    )
     return folder
 
 
@@ -102,9 +106,10 @@ def test_world_of_a_date_has_exactly_the_facts_known_before_it(tmp_path: Path) -
         ["CCC", "AAA", 1.0],
     ]
     agenda = pd.read_csv(out / "agenda.csv")
-    # BBB cast the most no votes on nu in the history: the issue's default target
-    assert agenda[["id", "title", "issue", "target", "date"]].values.tolist() == [
-        ["A/RES/74/1", "Nuclear", "nu", "BBB", "2019-11-07"]
+    # BBB cast the most no votes on nu in the history: the issue's default target; of the
+    # sponsors, DDD is not a member yet
+    assert agenda[["id", "title", "issue", "target", "sponsors", "date"]].values.tolist() == [
+        ["A/RES/74/1", "Nuclear", "nu", "BBB", "CCC", "2019-11-07"]
     ]
     history = pd.read_csv(out / "history" / "index.csv")
     assert history[["symbol", "title", "issue"]].values.tolist() == [

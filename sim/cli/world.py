@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sim import bundled
 from sim.cli.common import EXIT_OK, CommandError
 
 if TYPE_CHECKING:
@@ -50,7 +51,9 @@ def add_world(verbs: Verbs) -> None:
         description="Simulate the agenda and "
         "score it against the folder's records/: agreement correlation, accuracy, baselines.",
     )
-    score.add_argument("scenario", type=Path, help="the scenario YAML of a built world")
+    score.add_argument(
+        "scenario", type=bundled.resolve_scenario, help="a built world's YAML, or a bundled name"
+    )
     score.add_argument(
         "--folder",
         type=Path,

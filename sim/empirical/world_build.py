@@ -107,16 +107,22 @@ def agenda_table(
             f"the member with most no votes on issue {call.issue} in the {ties.HISTORY_DAYS} "
             "days before the world's date",
         )
+        listed, sponsor_source = data.sponsors.get(str(call.symbol), ([], "none sourced"))
+        sponsors = [s for s in listed if s in members]
+        if target in sponsors:
+            target, why = None, "none (the rule's target sponsors it)"
         rows.append(
             {
                 "id": call.symbol,
                 "title": call.title or str(call.symbol),
                 "issue": call.issue,
                 "target": target or "",
+                "sponsors": " ".join(sponsors),
                 "salience": 1.0,
                 "majority": "simple",
                 "date": str(call.date),
-                "source": f"{UNVOTES_SHORT} rcid {call.rcid}; target: {why}",
+                "source": f"{UNVOTES_SHORT} rcid {call.rcid}; target: {why}; sponsors: "
+                f"{sponsor_source}",
             }
         )
     return pd.DataFrame(rows)
@@ -159,7 +165,9 @@ def build_world(
     calls = agenda_calls(data, date)
     history = ties.earlier_calls(data, date, ties.HISTORY_DAYS)
     agenda = agenda_table(data, date, calls, members)
-    parties = sorted({t for t in agenda["target"] if t})
+    parties = sorted(
+        {t for t in agenda["target"] if t} | {s for v in agenda["sponsors"] for s in v.split()}
+    )
     tables = {
         "countries": countries_table(data, members),
         "security": ties.alliances(data, date, members),
@@ -296,10 +304,15 @@ same for every member; no poll was sourced.
 
 ## Rules used where the data is silent
 
-- **Sponsors**: not in Voeten's data and not sourced; no agenda item has sponsors.
+- **Sponsors**: not in Voeten's data. Where the data folder's `un_sponsors.csv` lists the
+  resolution (session 74: the UN's machine-readable resolutions, github.com/UNxml/GAresolutions,
+  field `sponsors`, the states named on the draft; a group's speaker counts for the group), its
+  member sponsors vote yes; elsewhere an item has no sponsors. Later co-sponsors
+  (`additional_sponsors`) are not used.
 - **Target**: the state a title names (Iran, Syria, Myanmar, the DPRK; Russia for the Crimea
   texts; the United States for the embargo on Cuba), else the member with most no votes on the
-  item's issue in the {history_days} days before the date (a count of earlier recorded votes).
+  item's issue in the {history_days} days before the date (a count of earlier recorded votes);
+  none where that state sponsors the item.
 - **Accountability**: no democracy index was sourced (V-Dem, Polity and EIU are not in the
   data folder); every government gets 1.0, so the domestic channel is a uniform lean toward
   adoption, not a measure of democracy.

@@ -63,6 +63,9 @@ class Datasets:
         ``rcid, iso3, vote`` (absent members have no row).
     atop, tss, igo
         The IR tables with ``a``/``b`` ISO3 columns added (rows of non-members dropped).
+    sponsors
+        Symbol -> (sponsors' ISO3 codes, source) from ``un_sponsors.csv`` where the folder has
+        it (the states named on the draft, which precedes the vote).
     """
 
     folder: Path
@@ -72,6 +75,7 @@ class Datasets:
     atop: pd.DataFrame
     tss: pd.DataFrame
     igo: pd.DataFrame
+    sponsors: dict[str, tuple[list[str], str]]
 
 
 def symbol_of(unres: object, rcid: int) -> str:
@@ -156,6 +160,7 @@ def load_datasets(folder: Path) -> Datasets:
         return table.dropna(subset=["a", "b"]).reset_index(drop=True)
 
     return Datasets(
+        sponsors=read_sponsors(folder / "un_sponsors.csv"),
         folder=folder,
         members=members.reset_index(drop=True),
         roll_calls=roll_calls.sort_values(["date", "rcid"]).reset_index(drop=True),
@@ -164,6 +169,20 @@ def load_datasets(folder: Path) -> Datasets:
         tss=keyed(_read(folder, "ir_datasets/tss_rivalries.parquet")),
         igo=keyed(_read(folder, "ir_datasets/cow_igo_ndy.parquet")),
     )
+
+
+def read_sponsors(path: Path) -> dict[str, tuple[list[str], str]]:
+    """Return symbol -> (sponsors, source) from ``un_sponsors.csv``; empty if there is none."""
+    if not path.exists():
+        return {}
+    table = pd.read_csv(path, keep_default_na=False, dtype=str)
+    for column in ("symbol", "draft", "sponsors", "source"):
+        if column not in table.columns:
+            raise ScenarioError(path, column, "missing column")
+    return {
+        str(r.symbol): (str(r.sponsors).split(), f"{r.source} (draft {r.draft})")
+        for r in table.itertuples()
+    }
 
 
 def members_at(data: Datasets, date: dt.date) -> list[str]:

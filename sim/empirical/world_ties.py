@@ -18,10 +18,6 @@ import pandas as pd
 from sim.empirical.world_data import Datasets, kappa, vote_matrix
 
 PACKAGED = "as packaged by the R package peacesciencer 1.2.9 (Miller 2022)"
-UNVOTES = (
-    "Voeten (2013), UN General Assembly voting data, Harvard Dataverse hdl:1902.1/12379, "
-    "as packaged by the R package unvotes 0.3.0 (Robinson 2021)"
-)
 ALLIANCE_WEIGHT = 0.5
 """Security-tie weight of an ATOP pledge, as un_2022 codes an alliance."""
 IGO_PARTNERS = 20
@@ -67,7 +63,7 @@ def alliances(data: Datasets, date: dt.date, members: list[str]) -> pd.DataFrame
             "weight": ALLIANCE_WEIGHT,
             "kind": "alliance (" + kind + ")",
             "date": f"{year}-12-31",
-            "source": f"ATOP v5.1 (Leeds et al. 2002) dyad-year {year} {PACKAGED}",
+            "source": f"ATOP v5.1 dyad-year {year} (SOURCES.md)",
         }
     )
     return out.drop_duplicates(["country", "partner"]).sort_values(["country", "partner"])
@@ -123,7 +119,7 @@ def organisations(data: Datasets, date: dt.date, members: list[str]) -> pd.DataF
             + top["dyadigos"].astype(int).astype(str)
             + ")",
             "date": f"{year}-12-31",
-            "source": f"COW IGO v3 (Pevehouse et al. 2020) dyad-year {year} {PACKAGED}",
+            "source": f"COW IGO v3 dyad-year {year} (SOURCES.md)",
         }
     )
     return out.sort_values(["country", "partner"]).reset_index(drop=True)
@@ -143,6 +139,7 @@ def alignment(
     matrix = vote_matrix(data, list(calls["rcid"]), members)
     index = {s: i for i, s in enumerate(members)}
     last = calls["date"].max()
+    source = "kappa, SOURCES.md"
     rows = []
     for state in members:
         for party in parties:
@@ -157,8 +154,7 @@ def alignment(
                     "partner": party,
                     "weight": round(value, 4),
                     "date": str(last),
-                    "source": f"Cohen's kappa (quadratic, Haege 2011) over {len(calls)} roll "
-                    f"calls {calls['date'].min()} to {last}; {UNVOTES}",
+                    "source": source,
                 }
             )
     return pd.DataFrame(rows, columns=["country", "partner", "weight", "date", "source"])

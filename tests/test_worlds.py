@@ -188,3 +188,18 @@ def test_world_build_refuses_a_bad_date_with_exit_2(
     )
     assert "no recorded roll call on or after 2030-01-01" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
+
+
+def test_a_world_of_2014_scores_the_crimea_vote(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "w2014"
+    assert main(["world", "build", "--date", "2014-03-01", "--out", str(out)]) == 0
+    loaded = load_scenario(out / "scenario.yaml").scenario
+    assert "A/RES/68/262" in {r.id for r in loaded.agenda}
+    assert max(h.date for h in loaded.history) < dt.date(2014, 3, 1)
+    record = next((out / "records").glob("A_RES_68_262_*.csv"))
+    capsys.readouterr()
+    argv = ["validate", str(out / "scenario.yaml"), "--record", str(record)]
+    assert main([*argv, "--resolution", "A/RES/68/262", "--replicates", "1"]) == 0
+    assert "A/RES/68/262 (A/RES/68/262, 2014-03-27): 193 countries" in capsys.readouterr().out

@@ -23,16 +23,19 @@ from sim.model.errors import ScenarioError
 
 LAST_DATE = dt.date(2022, 12, 31)
 """No roll call dated after 2022 is shipped or simulated."""
-DEFAULT_OPINION = 0.5
-UNIFORM_PRESSURE = 1.0
+DEFAULT_OPINION = 0.0
+"""No poll on these issues was sourced: no public is given a lean (as un_2022 for human rights)."""
+NO_PRESSURE = 0.0
+"""No democracy measure was sourced: accountability is 0 and the domestic channel is off."""
 PARAMETERS = {
-    # un_2022's calibrated weights (un_2022/parameters.yaml), unchanged except trade
-    # (no dyadic trade data sourced) and quid_pro_quo (no favours sourced).
+    # un_2022's calibrated weights (un_2022/parameters.yaml), unchanged except trade (no dyadic
+    # trade data sourced), domestic (no democracy measure or poll sourced) and quid_pro_quo
+    # (no favours sourced), which are 0.
     "trade_weight": 0.0,
     "security_weight": 1.8575,
     "shared_adversaries_weight": 0.3297,
     "own_adversaries_weight": 0.0638,
-    "domestic_weight": 3.8235,
+    "domestic_weight": 0.0,
     "quid_pro_quo_weight": 0.0,
     "prior_alignment_weight": 2.0113,
     "commitment_weight": 0.0946,
@@ -132,16 +135,15 @@ UNVOTES_SHORT = "Voeten UNGA data via unvotes 0.3.0"
 
 
 def countries_table(data: Datasets, members: list[str]) -> pd.DataFrame:
-    """Countries: id, name and the uniform accountability rule (no democracy data sourced)."""
+    """Return the countries: id, name, and accountability 0 (no democracy measure sourced)."""
     names = dict(zip(data.members["iso3"], data.members["name"], strict=True))
     return pd.DataFrame(
         {
             "id": members,
             "name": [names[m] for m in members],
-            "domestic_pressure": UNIFORM_PRESSURE,
-            "domestic_pressure_source": "rule, not a measure: no democracy index was sourced; "
-            "every government answers equally to a public that leans toward UN action "
-            "(SOURCES.md)",
+            "domestic_pressure": NO_PRESSURE,
+            "domestic_pressure_source": "not sourced: no democracy measure in the data folder; "
+            "0, and domestic_weight is 0 (SOURCES.md)",
         }
     )
 
@@ -240,10 +242,11 @@ def scenario_yaml(
 
 
 def parameters_yaml() -> str:
-    """Return the parameters file: un_2022's weights, trade and quid pro quo off (no data)."""
+    """Return the parameters file: un_2022's weights, the channels without data off."""
     lines = [
-        "# un_2022's calibrated weights (not refitted to any built world); trade_weight and",
-        "# quid_pro_quo_weight are 0: no dyadic trade or favour data was sourced (SOURCES.md).",
+        "# un_2022's calibrated weights (not refitted to any built world); trade_weight,",
+        "# domestic_weight and quid_pro_quo_weight are 0: no dyadic trade, democracy measure,",
+        "# poll or favour was sourced (SOURCES.md).",
         "parameters:",
     ]
     lines += [f"  {k}: {v}" for k, v in PARAMETERS.items()]
@@ -299,8 +302,8 @@ Each table, its rows, its dataset (version, licence) and the rule that cut it:
 Voeten's codes (`un_roll_call_issues`): me Palestinian conflict, nu nuclear weapons, di arms
 control, hr human rights, co colonialism, ec economic development; a roll call with several
 codes takes the first of me, hr, co, nu, di, ec; one without a code is `other`. Each issue's
-default opinion is +0.5 (a documented rule, as in un_2022: publics lean toward UN action), the
-same for every member; no poll was sourced.
+default opinion is 0 (no poll was sourced, so no public is given a lean), the same for every
+member.
 
 ## Rules used where the data is silent
 
@@ -314,8 +317,7 @@ same for every member; no poll was sourced.
   item's issue in the {history_days} days before the date (a count of earlier recorded votes);
   none where that state sponsors the item.
 - **Accountability**: no democracy index was sourced (V-Dem, Polity and EIU are not in the
-  data folder); every government gets 1.0, so the domestic channel is a uniform lean toward
-  adoption, not a measure of democracy.
+  data folder): every `domestic_pressure` is 0 and `domestic_weight` is 0 (channel off).
 - **Trade**: no dyadic trade dataset was sourced; trade_weight is 0.
 - **Arms transfers**: SIPRI shares were not rebuilt for this date; the security channel holds
   alliances only.

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
-from sim.empirical.session import agreement_matrix, correlation
+from sim.empirical.session import agreement_matrix, correlation, format_session, score_session
 from sim.empirical.world_build import build_world
 from sim.empirical.world_data import clean_title, kappa, symbol_of
 from sim.model.scenario import load_scenario
@@ -203,3 +203,16 @@ def test_a_world_of_2014_scores_the_crimea_vote(
     argv = ["validate", str(out / "scenario.yaml"), "--record", str(record)]
     assert main([*argv, "--resolution", "A/RES/68/262", "--replicates", "1"]) == 0
     assert "A/RES/68/262 (A/RES/68/262, 2014-03-27): 193 countries" in capsys.readouterr().out
+
+
+def test_session_score_baselines_on_the_fixture_world(tmp_path: Path) -> None:
+    out = tmp_path / "world"
+    build_world(_fixture(tmp_path / "data"), DATE, out)
+    report = score_session(load_scenario(out / "scenario.yaml").scenario, out, seeds=1)
+    # A/RES/74/1 "Nuclear" recurs from A/RES/73/1 (title without the catalogue suffix):
+    # recorded AAA no, BBB no (CCC absent); in session 73 AAA yes, BBB no
+    assert (report.votes, report.recurring) == (1, 1)
+    assert report.persistence_accuracy == pytest.approx(0.5)
+    assert report.all_yes_accuracy == 0.0
+    assert [v.variant for v in report.variants] == ["full", "mechanisms only"]
+    assert "persistence" in format_session(report)

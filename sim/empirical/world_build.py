@@ -314,8 +314,9 @@ member.
   (`additional_sponsors`) are not used.
 - **Target**: the state a title names (Iran, Syria, Myanmar, the DPRK; Russia for the Crimea
   texts; the United States for the embargo on Cuba), else the member with most no votes on the
-  item's issue in the {history_days} days before the date (a count of earlier recorded votes);
-  none where that state sponsors the item.
+  item's issue in the {history_days} days before the date (a count of earlier recorded votes;
+  over all issues where the issue had fewer than 3 roll calls then); none where that state
+  sponsors the item.
 - **Accountability**: no democracy index was sourced (V-Dem, Polity and EIU are not in the
   data folder): every `domestic_pressure` is 0 and `domestic_weight` is 0 (channel off).
 - **Trade**: no dyadic trade dataset was sourced; trade_weight is 0.

@@ -24,6 +24,8 @@ IGO_PARTNERS = 20
 """Each state's organisation ties: its partners with the most joint IGO memberships."""
 HISTORY_DAYS = 400
 """History: the roll calls of the 400 days before the date (the last session)."""
+MIN_ISSUE_CALLS = 3
+"""Fewest roll calls on an issue in the history window for an issue-specific target."""
 ALIGNMENT_YEARS = 3
 """Prior alignment: kappa over the roll calls of the three years before the date."""
 TITLE_TARGETS: tuple[tuple[str, str, str], ...] = (
@@ -161,16 +163,30 @@ def alignment(
 
 
 def issue_targets(data: Datasets, date: dt.date, members: list[str]) -> dict[str, str]:
-    """Each issue's default target: the member with most no votes on it in the last session.
+    """Return each issue's default target: the member with most no votes on it lately.
 
-    Counted over the history window (:data:`HISTORY_DAYS`); ties go to the first ISO3.
+    Counted over the roll calls of the history window (:data:`HISTORY_DAYS`); ties go to the
+    first ISO3. An issue with fewer than :data:`MIN_ISSUE_CALLS` roll calls there takes the
+    member with most no votes over all of them (one vote is no pattern).
     """
     calls = earlier_calls(data, date, HISTORY_DAYS)
     votes = data.votes[data.votes["rcid"].isin(calls["rcid"]) & data.votes["iso3"].isin(members)]
     noes = votes[votes["vote"] == "no"].merge(calls[["rcid", "issue"]], on="rcid")
-    counts = noes.groupby(["issue", "iso3"]).size().reset_index(name="n")
-    counts = counts.sort_values(["issue", "n", "iso3"], ascending=[True, False, True])
-    return {str(r.issue): str(r.iso3) for r in counts.groupby("issue").head(1).itertuples()}
+
+    def most(table: pd.DataFrame) -> str | None:
+        counts = table.groupby("iso3").size().reset_index(name="n")
+        counts = counts.sort_values(["n", "iso3"], ascending=[False, True])
+        return None if counts.empty else str(counts.iloc[0]["iso3"])
+
+    overall = most(noes)
+    out: dict[str, str] = {}
+    sizes = calls["issue"].value_counts()
+    for issue in sorted(set(calls["issue"]) | set(data.roll_calls["issue"])):
+        enough = int(sizes.get(issue, 0)) >= MIN_ISSUE_CALLS
+        target = most(noes[noes["issue"] == issue]) if enough else overall
+        if target is not None:
+            out[issue] = target
+    return out
 
 
 def title_target(title: str, members: list[str]) -> tuple[str, str] | None:

@@ -20,8 +20,13 @@ from sim.cli.common import (
 )
 
 if TYPE_CHECKING:
+    import datetime as dt
+
+    from rich.progress import Progress, TaskID
+
     from sim.cli.common import Verbs
     from sim.empirical.backtest import Backtest
+    from sim.model.scenario import Scenario
 
 
 def add_validate(verbs: Verbs) -> None:
@@ -109,6 +114,21 @@ def add_backtest(verbs: Verbs) -> None:
         help="refit the weights on the latest record up to the cutoff (BUDGET evaluations)",
     )
     backtest.add_argument(
+        "--walk-forward",
+        type=budget,
+        metavar="BUDGET",
+        help="before each vote after the cutoff, refit the weights on every agenda record "
+        "dated before it (BUDGET evaluations per refit), then predict it",
+    )
+    backtest.add_argument(
+        "--fit",
+        action="append",
+        default=[],
+        metavar="NAME[=LOW:HIGH]",
+        help="with --walk-forward: a weight to refit (repeatable; default: the eight weights "
+        "of the shipped fit, quid pro quo without its floor)",
+    )
+    backtest.add_argument(
         "--set", action="append", default=[], metavar="PATH=VALUE", help="override a value"
     )
     backtest.add_argument("--json", action="store_true", help="print one JSON document")
@@ -125,24 +145,23 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
     from sim.common.files import command_line, default_out_dir
-    from sim.empirical.backtest import DEFAULT_CUTOFF, backtest
+    from sim.empirical.backtest import DEFAULT_CUTOFF
+    from sim.empirical.forecast import reliability
     from sim.model.scenario import load_scenario
     from sim.output.backtest import write_backtest
 
     loaded = load_scenario(args.scenario, args.set, allow_outside=args.allow_outside)
     cutoff = args.cutoff or DEFAULT_CUTOFF
     out = args.out or default_out_dir(bundled.RESULTS_ROOT / "backtest", loaded.scenario.name)
-    with Progress(disable=args.json or args.calibrate is None, transient=True) as bar:
-        task = bar.add_task("calibrating", total=args.calibrate or 0)
-        result = backtest(
-            loaded.scenario,
-            cutoff,
-            args.replicates,
-            calibration_budget=args.calibrate,
-            progress=lambda done: bar.update(task, completed=done),
-        )
+    if args.walk_forward is not None and args.calibrate is not None:
+        raise CommandError("--walk-forward and --calibrate: give one of them")
+    fitting = args.calibrate or args.walk_forward
+    with Progress(disable=args.json or fitting is None, transient=True) as bar:
+        task = bar.add_task("calibrating", total=fitting or 0)
+        result = _run_backtest(args, loaded.scenario, cutoff, bar, task)
     manifest = result.manifest(loaded, command_line())
-    written = write_backtest(out, result.rows, manifest, force=args.force)
+    curves = {w: reliability(result.forecasts, w) for w in ("model", "persistence")}
+    written = write_backtest(out, result.rows, manifest, force=args.force, reliability=curves)
     if args.json:
         meta = {
             k: v for k, v in manifest.dump().items() if k not in ("kind", "created", "versions")
@@ -154,10 +173,40 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_backtest(
+    args: argparse.Namespace, scenario: Scenario, cutoff: dt.date, bar: Progress, task: TaskID
+) -> Backtest:
+    """Run the plain, calibrated or walk-forward backtest the arguments ask for."""
+    from sim.empirical.backtest import backtest
+    from sim.empirical.calibrate import parse_bounds
+    from sim.empirical.walkforward import WALK_FORWARD_FIT, walk_forward
+
+    if args.walk_forward is not None:
+        bar.update(task, total=args.walk_forward * 8)
+        return walk_forward(
+            scenario,
+            cutoff,
+            args.replicates,
+            args.walk_forward,
+            bounds=parse_bounds(args.fit) if args.fit else dict(WALK_FORWARD_FIT),
+            progress=lambda done: bar.update(task, completed=done),
+        )
+    if args.fit:
+        raise CommandError("--fit needs --walk-forward")
+    return backtest(
+        scenario,
+        cutoff,
+        args.replicates,
+        calibration_budget=args.calibrate,
+        progress=lambda done: bar.update(task, completed=done),
+    )
+
+
 def _print_backtest(result: Backtest) -> None:
     print(
         f"{'resolution':<12} {'date':<10} {'model':>15} {'persistence':>11} {'all yes':>8} "
-        f"{'no F1':>6}  tallies simulated (recorded) yes/abstain/no/absent"
+        f"{'no F1':>6} {'Brier':>5} {'pers.':>5} {'logL':>5} {'pers.':>5}  "
+        "tallies simulated (recorded) yes/abstain/no/absent"
     )
     for row in result.rows:
         sim, rec = row["tallies"], row["recorded_tallies"]
@@ -166,11 +215,15 @@ def _print_backtest(result: Backtest) -> None:
             f"{row['resolution']:<12} {row['date']:<10} "
             f"{row['accuracy_mean']:.3f} +/- {row['accuracy_sd']:.3f} "
             f"{row['persistence_accuracy']:>11.3f} {row['all_yes_accuracy']:>8.3f} "
-            f"{row['no_f1_mean']:>6.3f}  {tallies}"
+            f"{row['no_f1_mean']:>6.3f} {row['brier_mean']:>5.3f} "
+            f"{row['persistence_brier']:>5.3f} {row['log_loss_mean']:>5.3f} "
+            f"{row['persistence_log_loss']:>5.3f}  {tallies}"
         )
     beaten = sum(r["accuracy_mean"] > r["persistence_accuracy"] for r in result.rows)
+    sharper = sum(r["brier_mean"] < r["persistence_brier"] for r in result.rows)
     print(
-        f"model beats persistence on {beaten} of {len(result.rows)} votes after "
+        f"model beats persistence on {beaten} (accuracy) and {sharper} (Brier) of "
+        f"{len(result.rows)} votes after "
         f"{result.cutoff} ({result.replicates} seeds; weights: {result.weights})"
     )
 

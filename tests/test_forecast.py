@@ -14,6 +14,7 @@ from test_timeline import D1, D2, D3, SCRIPTED, THREE, dated_world
 
 from sim.cli import main
 from sim.empirical.backtest import backtest
+from sim.empirical.crossval import HABIT_CHOICES, cross_validate, fold_of_states
 from sim.empirical.forecast import (
     Forecast,
     brier,
@@ -32,7 +33,10 @@ A, Y, S, N = (int(v) for v in Vote)  # absent, yes, abstain, no
 
 def scripted(records: list[dict[str, object]] | None = None) -> Scenario:
     data = dated_world(
-        SCRIPTED["countries"], THREE, {"domestic_weight": 1.0}, history=records or SCRIPTED["records"]
+        SCRIPTED["countries"],
+        THREE,
+        {"domestic_weight": 1.0},
+        history=records or SCRIPTED["records"],
     )
     return Scenario.model_validate(data)
 
@@ -141,4 +145,51 @@ def test_backtest_walk_forward_cli(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "--fit needs --walk-forward" in capsys.readouterr().err
     both = ["--walk-forward", "2", "--calibrate", "2", "--out", str(tmp_path / "y")]
     assert main([*argv[:-2], *both]) == 2
-    assert (D2, D3) == (document["rows"][0]["date"], document["rows"][1]["date"])
+    assert (document["rows"][0]["date"], document["rows"][1]["date"]) == (D2, D3)
+
+
+def test_folds_deal_states_out_evenly() -> None:
+    folds = fold_of_states(193, 5, seed=0)
+    assert sorted(np.bincount(folds).tolist()) == [38, 38, 39, 39, 39]
+    assert np.array_equal(folds, fold_of_states(193, 5, seed=0))
+    assert not np.array_equal(folds, fold_of_states(193, 5, seed=1))
+
+
+def test_cross_validation_never_fits_on_the_held_out_states() -> None:
+    scenario = scripted()
+    recorded = np.array([Y, N, Y, Y, Y], dtype=np.int8)  # S, T, A, B, C as recorded on R1
+    bounds = {"domestic_weight": (0.0, 2.0), "abstention_band": (0.05, 1.0)}
+    result = cross_validate(
+        scenario, recorded, "R1", folds=2, budget=4, replicates=2, bounds=bounds
+    )
+    held = [s for fold in result.folds for s in fold.held_out]
+    assert sorted(held) == ["A", "B", "C", "S", "T"]
+    assert all(f.absence_habit in HABIT_CHOICES for f in result.folds)
+    # flip the record of every state held out of fold 0: fold 0's fit cannot change
+    flipped = recorded.copy()
+    ids = [c.id for c in scenario.countries]
+    for state in result.folds[0].held_out:
+        flipped[ids.index(state)] = A
+    other = cross_validate(scenario, flipped, "R1", folds=2, budget=4, replicates=2, bounds=bounds)
+    assert other.folds[0].parameters == result.folds[0].parameters
+    assert other.folds[0].training_accuracy == result.folds[0].training_accuracy
+    assert other.folds[0].held_out_accuracy != result.folds[0].held_out_accuracy
+
+
+def test_validate_cv_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = dated_world(SCRIPTED["countries"], THREE, {"domestic_weight": 1.0}, history=[])
+    path = write_yaml(tmp_path / "s.yaml", data)
+    rec = tmp_path / "r.csv"
+    rec.write_text(
+        "resolution,date,iso3,vote\n"
+        + "".join(f"R1,{D1},{c},{v}\n" for c, v in SCRIPTED["records"][0]["votes"].items())  # type: ignore[attr-defined]
+    )
+    argv = ["validate", str(path), "--record", str(rec), "--resolution", "R1"]
+    cv = ["--cv", "2", "--budget", "3", "--replicates", "2", "--fit", "domestic_weight=0:2"]
+    assert main([*argv, *cv, "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert len(document["folds"]) == 2 and document["budget_per_fit"] == 3
+    assert 0.0 <= document["cv_accuracy_mean"] <= 1.0
+    assert main([*argv, "--fit", "domestic_weight"]) == 2
+    assert "--fit needs --cv" in capsys.readouterr().err
+    assert main([*argv, "--cv", "1"]) == 2

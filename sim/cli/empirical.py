@@ -13,6 +13,7 @@ from sim.cli.common import (
     CommandError,
     add_allow_outside,
     add_record_arguments,
+    bounded,
     budget,
     date,
     replicates,
@@ -46,6 +47,26 @@ def add_validate(verbs: Verbs) -> None:
         help="seeds to run; scores are means +/- sd over them (default 10)",
     )
     validate.add_argument("--json", action="store_true", help="print one JSON object")
+    validate.add_argument(
+        "--cv",
+        type=lambda text: bounded(text, 2, 50),
+        metavar="K",
+        help="K-fold cross-validation over states: refit the weights and the absence rule on "
+        "the other folds, score the held-out states",
+    )
+    validate.add_argument(
+        "--budget", type=budget, default=60, help="with --cv: evaluations per fit (default 60)"
+    )
+    validate.add_argument(
+        "--fit",
+        action="append",
+        default=[],
+        metavar="NAME[=LOW:HIGH]",
+        help="with --cv: a weight to refit (repeatable; default as backtest --walk-forward)",
+    )
+    validate.add_argument(
+        "--search-seed", type=seed, default=0, help="with --cv: seed of the folds and search"
+    )
     validate.set_defaults(handler=cmd_validate)
 
 
@@ -55,8 +76,34 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from sim.model.scenario import load_scenario
 
     loaded = load_scenario(args.scenario, args.set, allow_outside=args.allow_outside)
+    if args.cv is not None:
+        return _cross_validate(args, loaded.scenario)
+    if args.fit:
+        raise CommandError("--fit needs --cv")
     report = validate(loaded.scenario, args.record, args.resolution, args.replicates)
     print(json.dumps(report.to_json(), indent=2) if args.json else format_report(report))
+    return EXIT_OK
+
+
+def _cross_validate(args: argparse.Namespace, scenario: Scenario) -> int:
+    """Print the cross-validation over states (text or JSON)."""
+    from sim.empirical.calibrate import parse_bounds
+    from sim.empirical.crossval import cross_validate, format_cross_validation
+    from sim.empirical.records import agenda_item, read_record
+    from sim.empirical.walkforward import WALK_FORWARD_FIT
+
+    record = read_record(args.record, scenario, args.resolution)
+    result = cross_validate(
+        scenario,
+        record.codes,
+        agenda_item(scenario, args.resolution).id,
+        folds=args.cv,
+        budget=args.budget,
+        replicates=args.replicates,
+        bounds=parse_bounds(args.fit) if args.fit else dict(WALK_FORWARD_FIT),
+        seed=args.search_seed,
+    )
+    print(json.dumps(result.to_json(), indent=2) if args.json else format_cross_validation(result))
     return EXIT_OK
 
 
@@ -129,6 +176,9 @@ def add_backtest(verbs: Verbs) -> None:
         "of the shipped fit, quid pro quo without its floor)",
     )
     backtest.add_argument(
+        "--search-seed", type=seed, default=0, help="with --walk-forward: seed of the search"
+    )
+    backtest.add_argument(
         "--set", action="append", default=[], metavar="PATH=VALUE", help="override a value"
     )
     backtest.add_argument("--json", action="store_true", help="print one JSON document")
@@ -189,6 +239,7 @@ def _run_backtest(
             args.replicates,
             args.walk_forward,
             bounds=parse_bounds(args.fit) if args.fit else dict(WALK_FORWARD_FIT),
+            seed=args.search_seed,
             progress=lambda done: bar.update(task, completed=done),
         )
     if args.fit:

@@ -63,6 +63,7 @@ def fit_records(
     budget: int,
     *,
     replicates: int = SEARCH_REPLICATES,
+    seed: int = 0,
     progress: Callable[[int], None] | None = None,
 ) -> Fit:
     """Fit the weights in ``bounds`` to the mean accuracy over ``records`` (kappa breaks ties)."""
@@ -76,7 +77,7 @@ def fit_records(
         kappas = [r.kappa if np.isfinite(r.kappa) else -1.0 for r in reports]
         return float(np.mean([r.accuracy for r in reports])), float(np.mean(kappas))
 
-    return search(scenario, objective, bounds, budget=budget, progress=progress)
+    return search(scenario, objective, bounds, budget=budget, seed=seed, progress=progress)
 
 
 def _offset(progress: Callable[[int], None] | None, done: int) -> Callable[[int], None] | None:
@@ -94,6 +95,7 @@ def walk_forward(
     budget: int,
     *,
     bounds: dict[str, tuple[float, float]] | None = None,
+    seed: int = 0,
     progress: Callable[[int], None] | None = None,
 ) -> Backtest:
     """Refit on all earlier records before each vote after ``cutoff``, then predict it.
@@ -110,6 +112,8 @@ def walk_forward(
         Evaluations per refit.
     bounds
         Weights to fit (default :data:`WALK_FORWARD_FIT`).
+    seed
+        Seed of the search (not of the model).
     progress
         Called with the evaluations done over all refits.
 
@@ -130,7 +134,7 @@ def walk_forward(
                 "--walk-forward", record.resolution, "no agenda record dated before it to fit on"
             )
         fit = fit_records(
-            scenario, training, bounds, budget, progress=_offset(progress, k * budget)
+            scenario, training, bounds, budget, seed=seed, progress=_offset(progress, k * budget)
         )
         fitted = scenario.model_copy(
             update={"parameters": scenario.parameters.model_copy(update=fit.parameters)}
@@ -146,6 +150,7 @@ def walk_forward(
     names = ", ".join(bounds)
     weights = (
         f"walk-forward: {names} refitted before each vote on all earlier agenda records, "
-        f"{budget} evaluations each ({SEARCH_REPLICATES} seeds per evaluation)"
+        f"{budget} evaluations each ({SEARCH_REPLICATES} seeds per evaluation, search seed "
+        f"{seed})"
     )
     return Backtest(rows, cutoff, replicates, weights, {}, forecasts)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import math
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +14,7 @@ import pytest
 from conftest import write_yaml
 from test_timeline import D1, D2, D3, SCRIPTED, THREE, dated_world
 
+from sim.bundled import SCENARIOS_DIR
 from sim.cli import main
 from sim.empirical.backtest import backtest
 from sim.empirical.crossval import HABIT_CHOICES, cross_validate, fold_of_states
@@ -24,8 +27,9 @@ from sim.empirical.forecast import (
     replicate_probabilities,
     switch_rate,
 )
+from sim.empirical.quidproquo import disagreements, side
 from sim.empirical.walkforward import training_records, walk_forward
-from sim.model.scenario import Scenario
+from sim.model.scenario import Scenario, load_scenario
 from sim.model.votes import Vote
 
 A, Y, S, N = (int(v) for v in Vote)  # absent, yes, abstain, no
@@ -193,3 +197,34 @@ def test_validate_cv_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert main([*argv, "--fit", "domestic_weight"]) == 2
     assert "--fit needs --cv" in capsys.readouterr().err
     assert main([*argv, "--cv", "1"]) == 2
+
+
+def test_a_vote_sides_with_favours_or_alignment() -> None:
+    # a text against the target (Russia): a debtor of the East repays by no or abstain
+    assert [side(v, "east") for v in ("yes", "no", "abstain", "absent")] == [
+        "alignment",
+        "favours",
+        "favours",
+        "neither",
+    ]
+    assert [side(v, "west") for v in ("yes", "no", "abstain", "absent")] == [
+        "favours",
+        "alignment",
+        "alignment",
+        "neither",
+    ]
+
+
+def test_the_states_where_favours_and_alignment_disagree_in_un_2022() -> None:
+    scenario = load_scenario(SCENARIOS_DIR / "un_2022.yaml", []).scenario
+    found = {d.country: d for d in disagreements(scenario, dt.date(2022, 3, 2))}
+    assert {c: (d.owes, d.aligned) for c, d in found.items()} == {
+        "CAF": ("east", "west"),
+        "CYP": ("east", "west"),
+        "SRB": ("east", "west"),
+        "TCD": ("west", "east"),
+        "IRQ": ("west", "east"),
+    }
+    sides = Counter(s for d in found.values() for s in d.sides.values())
+    assert sides == {"favours": 13, "alignment": 12}  # the finding README states
+    assert found["TCD"].votes["A/RES/ES-11/5"] == "yes"

@@ -227,12 +227,12 @@ def _run_backtest(
     args: argparse.Namespace, scenario: Scenario, cutoff: dt.date, bar: Progress, task: TaskID
 ) -> Backtest:
     """Run the plain, calibrated or walk-forward backtest the arguments ask for."""
-    from sim.empirical.backtest import backtest
+    from sim.empirical.backtest import backtest, targets
     from sim.empirical.calibrate import parse_bounds
     from sim.empirical.walkforward import WALK_FORWARD_FIT, walk_forward
 
     if args.walk_forward is not None:
-        bar.update(task, total=args.walk_forward * 8)
+        bar.update(task, total=args.walk_forward * len(targets(scenario, cutoff)))
         return walk_forward(
             scenario,
             cutoff,

@@ -175,55 +175,63 @@ def calibrate(
         Best parameters, their scores, the start and its scores, and the search history.
     """
     bounds = dict(DEFAULT_FIT) if bounds is None else bounds
-    names = list(bounds)
-    start = np.array([float(getattr(scenario.parameters, n)) for n in names])
-    bounds, widened = widen(bounds, dict(zip(names, start, strict=True)))
-    low = np.array([bounds[n][0] for n in names])
-    high = np.array([bounds[n][1] for n in names])
     recorded = (
         read_record(record, scenario, resolution).codes
         if isinstance(record, str | Path)
         else record
     )
+
+    def objective(candidate: Scenario) -> tuple[float, float]:
+        report = compare(simulate_resolution(candidate, resolution, replicates).votes, recorded)
+        return report.accuracy, report.kappa if np.isfinite(report.kappa) else -1.0
+
+    return search(
+        scenario, objective, bounds, budget=budget, seed=seed, progress=progress, method=method
+    )
+
+
+Objective = Callable[[Scenario], tuple[float, float]]
+"""A candidate scenario's score: (accuracy, kappa), compared lexicographically."""
+
+
+def search(
+    scenario: Scenario,
+    objective: Objective,
+    bounds: dict[str, tuple[float, float]],
+    *,
+    budget: int,
+    seed: int = 0,
+    progress: Callable[[int], None] | None = None,
+    method: str = "compass",
+) -> Fit:
+    """Maximise ``objective`` over the global weights in ``bounds`` (the module's search).
+
+    ``objective`` scores a copy of ``scenario`` with candidate weights; the other arguments are
+    those of :func:`calibrate`. Bounds that exclude the scenario's value are widened to
+    include it (:attr:`Fit.widened`), and the result is never worse than the start.
+    """
+    names = list(bounds)
+    start = np.array([float(getattr(scenario.parameters, n)) for n in names])
+    bounds, widened = widen(bounds, dict(zip(names, start, strict=True)))
+    low = np.array([bounds[n][0] for n in names])
+    high = np.array([bounds[n][1] for n in names])
     history: list[tuple[dict[str, float], float, float]] = []
 
     def evaluate(x: np.ndarray) -> tuple[float, float]:
         values = {n: float(v) for n, v in zip(names, x, strict=True)}
         parameters = scenario.parameters.model_copy(update=values)
-        candidate = scenario.model_copy(update={"parameters": parameters})
-        simulated = simulate_resolution(candidate, resolution, replicates)
-        report = compare(simulated.votes, recorded)
-        kappa = report.kappa if np.isfinite(report.kappa) else -1.0
-        history.append((values, report.accuracy, kappa))
+        accuracy, kappa = objective(scenario.model_copy(update={"parameters": parameters}))
+        history.append((values, accuracy, kappa))
         if progress is not None:
             progress(len(history))
-        return report.accuracy, kappa
+        return accuracy, kappa
 
     if method not in SEARCH_NAMES:
         raise ValueError(f"unknown search method {method!r}; use one of {list(SEARCH_NAMES)}")
     best_x = start
     best = start_score = evaluate(start)
     if method == "evolution":
-
-        def loss(x: np.ndarray) -> float:  # accuracy first, kappa breaking ties
-            accuracy, kappa = evaluate(x)
-            return -(accuracy + 1e-3 * kappa)
-
-        members = EVOLUTION_POPULATION * len(names)
-        differential_evolution(
-            loss,
-            list(zip(low, high, strict=True)),
-            popsize=EVOLUTION_POPULATION,
-            maxiter=max((budget - 1) // members - 1, 0),
-            tol=0.0,
-            polish=False,
-            init="latinhypercube",
-            x0=start,
-            seed=np.random.default_rng(seed),
-        )
-        for values, accuracy, kappa in history:
-            if (accuracy, kappa) > best:
-                best, best_x = (accuracy, kappa), np.array([values[n] for n in names])
+        best, best_x = _evolution(evaluate, history, names, low, high, start, budget, seed, best)
     else:
         sampler = qmc.LatinHypercube(d=len(names), seed=np.random.default_rng(seed))
         for unit in sampler.random(max(budget // 2 - 1, 1)):
@@ -260,6 +268,42 @@ def calibrate(
         widened=widened,
         complete={**scenario.parameters.model_dump(mode="json"), **fitted},
     )
+
+
+def _evolution(
+    evaluate: Callable[[np.ndarray], tuple[float, float]],
+    history: list[tuple[dict[str, float], float, float]],
+    names: list[str],
+    low: np.ndarray,
+    high: np.ndarray,
+    start: np.ndarray,
+    budget: int,
+    seed: int,
+    best: tuple[float, float],
+) -> tuple[tuple[float, float], np.ndarray]:
+    """Differential evolution's global phase; return the best score and point it saw."""
+
+    def loss(x: np.ndarray) -> float:  # accuracy first, kappa breaking ties
+        accuracy, kappa = evaluate(x)
+        return -(accuracy + 1e-3 * kappa)
+
+    members = EVOLUTION_POPULATION * len(names)
+    differential_evolution(
+        loss,
+        list(zip(low, high, strict=True)),
+        popsize=EVOLUTION_POPULATION,
+        maxiter=max((budget - 1) // members - 1, 0),
+        tol=0.0,
+        polish=False,
+        init="latinhypercube",
+        x0=start,
+        seed=np.random.default_rng(seed),
+    )
+    best_x = start
+    for values, accuracy, kappa in history:
+        if (accuracy, kappa) > best:
+            best, best_x = (accuracy, kappa), np.array([values[n] for n in names])
+    return best, best_x
 
 
 def write_parameters_file(

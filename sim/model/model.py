@@ -17,6 +17,7 @@ from functools import cached_property
 import mesa
 import numpy as np
 
+from sim.model.absence import AbsenceHistory
 from sim.model.agents import Country
 from sim.model.channels import REGISTRY
 from sim.model.context import LedgerView, OwnRecord, VoteContext
@@ -244,7 +245,13 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
             ),
             noise=self.parameters.noise_sd * self.rng.standard_normal(self.world.size),
             inducement=np.zeros(self.world.size),
+            absence_rate=self.absences.rate(facts.day),
         )
+
+    @cached_property
+    def absences(self) -> AbsenceHistory:
+        """Cumulative absences over the scenario's recorded roll calls (history)."""
+        return AbsenceHistory.of(((r.date, r.votes) for r in self.spec.history), self.world.ids)
 
     def decide(self, context: VoteContext) -> VoteOutcome:
         """Decide the vote in ``context`` by iterated best response with the run's operators."""

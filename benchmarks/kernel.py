@@ -26,9 +26,9 @@ from scipy import sparse
 from sim.model.channels import REGISTRY
 from sim.model.ledger import cut_ties
 from sim.model.rule import Weights
-from sim.model.scenario import Parameters, Scenario
 from sim.model.stages import STAGES
-from sim.model.world import build_world
+from sim.scenario.schema import Parameters, Scenario
+from sim.scenario.world import build_world
 
 CHANNELS = (
     "trade",

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.model.model import AllianceModel
-from sim.model.scenario import Resolution, Scenario
 from sim.model.votes import Vote
+from sim.scenario.schema import Resolution, Scenario
 
 unit = st.floats(0.0, 1.0, allow_nan=False)
 

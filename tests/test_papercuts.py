@@ -11,8 +11,8 @@ import pytest
 from sim.bundled import bundled_scenario
 from sim.cli import build_parser, main
 from sim.empirical.calibrate import parse_bounds
-from sim.model.model import run_scenario
-from sim.model.scenario import load_scenario
+from sim.scenario.loading import load_scenario
+from sim.scenario.world import run_scenario
 
 
 def test_inducements_on_un_2022_never_make_money() -> None:

@@ -16,9 +16,6 @@ from sim.bundled import SCENARIOS_DIR
 from sim.common.manifests import RunManifest, RunScenario
 from sim.common.tables import RunResults, load_run
 from sim.experiments.runs import write_run
-from sim.model.model import run_scenario
-from sim.model.scenario import LoadedScenario, load_scenario
-from sim.model.synthetic import synthetic_scenario
 from sim.output.plots import (
     MAX_LABELS,
     RUN_PLOTS,
@@ -32,6 +29,10 @@ from sim.output.plots import (
     figure_favour_ledger,
     figure_votes_by_bloc,
 )
+from sim.scenario.loading import load_scenario
+from sim.scenario.schema import LoadedScenario
+from sim.scenario.synthetic import synthetic_scenario
+from sim.scenario.world import run_scenario
 
 RUN_PLOT_NAMES = [
     "tallies",

@@ -95,7 +95,7 @@ def seed(text: str) -> int:
 def rounds(text: str) -> int:
     """Argument type: a round count in ``[1, MAX_ROUNDS]`` (the scenario schema's bound)."""
     # lazy: the schema imports pydantic and numpy, which --help and other verbs never need
-    from sim.model.scenario import MAX_ROUNDS
+    from sim.scenario.limits import MAX_ROUNDS
 
     return bounded(text, 1, MAX_ROUNDS)
 

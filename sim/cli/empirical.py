@@ -49,7 +49,7 @@ def add_validate(verbs: Verbs) -> None:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Print the validation report (text or JSON)."""
     from sim.empirical.validate import format_report, validate
-    from sim.model.scenario import load_scenario
+    from sim.scenario.loading import load_scenario
 
     loaded = load_scenario(args.scenario, args.set, allow_outside=args.allow_outside)
     report = validate(loaded.scenario, args.record, args.resolution, args.replicates)
@@ -75,7 +75,7 @@ def add_ablate(verbs: Verbs) -> None:
 def cmd_ablate(args: argparse.Namespace) -> int:
     """Print the leave-one-channel-out table (text or JSON)."""
     from sim.empirical.ablate import ablate, format_ablation
-    from sim.model.scenario import load_scenario
+    from sim.scenario.loading import load_scenario
 
     loaded = load_scenario(args.scenario, args.set, allow_outside=args.allow_outside)
     report = ablate(loaded.scenario, args.record, args.resolution, args.replicates)
@@ -128,8 +128,8 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 
     from sim.common.files import command_line, default_out_dir
     from sim.empirical.backtest import DEFAULT_CUTOFF, backtest
-    from sim.model.scenario import load_scenario
     from sim.output.backtest import write_backtest
+    from sim.scenario.loading import load_scenario
 
     loaded = load_scenario(args.scenario, args.set, allow_outside=args.allow_outside)
     cutoff = args.cutoff or DEFAULT_CUTOFF
@@ -228,7 +228,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
     from sim.common.files import safe_component, timestamp
     from sim.empirical.calibrate import calibrate, parse_bounds, write_parameters_file
-    from sim.model.scenario import load_scenario
+    from sim.scenario.loading import load_scenario
 
     loaded = load_scenario(args.scenario, args.set, allow_outside=args.allow_outside)
     bounds = parse_bounds(args.fit)

@@ -23,10 +23,10 @@ from sim.output import jobs
 if TYPE_CHECKING:
     from sim.cli.common import Verbs
     from sim.common.manifests import RunManifest
-    from sim.model.scenario import Scenario
     from sim.model.timeline import Timeline
     from sim.output.plotting import PlotFormat
     from sim.output.workers import FigureProcess
+    from sim.scenario.schema import Scenario
 
 
 def add_run(verbs: Verbs) -> None:
@@ -86,9 +86,8 @@ def _run(args: argparse.Namespace, figures: FigureProcess) -> int:
 
     from sim.common.files import check_output_dir, command_line, default_out_dir
     from sim.experiments.runs import write_run
-    from sim.model.model import run_scenario
-    from sim.model.scenario import load_scenario
-    from sim.model.world import build_world
+    from sim.scenario.loading import load_scenario
+    from sim.scenario.world import build_world, run_scenario
 
     loaded = load_scenario(
         args.scenario or bundled.default_scenario(), args.set, allow_outside=args.allow_outside

@@ -31,9 +31,9 @@ from sim.common.files import atomic_write
 from sim.empirical.records import read_record
 from sim.empirical.validate import compare, simulate_resolution
 from sim.model.channels import REGISTRY
-from sim.model.errors import ScenarioError
-from sim.model.scenario import Parameters, Scenario
 from sim.model.votes import VoteArray
+from sim.scenario.errors import ScenarioError
+from sim.scenario.schema import Parameters, Scenario
 
 MAX_FITTED = 8
 SEARCH_NAMES = {"compass": "Latin hypercube", "evolution": "differential evolution"}

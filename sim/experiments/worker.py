@@ -21,8 +21,8 @@ from sim.common.seeds import Seed
 from sim.experiments.designs import RunSpec
 from sim.experiments.outcomes import Outcome, compute
 from sim.experiments.spec import base_scenario, parameters_only, scenario_for
-from sim.model.model import run_scenario
-from sim.model.world import World, build_world
+from sim.model.world import World
+from sim.scenario.world import build_world, run_scenario
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.model.errors import ScenarioError
-from sim.model.inputs import InputError, read_text, shorten
+from sim.common.inputs import InputError, read_text, shorten
 from sim.model.votes import Vote, VoteArray
+from sim.scenario.errors import ScenarioError
 
 SYMBOL_PREFIX = "A/RES/"
 

@@ -37,7 +37,8 @@ from sim.common.tables import RunResults
 from sim.empirical.calibrate import DEFAULT_BOUNDS
 from sim.experiments.runs import build_manifest, build_tables
 from sim.model.channels import REGISTRY
-from sim.output.plots import figure_alignment_map, figure_tallies, figure_votes_by_bloc
+from sim.output.plots import figure_tallies, figure_votes_by_bloc
+from sim.output.relation_plots import figure_alignment_map
 from sim.scenario.loading import load_scenario
 from sim.scenario.schema import Scenario
 from sim.scenario.world import ScenarioModel, build_world

@@ -185,68 +185,16 @@ def calibrate(
         if isinstance(record, str | Path)
         else record
     )
-    history: list[tuple[dict[str, float], float, float]] = []
-
-    def evaluate(x: np.ndarray) -> tuple[float, float]:
-        values = {n: float(v) for n, v in zip(names, x, strict=True)}
-        parameters = scenario.parameters.model_copy(update=values)
-        candidate = scenario.model_copy(update={"parameters": parameters})
-        simulated = simulate_resolution(candidate, resolution, replicates)
-        report = compare(simulated.votes, recorded)
-        kappa = report.kappa if np.isfinite(report.kappa) else -1.0
-        history.append((values, report.accuracy, kappa))
-        if progress is not None:
-            progress(len(history))
-        return report.accuracy, kappa
-
+    history: History = []
+    evaluate = _objective(scenario, resolution, recorded, replicates, names, history, progress)
     if method not in SEARCH_NAMES:
         raise ValueError(f"unknown search method {method!r}; use one of {list(SEARCH_NAMES)}")
-    best_x = start
-    best = start_score = evaluate(start)
-    if method == "evolution":
-
-        def loss(x: np.ndarray) -> float:  # accuracy first, kappa breaking ties
-            accuracy, kappa = evaluate(x)
-            return -(accuracy + 1e-3 * kappa)
-
-        members = EVOLUTION_POPULATION * len(names)
-        differential_evolution(
-            loss,
-            list(zip(low, high, strict=True)),
-            popsize=EVOLUTION_POPULATION,
-            maxiter=max((budget - 1) // members - 1, 0),
-            tol=0.0,
-            polish=False,
-            init="latinhypercube",
-            x0=start,
-            seed=np.random.default_rng(seed),
-        )
-        for values, accuracy, kappa in history:
-            if (accuracy, kappa) > best:
-                best, best_x = (accuracy, kappa), np.array([values[n] for n in names])
-    else:
-        sampler = qmc.LatinHypercube(d=len(names), seed=np.random.default_rng(seed))
-        for unit in sampler.random(max(budget // 2 - 1, 1)):
-            x = qmc.scale(unit[None, :], low, high)[0]
-            score = evaluate(x)
-            if score > best:
-                best, best_x = score, x
-    step = (high - low) / 4.0
-    while len(history) < budget and np.any(step > (high - low) * 1e-3):
-        improved = False
-        for k in range(len(names)):
-            for sign in (1.0, -1.0):
-                if len(history) >= budget:
-                    break
-                x = best_x.copy()
-                x[k] = np.clip(x[k] + sign * step[k], low[k], high[k])
-                if np.array_equal(x, best_x):
-                    continue
-                score = evaluate(x)
-                if score > best:
-                    best, best_x, improved = score, x, True
-        if not improved:
-            step = step / 2.0
+    start_score = evaluate(start)
+    global_phase = _evolution if method == "evolution" else _hypercube
+    best, best_x = global_phase(
+        evaluate, history, names, (low, high), (start_score, start), budget, seed
+    )
+    best, best_x = _compass(evaluate, history, (low, high), best, best_x, budget)
     # best is the start's score or a strictly better one: never worse than the start. The
     # values are the ones evaluated, unrounded, so that a file of them scores exactly this.
     fitted = {n: float(v) for n, v in zip(names, best_x, strict=True)}
@@ -260,6 +208,132 @@ def calibrate(
         widened=widened,
         complete={**scenario.parameters.model_dump(mode="json"), **fitted},
     )
+
+
+Score = tuple[float, float]
+"""Accuracy and Cohen's kappa of one candidate (compared in this order)."""
+Evaluate = Callable[[np.ndarray], Score]
+History = list[tuple[dict[str, float], float, float]]
+
+
+def _objective(
+    scenario: Scenario,
+    resolution: str,
+    recorded: VoteArray,
+    replicates: int,
+    names: list[str],
+    history: History,
+    progress: Callable[[int], None] | None,
+) -> Evaluate:
+    """Score candidate values of ``names`` against the record, appending each to ``history``."""
+
+    def evaluate(x: np.ndarray) -> Score:
+        values = {n: float(v) for n, v in zip(names, x, strict=True)}
+        parameters = scenario.parameters.model_copy(update=values)
+        candidate = scenario.model_copy(update={"parameters": parameters})
+        simulated = simulate_resolution(candidate, resolution, replicates)
+        report = compare(simulated.votes, recorded)
+        kappa = report.kappa if np.isfinite(report.kappa) else -1.0
+        history.append((values, report.accuracy, kappa))
+        if progress is not None:
+            progress(len(history))
+        return report.accuracy, kappa
+
+    return evaluate
+
+
+def _evolution(
+    evaluate: Evaluate,
+    history: History,
+    names: list[str],
+    box: tuple[np.ndarray, np.ndarray],
+    begin: tuple[Score, np.ndarray],
+    budget: int,
+    seed: int,
+) -> tuple[Score, np.ndarray]:
+    """Search by differential evolution (Storn & Price 1997): whole generations in ``budget``.
+
+    ``begin`` is the start's score and values (a member of the first population); the best
+    candidate evaluated so far (``history``) is returned, the start unless one beats it.
+    """
+    low, high = box
+    best, start = begin
+
+    def loss(x: np.ndarray) -> float:  # accuracy first, kappa breaking ties
+        accuracy, kappa = evaluate(x)
+        return -(accuracy + 1e-3 * kappa)
+
+    members = EVOLUTION_POPULATION * len(names)
+    differential_evolution(
+        loss,
+        list(zip(low, high, strict=True)),
+        popsize=EVOLUTION_POPULATION,
+        maxiter=max((budget - 1) // members - 1, 0),
+        tol=0.0,
+        polish=False,
+        init="latinhypercube",
+        x0=start,
+        seed=np.random.default_rng(seed),
+    )
+    best_x = start
+    for values, accuracy, kappa in history:
+        if (accuracy, kappa) > best:
+            best, best_x = (accuracy, kappa), np.array([values[n] for n in names])
+    return best, best_x
+
+
+def _hypercube(
+    evaluate: Evaluate,
+    history: History,
+    names: list[str],
+    box: tuple[np.ndarray, np.ndarray],
+    begin: tuple[Score, np.ndarray],
+    budget: int,
+    seed: int,
+) -> tuple[Score, np.ndarray]:
+    """Sample a Latin hypercube (McKay, Beckman & Conover 1979) on half of ``budget``.
+
+    Returns the best point, ``begin`` (the start's score and values) unless one beats it;
+    ``history`` is kept by ``evaluate``.
+    """
+    low, high = box
+    best, best_x = begin
+    sampler = qmc.LatinHypercube(d=len(names), seed=np.random.default_rng(seed))
+    for unit in sampler.random(max(budget // 2 - 1, 1)):
+        x = qmc.scale(unit[None, :], low, high)[0]
+        score = evaluate(x)
+        if score > best:
+            best, best_x = score, x
+    return best, best_x
+
+
+def _compass(
+    evaluate: Evaluate,
+    history: History,
+    box: tuple[np.ndarray, np.ndarray],
+    best: Score,
+    best_x: np.ndarray,
+    budget: int,
+) -> tuple[Score, np.ndarray]:
+    """Refine ``best_x`` by compass search (Kolda, Lewis & Torczon 2003) within ``budget``."""
+    low, high = box
+    step = (high - low) / 4.0
+    while len(history) < budget and np.any(step > (high - low) * 1e-3):
+        improved = False
+        for k in range(len(best_x)):
+            for sign in (1.0, -1.0):
+                if len(history) >= budget:
+                    break
+                x = best_x.copy()
+                x[k] = np.clip(x[k] + sign * step[k], low[k], high[k])
+                if np.array_equal(x, best_x):
+                    continue
+                score = evaluate(x)
+                if score > best:
+                    best, best_x, improved = score, x, True
+        if not improved:
+            step = step / 2.0
+    return best, best_x
 
 
 def write_parameters_file(

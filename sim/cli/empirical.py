@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from sim import bundled
 from sim.cli.common import (
     EXIT_OK,
-    CommandError,
     add_allow_outside,
     add_record_arguments,
     budget,
@@ -127,7 +126,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
     from sim.common.files import command_line, default_out_dir
-    from sim.empirical.backtest import DEFAULT_CUTOFF, backtest
+    from sim.empirical.backtest import DEFAULT_CUTOFF, backtest_and_write
     from sim.output.backtest import write_backtest
     from sim.scenario.loading import load_scenario
 
@@ -138,15 +137,16 @@ def cmd_backtest(args: argparse.Namespace) -> int:
         disable=args.json or args.calibrate is None, transient=True, console=stderr_console()
     ) as bar:
         task = bar.add_task("calibrating", total=args.calibrate or 0)
-        result = backtest(
-            loaded.scenario,
+        result, manifest, written = backtest_and_write(
+            out,
+            loaded,
             cutoff,
             args.replicates,
+            lambda where, rows, manifest: write_backtest(where, rows, manifest, force=args.force),
             calibration_budget=args.calibrate,
             progress=lambda done: bar.update(task, completed=done),
+            command=command_line(),
         )
-    manifest = result.manifest(loaded, command_line())
-    written = write_backtest(out, result.rows, manifest, force=args.force)
     if args.json:
         meta = {
             k: v for k, v in manifest.dump().items() if k not in ("kind", "created", "versions")
@@ -227,27 +227,27 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
     from sim.common.files import safe_component, timestamp
-    from sim.empirical.calibrate import calibrate, parse_bounds, write_parameters_file
+    from sim.empirical.calibrate import calibrate_to_file, parse_bounds
     from sim.scenario.loading import load_scenario
 
     loaded = load_scenario(args.scenario, args.set, allow_outside=args.allow_outside)
     bounds = parse_bounds(args.fit)
     name = safe_component(loaded.scenario.name)
     out = args.out or bundled.RESULTS_ROOT / "calibration" / f"{name}-{timestamp()}.yaml"
-    if out.exists() and not args.force:
-        raise CommandError(f"{out}: exists (use --force to replace it)")
     with Progress(disable=args.quiet, transient=True, console=stderr_console()) as bar:
         task = bar.add_task("calibrating", total=args.budget)
-        fit = calibrate(
-            loaded.scenario,
+        fit, written = calibrate_to_file(
+            loaded,
             args.record,
             args.resolution,
+            out,
             bounds=bounds,
             budget=args.budget,
             seed=args.search_seed,
             replicates=args.replicates,
             progress=lambda done: bar.update(task, completed=done),
             method=args.method,
+            force=args.force,
         )
     for fitted, (low, high) in fit.widened.items():
         print(
@@ -255,18 +255,6 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             f"value {fit.start_parameters[fitted]:g}",
             file=sys.stderr,
         )
-    written = write_parameters_file(
-        out,
-        fit,
-        scenario_path=loaded.path,
-        record_path=args.record,
-        resolution=args.resolution,
-        budget=args.budget,
-        seed=args.search_seed,
-        force=args.force,
-        replicates=args.replicates,
-        method=args.method,
-    )
     print(
         f"start: accuracy {fit.start_score['accuracy']:.3f}, kappa {fit.start_score['kappa']:.3f}"
         f" (means over {args.replicates} seeds)"

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -201,3 +202,36 @@ def _calibrated(
     parameters = scenario.parameters.model_copy(update=fit.parameters)
     note = f"calibrated on {latest.resolution} ({latest.date}), {budget} evaluations"
     return scenario.model_copy(update={"parameters": parameters}), note
+
+
+Writer = Callable[[Path, list[dict[str, Any]], BacktestManifest], Path]
+"""Publishes a backtest's rows and manifest as a directory (``sim.output.backtest``)."""
+
+
+def backtest_and_write(
+    out: Path,
+    loaded: LoadedScenario,
+    cutoff: dt.date,
+    replicates: int,
+    write: Writer,
+    *,
+    calibration_budget: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    command: list[str] | None = None,
+) -> tuple[Backtest, BacktestManifest, Path]:
+    """Backtest a loaded scenario (:func:`backtest`) and publish it with ``write``.
+
+    The empirical layer does not draw: ``write(out, rows, manifest)`` (the command passes
+    :func:`sim.output.backtest.write_backtest`) writes the table, plot and report, as
+    :func:`sim.experiments.runs.write_run`'s ``decorate`` does for a run.
+    Returns the result, its manifest and the published directory.
+    """
+    result = backtest(
+        loaded.scenario,
+        cutoff,
+        replicates,
+        calibration_budget=calibration_budget,
+        progress=progress,
+    )
+    manifest = result.manifest(loaded, command)
+    return result, manifest, write(out, result.rows, manifest)

@@ -27,10 +27,11 @@ from sim.common.measures import adopted, alignment, blocs
 from sim.common.tables import arrow_table
 from sim.model.channels import REGISTRY
 from sim.model.model import VoteRecord
+from sim.model.timeline import Timeline
 from sim.model.votes import VOTE_WORDS, Vote
 from sim.scenario.records import same_resolution
 from sim.scenario.schema import LoadedScenario, Resolution, Scenario
-from sim.scenario.world import ScenarioModel
+from sim.scenario.world import ScenarioModel, build_world, run_scenario
 
 
 def vote_matrix(model: ScenarioModel) -> np.ndarray:
@@ -260,3 +261,48 @@ def write_run(
             decorate(staging, written)
 
     return publish_dir(out, fill, force)
+
+
+def simulate_and_write(
+    out: Path,
+    loaded: LoadedScenario,
+    seed: int,
+    *,
+    rounds: Callable[[Timeline], int] | None = None,
+    note: Callable[[str], None] | None = None,
+    decorate: Callable[[Path, RunManifest], None] | None = None,
+    force: bool = False,
+    command: list[str] | None = None,
+) -> tuple[ScenarioModel, Path]:
+    """Build the world, run the model and write the run (:func:`write_run`): one run, whole.
+
+    ``rounds(timeline)`` chooses how many rounds to run (default all; it may refuse by
+    raising), ``note`` hears what the run leaves out (:func:`timeline_notes`).
+    Returns the finished model and the published directory.
+    """
+    world = build_world(loaded.scenario)
+    to_run = world.timeline.rounds if rounds is None else rounds(world.timeline)
+    for line in timeline_notes(loaded.scenario, world.timeline, to_run):
+        if note is not None:
+            note(line)
+    model = run_scenario(
+        loaded.scenario, rng=np.random.default_rng(seed), rounds=to_run, world=world
+    )
+    written = write_run(out, loaded, model, seed, decorate=decorate, force=force, command=command)
+    return model, written
+
+
+def timeline_notes(scenario: Scenario, timeline: Timeline, rounds: int) -> list[str]:
+    """Return what a run leaves out: empty rounds, resolutions after the last round run."""
+    notes = []
+    empty = timeline.empty_rounds(rounds)
+    if empty:
+        notes.append(f"round(s) {', '.join(map(str, empty))} have nothing on the agenda")
+    left = [
+        scenario.agenda[i].id
+        for r in range(rounds + 1, timeline.rounds + 1)
+        for i in timeline.agenda.get(r, ())
+    ]
+    if left:
+        notes.append(f"not voted on, after round {rounds}: {', '.join(dict.fromkeys(left))}")
+    return notes

@@ -7,7 +7,7 @@ written as one loop over preallocated arrays: no Mesa, no recording, no dataclas
 :class:`sim.model.model.AllianceModel` on the bundled worlds, bit for bit, so the two stay in
 step: a change to the rules must be made here too.
 
-Static input preparation is shared with the project (:func:`sim.model.world.build_world` turns
+Static input preparation is shared with the project (:func:`sim.scenario.world.build_world` turns
 the scenario into arrays, the registry's operator functions scale the tie tables, and
 punishment's rare tie cuts use :func:`sim.model.ledger.cut_ties`); everything else from there
 on is the kernel's own. The channels and post-vote stages are hard-coded in registry order;

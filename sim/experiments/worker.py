@@ -44,7 +44,7 @@ def base_world(scenario_path: str) -> World:
 def world_for(task: Task) -> World | None:
     """Return the base scenario's world if the run varies parameters only, else None.
 
-    :func:`sim.model.world.build_world` reads no parameters, so every run of a parameter sweep
+    :func:`sim.scenario.world.build_world` reads no parameters, so every run of a parameter sweep
     has the base scenario's world; building it is most of a short run's work.
     """
     return base_world(task.scenario_path) if parameters_only(task.run.values) else None

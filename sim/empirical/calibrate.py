@@ -191,10 +191,8 @@ def calibrate(
         raise ValueError(f"unknown search method {method!r}; use one of {list(SEARCH_NAMES)}")
     start_score = evaluate(start)
     global_phase = _evolution if method == "evolution" else _hypercube
-    best, best_x = global_phase(
-        evaluate, history, names, (low, high), (start_score, start), budget, seed
-    )
-    best, best_x = _compass(evaluate, history, (low, high), best, best_x, budget)
+    search = Search(evaluate, history, names, low, high, budget, seed)
+    best, best_x = _compass(search, global_phase(search, (start_score, start)))
     # best is the start's score or a strictly better one: never worse than the start. The
     # values are the ones evaluated, unrounded, so that a file of them scores exactly this.
     fitted = {n: float(v) for n, v in zip(names, best_x, strict=True)}
@@ -214,6 +212,19 @@ Score = tuple[float, float]
 """Accuracy and Cohen's kappa of one candidate (compared in this order)."""
 Evaluate = Callable[[np.ndarray], Score]
 History = list[tuple[dict[str, float], float, float]]
+
+
+@dataclass(frozen=True)
+class Search:
+    """What every phase of the search shares: the objective, its history and the box."""
+
+    evaluate: Evaluate
+    history: History
+    names: list[str]
+    low: np.ndarray
+    high: np.ndarray
+    budget: int
+    seed: int
 
 
 def _objective(
@@ -242,81 +253,57 @@ def _objective(
     return evaluate
 
 
-def _evolution(
-    evaluate: Evaluate,
-    history: History,
-    names: list[str],
-    box: tuple[np.ndarray, np.ndarray],
-    begin: tuple[Score, np.ndarray],
-    budget: int,
-    seed: int,
-) -> tuple[Score, np.ndarray]:
+def _evolution(search: Search, begin: tuple[Score, np.ndarray]) -> tuple[Score, np.ndarray]:
     """Search by differential evolution (Storn & Price 1997): whole generations in ``budget``.
 
     ``begin`` is the start's score and values (a member of the first population); the best
     candidate evaluated so far (``history``) is returned, the start unless one beats it.
     """
-    low, high = box
     best, start = begin
 
     def loss(x: np.ndarray) -> float:  # accuracy first, kappa breaking ties
-        accuracy, kappa = evaluate(x)
+        accuracy, kappa = search.evaluate(x)
         return -(accuracy + 1e-3 * kappa)
 
-    members = EVOLUTION_POPULATION * len(names)
+    members = EVOLUTION_POPULATION * len(search.names)
     differential_evolution(
         loss,
-        list(zip(low, high, strict=True)),
+        list(zip(search.low, search.high, strict=True)),
         popsize=EVOLUTION_POPULATION,
-        maxiter=max((budget - 1) // members - 1, 0),
+        maxiter=max((search.budget - 1) // members - 1, 0),
         tol=0.0,
         polish=False,
         init="latinhypercube",
         x0=start,
-        seed=np.random.default_rng(seed),
+        seed=np.random.default_rng(search.seed),
     )
     best_x = start
-    for values, accuracy, kappa in history:
+    for values, accuracy, kappa in search.history:
         if (accuracy, kappa) > best:
-            best, best_x = (accuracy, kappa), np.array([values[n] for n in names])
+            best, best_x = (accuracy, kappa), np.array([values[n] for n in search.names])
     return best, best_x
 
 
-def _hypercube(
-    evaluate: Evaluate,
-    history: History,
-    names: list[str],
-    box: tuple[np.ndarray, np.ndarray],
-    begin: tuple[Score, np.ndarray],
-    budget: int,
-    seed: int,
-) -> tuple[Score, np.ndarray]:
+def _hypercube(search: Search, begin: tuple[Score, np.ndarray]) -> tuple[Score, np.ndarray]:
     """Sample a Latin hypercube (McKay, Beckman & Conover 1979) on half of ``budget``.
 
     Returns the best point, ``begin`` (the start's score and values) unless one beats it;
     ``history`` is kept by ``evaluate``.
     """
-    low, high = box
     best, best_x = begin
-    sampler = qmc.LatinHypercube(d=len(names), seed=np.random.default_rng(seed))
-    for unit in sampler.random(max(budget // 2 - 1, 1)):
-        x = qmc.scale(unit[None, :], low, high)[0]
-        score = evaluate(x)
+    sampler = qmc.LatinHypercube(d=len(search.names), seed=np.random.default_rng(search.seed))
+    for unit in sampler.random(max(search.budget // 2 - 1, 1)):
+        x = qmc.scale(unit[None, :], search.low, search.high)[0]
+        score = search.evaluate(x)
         if score > best:
             best, best_x = score, x
     return best, best_x
 
 
-def _compass(
-    evaluate: Evaluate,
-    history: History,
-    box: tuple[np.ndarray, np.ndarray],
-    best: Score,
-    best_x: np.ndarray,
-    budget: int,
-) -> tuple[Score, np.ndarray]:
-    """Refine ``best_x`` by compass search (Kolda, Lewis & Torczon 2003) within ``budget``."""
-    low, high = box
+def _compass(search: Search, begin: tuple[Score, np.ndarray]) -> tuple[Score, np.ndarray]:
+    """Refine ``begin`` by compass search (Kolda, Lewis & Torczon 2003) within the budget."""
+    best, best_x = begin
+    low, high, history, budget = search.low, search.high, search.history, search.budget
     step = (high - low) / 4.0
     while len(history) < budget and np.any(step > (high - low) * 1e-3):
         improved = False
@@ -328,7 +315,7 @@ def _compass(
                 x[k] = np.clip(x[k] + sign * step[k], low[k], high[k])
                 if np.array_equal(x, best_x):
                     continue
-                score = evaluate(x)
+                score = search.evaluate(x)
                 if score > best:
                     best, best_x, improved = score, x, True
         if not improved:

@@ -3,7 +3,7 @@
 A record file has the columns ``resolution, date, iso3, name, vote`` (``country`` may stand for
 ``iso3``; ``name`` is optional): every row names the same resolution (``A/RES/ES-11/1``) and
 date (ISO, ``2022-03-02``), and ``vote`` is one of ``yes / no / abstain / absent``. Records
-serve as history for later votes (:mod:`sim.model.world`) and as the truth that
+serve as history for later votes (:mod:`sim.scenario.world`) and as the truth that
 ``validate``, ``calibrate`` and ``backtest`` score against (:mod:`sim.empirical`).
 """
 

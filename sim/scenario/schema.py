@@ -1,10 +1,9 @@
-"""Scenario files: the schema (pydantic), YAML + CSV loading, overrides, and clear errors.
+"""The scenario schema (pydantic): every field, its type, range and default.
 
-A scenario is one YAML file. Any of ``countries``, ``ties.trade``, ``ties.security``,
-``ties.adversaries``, ``favours`` and ``agenda`` may instead name a CSV table by a path relative
-to the YAML file; ``parameters_file`` names a YAML file of global parameters (as written by
-``alliance-sim calibrate``). Every problem is reported as one :class:`ScenarioError` naming the
-file and the field path (``countries[3].domestic_pressure: must be between 0 and 1, got 1.7``).
+The channel weights, the per-country attributes and the tie tables are generated from the
+channel registry (:data:`sim.model.channels.REGISTRY`), the stages' parameters from the stage
+registry (:data:`sim.model.stages.STAGES`); importing this module freezes both. Reading the
+files is :mod:`sim.scenario.loading`; cross-field checks are :mod:`sim.scenario.references`.
 """
 
 from __future__ import annotations

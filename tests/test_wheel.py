@@ -26,7 +26,7 @@ import pytest
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[1]
-BUNDLED = ("illustrative", "synthetic", "un_2022")
+BUNDLED = ("illustrative", "synthetic", "un_2022", "unga_74")
 BUNDLED_SWEEPS = ("quick", "un_2022_qpq_trade", "un_2022_sobol")
 NOT_SOURCES = shutil.ignore_patterns(
     ".git",

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from sim import __version__
-from sim.cli import app, empirical, results, run, sweep
+from sim.cli import app, empirical, results, run, sweep, world
 from sim.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_INTERRUPTED,
@@ -36,6 +36,7 @@ VERBS = (
     empirical.add_ablate,
     empirical.add_backtest,
     empirical.add_calibrate,
+    world.add_world,
     sweep.add_sweep,
     results.add_compare,
     results.add_report,

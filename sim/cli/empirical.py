@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING
 from sim import bundled
 from sim.cli.common import (
     EXIT_OK,
+    CommandError,
     add_allow_outside,
     add_record_arguments,
+    bounded,
     budget,
     date,
     replicates,
@@ -21,8 +23,13 @@ from sim.cli.common import (
 )
 
 if TYPE_CHECKING:
+    import datetime as dt
+
+    from rich.progress import Progress, TaskID
+
     from sim.cli.common import Verbs
     from sim.empirical.backtest import Backtest
+    from sim.scenario.schema import Scenario
 
 
 def add_validate(verbs: Verbs) -> None:
@@ -42,6 +49,26 @@ def add_validate(verbs: Verbs) -> None:
         help="seeds to run; scores are means +/- sd over them (default 10)",
     )
     validate.add_argument("--json", action="store_true", help="print one JSON object")
+    validate.add_argument(
+        "--cv",
+        type=lambda text: bounded(text, 2, 50),
+        metavar="K",
+        help="K-fold cross-validation over states: refit the weights and the absence rule on "
+        "the other folds, score the held-out states",
+    )
+    validate.add_argument(
+        "--budget", type=budget, default=60, help="with --cv: evaluations per fit (default 60)"
+    )
+    validate.add_argument(
+        "--fit",
+        action="append",
+        default=[],
+        metavar="NAME[=LOW:HIGH]",
+        help="with --cv: a weight to refit (repeatable; default as backtest --walk-forward)",
+    )
+    validate.add_argument(
+        "--search-seed", type=seed, default=0, help="with --cv: seed of the folds and search"
+    )
     validate.set_defaults(handler=cmd_validate)
 
 
@@ -51,8 +78,34 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from sim.scenario.loading import load_scenario
 
     loaded = load_scenario(args.scenario, args.set, allow_outside=args.allow_outside)
+    if args.cv is not None:
+        return _cross_validate(args, loaded.scenario)
+    if args.fit:
+        raise CommandError("--fit needs --cv")
     report = validate(loaded.scenario, args.record, args.resolution, args.replicates)
     print(json.dumps(report.to_json(), indent=2) if args.json else format_report(report))
+    return EXIT_OK
+
+
+def _cross_validate(args: argparse.Namespace, scenario: Scenario) -> int:
+    """Print the cross-validation over states (text or JSON)."""
+    from sim.empirical.calibrate import parse_bounds
+    from sim.empirical.crossval import cross_validate, format_cross_validation
+    from sim.empirical.records import agenda_item, read_record
+    from sim.empirical.walkforward import WALK_FORWARD_FIT
+
+    record = read_record(args.record, scenario, args.resolution)
+    result = cross_validate(
+        scenario,
+        record.codes,
+        agenda_item(scenario, args.resolution).id,
+        folds=args.cv,
+        budget=args.budget,
+        replicates=args.replicates,
+        bounds=parse_bounds(args.fit) if args.fit else dict(WALK_FORWARD_FIT),
+        seed=args.search_seed,
+    )
+    print(json.dumps(result.to_json(), indent=2) if args.json else format_cross_validation(result))
     return EXIT_OK
 
 
@@ -110,6 +163,24 @@ def add_backtest(verbs: Verbs) -> None:
         help="refit the weights on the latest record up to the cutoff (BUDGET evaluations)",
     )
     backtest.add_argument(
+        "--walk-forward",
+        type=budget,
+        metavar="BUDGET",
+        help="before each vote after the cutoff, refit the weights on every agenda record "
+        "dated before it (BUDGET evaluations per refit), then predict it",
+    )
+    backtest.add_argument(
+        "--fit",
+        action="append",
+        default=[],
+        metavar="NAME[=LOW:HIGH]",
+        help="with --walk-forward: a weight to refit (repeatable; default: the eight weights "
+        "of the shipped fit, quid pro quo without its floor)",
+    )
+    backtest.add_argument(
+        "--search-seed", type=seed, default=0, help="with --walk-forward: seed of the search"
+    )
+    backtest.add_argument(
         "--set", action="append", default=[], metavar="PATH=VALUE", help="override a value"
     )
     backtest.add_argument("--json", action="store_true", help="print one JSON document")
@@ -126,27 +197,25 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
     from sim.common.files import command_line, default_out_dir
-    from sim.empirical.backtest import DEFAULT_CUTOFF, backtest_and_write
+    from sim.empirical.backtest import DEFAULT_CUTOFF
+    from sim.empirical.forecast import reliability
     from sim.output.backtest import write_backtest
     from sim.scenario.loading import load_scenario
 
     loaded = load_scenario(args.scenario, args.set, allow_outside=args.allow_outside)
     cutoff = args.cutoff or DEFAULT_CUTOFF
     out = args.out or default_out_dir(bundled.RESULTS_ROOT / "backtest", loaded.scenario.name)
+    if args.walk_forward is not None and args.calibrate is not None:
+        raise CommandError("--walk-forward and --calibrate: give one of them")
+    fitting = args.calibrate or args.walk_forward
     with Progress(
-        disable=args.json or args.calibrate is None, transient=True, console=stderr_console()
+        disable=args.json or fitting is None, transient=True, console=stderr_console()
     ) as bar:
-        task = bar.add_task("calibrating", total=args.calibrate or 0)
-        result, manifest, written = backtest_and_write(
-            out,
-            loaded,
-            cutoff,
-            args.replicates,
-            lambda where, rows, manifest: write_backtest(where, rows, manifest, force=args.force),
-            calibration_budget=args.calibrate,
-            progress=lambda done: bar.update(task, completed=done),
-            command=command_line(),
-        )
+        task = bar.add_task("calibrating", total=fitting or 0)
+        result = _run_backtest(args, loaded.scenario, cutoff, bar, task)
+    manifest = result.manifest(loaded, command_line())
+    curves = {w: reliability(result.forecasts, w) for w in ("model", "persistence")}
+    written = write_backtest(out, result.rows, manifest, force=args.force, reliability=curves)
     if args.json:
         meta = {
             k: v for k, v in manifest.dump().items() if k not in ("kind", "created", "versions")
@@ -158,10 +227,41 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_backtest(
+    args: argparse.Namespace, scenario: Scenario, cutoff: dt.date, bar: Progress, task: TaskID
+) -> Backtest:
+    """Run the plain, calibrated or walk-forward backtest the arguments ask for."""
+    from sim.empirical.backtest import backtest, targets
+    from sim.empirical.calibrate import parse_bounds
+    from sim.empirical.walkforward import WALK_FORWARD_FIT, walk_forward
+
+    if args.walk_forward is not None:
+        bar.update(task, total=args.walk_forward * len(targets(scenario, cutoff)))
+        return walk_forward(
+            scenario,
+            cutoff,
+            args.replicates,
+            args.walk_forward,
+            bounds=parse_bounds(args.fit) if args.fit else dict(WALK_FORWARD_FIT),
+            seed=args.search_seed,
+            progress=lambda done: bar.update(task, completed=done),
+        )
+    if args.fit:
+        raise CommandError("--fit needs --walk-forward")
+    return backtest(
+        scenario,
+        cutoff,
+        args.replicates,
+        calibration_budget=args.calibrate,
+        progress=lambda done: bar.update(task, completed=done),
+    )
+
+
 def _print_backtest(result: Backtest) -> None:
     print(
         f"{'resolution':<12} {'date':<10} {'model':>15} {'persistence':>11} {'all yes':>8} "
-        f"{'no F1':>6}  tallies simulated (recorded) yes/abstain/no/absent"
+        f"{'no F1':>6} {'Brier':>5} {'pers.':>5} {'logL':>5} {'pers.':>5}  "
+        "tallies simulated (recorded) yes/abstain/no/absent"
     )
     for row in result.rows:
         sim, rec = row["tallies"], row["recorded_tallies"]
@@ -170,11 +270,15 @@ def _print_backtest(result: Backtest) -> None:
             f"{row['resolution']:<12} {row['date']:<10} "
             f"{row['accuracy_mean']:.3f} +/- {row['accuracy_sd']:.3f} "
             f"{row['persistence_accuracy']:>11.3f} {row['all_yes_accuracy']:>8.3f} "
-            f"{row['no_f1_mean']:>6.3f}  {tallies}"
+            f"{row['no_f1_mean']:>6.3f} {row['brier_mean']:>5.3f} "
+            f"{row['persistence_brier']:>5.3f} {row['log_loss_mean']:>5.3f} "
+            f"{row['persistence_log_loss']:>5.3f}  {tallies}"
         )
     beaten = sum(r["accuracy_mean"] > r["persistence_accuracy"] for r in result.rows)
+    sharper = sum(r["brier_mean"] < r["persistence_brier"] for r in result.rows)
     print(
-        f"model beats persistence on {beaten} of {len(result.rows)} votes after "
+        f"model beats persistence on {beaten} (accuracy) and {sharper} (Brier) of "
+        f"{len(result.rows)} votes after "
         f"{result.cutoff} ({result.replicates} seeds; weights: {result.weights})"
     )
 

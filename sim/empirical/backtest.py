@@ -12,15 +12,17 @@ persistence
 all-yes
     Every state votes yes.
 
-Scores are means and standard deviations over replicates (seeds), never the best seed.
+Accuracy, kappa and F1 are means and standard deviations over replicates (seeds), never the
+best seed. Beside them each row has the proper scores of the probabilistic forecasts of
+:mod:`sim.empirical.forecast` (Brier score and log loss of the model's smoothed replicate
+shares, of persistence with its earlier switch rate, and the Brier score of all-yes).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -28,6 +30,14 @@ import numpy as np
 from sim.common.files import now_iso, package_versions
 from sim.common.manifests import BacktestManifest, BacktestScenario
 from sim.empirical.calibrate import calibrate
+from sim.empirical.forecast import (
+    Forecast,
+    brier,
+    log_loss,
+    point_probabilities,
+    replicate_probabilities,
+    switch_rate,
+)
 from sim.empirical.records import agenda_item
 from sim.empirical.validate import f1, scores, simulate, summarise, tally
 from sim.model.votes import Vote, VoteArray
@@ -64,6 +74,7 @@ class Backtest:
     replicates: int
     weights: str
     parameters: dict[str, float]
+    forecasts: list[Forecast] = field(default_factory=list)
 
     def manifest(self, loaded: LoadedScenario, command: list[str] | None) -> BacktestManifest:
         """Return the provenance record of this backtest of ``loaded``."""
@@ -131,45 +142,72 @@ def backtest(
     weights = "the scenario's parameters"
     if calibration_budget is not None:
         scenario, weights = _calibrated(scenario, cutoff, calibration_budget, replicates, progress)
-    ids = [c.id for c in scenario.countries]
     items = [agenda_item(scenario, r.resolution) for r in later]
     simulated = simulate(scenario, [i.id for i in items], replicates)
-    rows = []
+    rows, forecasts = [], []
     for record, item in zip(later, items, strict=True):
-        recorded = record_codes(record, ids)
-        runs = simulated[item.id].votes
-        summary = summarise([scores(s, recorded) for s in runs])
-        persist = persistence(scenario, record.issue, record.date)
-        yes = np.full(len(ids), Vote.YES, dtype=np.int8)
-        tallies = [tally(s) for s in runs]
-        rows.append(
-            {
-                "resolution": item.id,
-                "record": record.resolution,
-                "date": record.date.isoformat(),
-                "issue": record.issue,
-                "accuracy_mean": summary["accuracy"]["mean"],
-                "accuracy_sd": summary["accuracy"]["sd"],
-                "kappa_mean": summary["kappa"]["mean"],
-                "kappa_sd": summary["kappa"]["sd"],
-                **{
-                    f"{v.word}_f1_mean": summary[f"{v.word}_f1"]["mean"]
-                    for v in (Vote.YES, Vote.ABSTAIN, Vote.NO, Vote.ABSENT)
-                },
-                "no_f1_sd": summary["no_f1"]["sd"],
-                "persistence_accuracy": float(np.mean(persist == recorded)),
-                "persistence_no_f1": f1(persist, recorded, Vote.NO),
-                "all_yes_accuracy": float(np.mean(yes == recorded)),
-                "tallies": {w: float(np.mean([t[w] for t in tallies])) for w in tallies[0]},
-                "recorded_tallies": tally(recorded),
-            }
-        )
+        row, forecast = score_vote(scenario, record, item.id, simulated[item.id].votes)
+        rows.append(row)
+        forecasts.append(forecast)
     parameters = {
         k: float(v)
         for k, v in scenario.parameters.model_dump().items()
         if isinstance(v, float) and not isinstance(v, bool)
     }
-    return Backtest(rows, cutoff, replicates, weights, parameters)
+    return Backtest(rows, cutoff, replicates, weights, parameters, forecasts)
+
+
+def score_vote(
+    scenario: Scenario, record: HistoryRecord, resolution: str, runs: np.ndarray
+) -> tuple[dict[str, Any], Forecast]:
+    """Score ``(replicates, n)`` simulated votes of ``resolution`` and the baselines on a record.
+
+    Returns
+    -------
+    tuple
+        The backtest row (point scores as seed means and sds, proper scores of the
+        probabilistic forecasts) and the forecast probabilities behind it.
+    """
+    ids = [c.id for c in scenario.countries]
+    recorded = record_codes(record, ids)
+    summary = summarise([scores(s, recorded) for s in runs])
+    persist = persistence(scenario, record.issue, record.date)
+    yes = np.full(len(ids), Vote.YES, dtype=np.int8)
+    tallies = [tally(s) for s in runs]
+    switch = switch_rate(scenario, record.issue, record.date)
+    forecast = Forecast(
+        resolution=resolution,
+        model=replicate_probabilities(runs),
+        persistence=point_probabilities(persist, switch),
+        recorded=recorded,
+    )
+    row = {
+        "resolution": resolution,
+        "record": record.resolution,
+        "date": record.date.isoformat(),
+        "issue": record.issue,
+        "accuracy_mean": summary["accuracy"]["mean"],
+        "accuracy_sd": summary["accuracy"]["sd"],
+        "kappa_mean": summary["kappa"]["mean"],
+        "kappa_sd": summary["kappa"]["sd"],
+        **{
+            f"{v.word}_f1_mean": summary[f"{v.word}_f1"]["mean"]
+            for v in (Vote.YES, Vote.ABSTAIN, Vote.NO, Vote.ABSENT)
+        },
+        "no_f1_sd": summary["no_f1"]["sd"],
+        "persistence_accuracy": float(np.mean(persist == recorded)),
+        "persistence_no_f1": f1(persist, recorded, Vote.NO),
+        "all_yes_accuracy": float(np.mean(yes == recorded)),
+        "brier_mean": brier(forecast.model, recorded),
+        "log_loss_mean": log_loss(forecast.model, recorded),
+        "persistence_brier": brier(forecast.persistence, recorded),
+        "persistence_log_loss": log_loss(forecast.persistence, recorded),
+        "persistence_switch": switch,
+        "all_yes_brier": brier(point_probabilities(yes, 0.0), recorded),
+        "tallies": {w: float(np.mean([t[w] for t in tallies])) for w in tallies[0]},
+        "recorded_tallies": tally(recorded),
+    }
+    return row, forecast
 
 
 def _calibrated(
@@ -202,36 +240,3 @@ def _calibrated(
     parameters = scenario.parameters.model_copy(update=fit.parameters)
     note = f"calibrated on {latest.resolution} ({latest.date}), {budget} evaluations"
     return scenario.model_copy(update={"parameters": parameters}), note
-
-
-Writer = Callable[[Path, list[dict[str, Any]], BacktestManifest], Path]
-"""Publishes a backtest's rows and manifest as a directory (``sim.output.backtest``)."""
-
-
-def backtest_and_write(
-    out: Path,
-    loaded: LoadedScenario,
-    cutoff: dt.date,
-    replicates: int,
-    write: Writer,
-    *,
-    calibration_budget: int | None = None,
-    progress: Callable[[int], None] | None = None,
-    command: list[str] | None = None,
-) -> tuple[Backtest, BacktestManifest, Path]:
-    """Backtest a loaded scenario (:func:`backtest`) and publish it with ``write``.
-
-    The empirical layer does not draw: ``write(out, rows, manifest)`` (the command passes
-    :func:`sim.output.backtest.write_backtest`) writes the table, plot and report, as
-    :func:`sim.experiments.runs.write_run`'s ``decorate`` does for a run.
-    Returns the result, its manifest and the published directory.
-    """
-    result = backtest(
-        loaded.scenario,
-        cutoff,
-        replicates,
-        calibration_budget=calibration_budget,
-        progress=progress,
-    )
-    manifest = result.manifest(loaded, command)
-    return result, manifest, write(out, result.rows, manifest)

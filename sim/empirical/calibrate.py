@@ -175,24 +175,86 @@ def calibrate(
         Best parameters, their scores, the start and its scores, and the search history.
     """
     bounds = dict(DEFAULT_FIT) if bounds is None else bounds
-    names = list(bounds)
-    start = np.array([float(getattr(scenario.parameters, n)) for n in names])
-    bounds, widened = widen(bounds, dict(zip(names, start, strict=True)))
-    low = np.array([bounds[n][0] for n in names])
-    high = np.array([bounds[n][1] for n in names])
     recorded = (
         read_record(record, scenario, resolution).codes
         if isinstance(record, str | Path)
         else record
     )
-    history: History = []
-    evaluate = _objective(scenario, resolution, recorded, replicates, names, history, progress)
+
+    def objective(candidate: Scenario) -> tuple[float, float]:
+        report = compare(simulate_resolution(candidate, resolution, replicates).votes, recorded)
+        return report.accuracy, report.kappa if np.isfinite(report.kappa) else -1.0
+
+    return search(
+        scenario, objective, bounds, budget=budget, seed=seed, progress=progress, method=method
+    )
+
+
+Objective = Callable[[Scenario], tuple[float, float]]
+"""A candidate scenario's score: (accuracy, kappa), compared lexicographically."""
+
+
+def search(
+    scenario: Scenario,
+    objective: Objective,
+    bounds: dict[str, tuple[float, float]],
+    *,
+    budget: int,
+    seed: int = 0,
+    progress: Callable[[int], None] | None = None,
+    method: str = "compass",
+) -> Fit:
+    """Maximise ``objective`` over the global weights in ``bounds`` (the module's search).
+
+    ``objective`` scores a copy of ``scenario`` with candidate weights; the other arguments are
+    those of :func:`calibrate`. Bounds that exclude the scenario's value are widened to
+    include it (:attr:`Fit.widened`), and the result is never worse than the start.
+    """
+    names = list(bounds)
+    start = np.array([float(getattr(scenario.parameters, n)) for n in names])
+    bounds, widened = widen(bounds, dict(zip(names, start, strict=True)))
+    low = np.array([bounds[n][0] for n in names])
+    high = np.array([bounds[n][1] for n in names])
+    history: list[tuple[dict[str, float], float, float]] = []
+
+    def evaluate(x: np.ndarray) -> tuple[float, float]:
+        values = {n: float(v) for n, v in zip(names, x, strict=True)}
+        parameters = scenario.parameters.model_copy(update=values)
+        accuracy, kappa = objective(scenario.model_copy(update={"parameters": parameters}))
+        history.append((values, accuracy, kappa))
+        if progress is not None:
+            progress(len(history))
+        return accuracy, kappa
+
     if method not in SEARCH_NAMES:
         raise ValueError(f"unknown search method {method!r}; use one of {list(SEARCH_NAMES)}")
-    start_score = evaluate(start)
-    global_phase = _evolution if method == "evolution" else _hypercube
-    search = Search(evaluate, history, names, low, high, budget, seed)
-    best, best_x = _compass(search, global_phase(search, (start_score, start)))
+    best_x = start
+    best = start_score = evaluate(start)
+    if method == "evolution":
+        best, best_x = _evolution(evaluate, history, names, low, high, start, budget, seed, best)
+    else:
+        sampler = qmc.LatinHypercube(d=len(names), seed=np.random.default_rng(seed))
+        for unit in sampler.random(max(budget // 2 - 1, 1)):
+            x = qmc.scale(unit[None, :], low, high)[0]
+            score = evaluate(x)
+            if score > best:
+                best, best_x = score, x
+    step = (high - low) / 4.0
+    while len(history) < budget and np.any(step > (high - low) * 1e-3):
+        improved = False
+        for k in range(len(names)):
+            for sign in (1.0, -1.0):
+                if len(history) >= budget:
+                    break
+                x = best_x.copy()
+                x[k] = np.clip(x[k] + sign * step[k], low[k], high[k])
+                if np.array_equal(x, best_x):
+                    continue
+                score = evaluate(x)
+                if score > best:
+                    best, best_x, improved = score, x, True
+        if not improved:
+            step = step / 2.0
     # best is the start's score or a strictly better one: never worse than the start. The
     # values are the ones evaluated, unrounded, so that a file of them scores exactly this.
     fitted = {n: float(v) for n, v in zip(names, best_x, strict=True)}
@@ -208,118 +270,39 @@ def calibrate(
     )
 
 
-Score = tuple[float, float]
-"""Accuracy and Cohen's kappa of one candidate (compared in this order)."""
-Evaluate = Callable[[np.ndarray], Score]
-History = list[tuple[dict[str, float], float, float]]
-
-
-@dataclass(frozen=True)
-class Search:
-    """What every phase of the search shares: the objective, its history and the box."""
-
-    evaluate: Evaluate
-    history: History
-    names: list[str]
-    low: np.ndarray
-    high: np.ndarray
-    budget: int
-    seed: int
-
-
-def _objective(
-    scenario: Scenario,
-    resolution: str,
-    recorded: VoteArray,
-    replicates: int,
+def _evolution(
+    evaluate: Callable[[np.ndarray], tuple[float, float]],
+    history: list[tuple[dict[str, float], float, float]],
     names: list[str],
-    history: History,
-    progress: Callable[[int], None] | None,
-) -> Evaluate:
-    """Score candidate values of ``names`` against the record, appending each to ``history``."""
-
-    def evaluate(x: np.ndarray) -> Score:
-        values = {n: float(v) for n, v in zip(names, x, strict=True)}
-        parameters = scenario.parameters.model_copy(update=values)
-        candidate = scenario.model_copy(update={"parameters": parameters})
-        simulated = simulate_resolution(candidate, resolution, replicates)
-        report = compare(simulated.votes, recorded)
-        kappa = report.kappa if np.isfinite(report.kappa) else -1.0
-        history.append((values, report.accuracy, kappa))
-        if progress is not None:
-            progress(len(history))
-        return report.accuracy, kappa
-
-    return evaluate
-
-
-def _evolution(search: Search, begin: tuple[Score, np.ndarray]) -> tuple[Score, np.ndarray]:
-    """Search by differential evolution (Storn & Price 1997): whole generations in ``budget``.
-
-    ``begin`` is the start's score and values (a member of the first population); the best
-    candidate evaluated so far (``history``) is returned, the start unless one beats it.
-    """
-    best, start = begin
+    low: np.ndarray,
+    high: np.ndarray,
+    start: np.ndarray,
+    budget: int,
+    seed: int,
+    best: tuple[float, float],
+) -> tuple[tuple[float, float], np.ndarray]:
+    """Differential evolution's global phase; return the best score and point it saw."""
 
     def loss(x: np.ndarray) -> float:  # accuracy first, kappa breaking ties
-        accuracy, kappa = search.evaluate(x)
+        accuracy, kappa = evaluate(x)
         return -(accuracy + 1e-3 * kappa)
 
-    members = EVOLUTION_POPULATION * len(search.names)
+    members = EVOLUTION_POPULATION * len(names)
     differential_evolution(
         loss,
-        list(zip(search.low, search.high, strict=True)),
+        list(zip(low, high, strict=True)),
         popsize=EVOLUTION_POPULATION,
-        maxiter=max((search.budget - 1) // members - 1, 0),
+        maxiter=max((budget - 1) // members - 1, 0),
         tol=0.0,
         polish=False,
         init="latinhypercube",
         x0=start,
-        seed=np.random.default_rng(search.seed),
+        seed=np.random.default_rng(seed),
     )
     best_x = start
-    for values, accuracy, kappa in search.history:
+    for values, accuracy, kappa in history:
         if (accuracy, kappa) > best:
-            best, best_x = (accuracy, kappa), np.array([values[n] for n in search.names])
-    return best, best_x
-
-
-def _hypercube(search: Search, begin: tuple[Score, np.ndarray]) -> tuple[Score, np.ndarray]:
-    """Sample a Latin hypercube (McKay, Beckman & Conover 1979) on half of ``budget``.
-
-    Returns the best point, ``begin`` (the start's score and values) unless one beats it;
-    ``history`` is kept by ``evaluate``.
-    """
-    best, best_x = begin
-    sampler = qmc.LatinHypercube(d=len(search.names), seed=np.random.default_rng(search.seed))
-    for unit in sampler.random(max(search.budget // 2 - 1, 1)):
-        x = qmc.scale(unit[None, :], search.low, search.high)[0]
-        score = search.evaluate(x)
-        if score > best:
-            best, best_x = score, x
-    return best, best_x
-
-
-def _compass(search: Search, begin: tuple[Score, np.ndarray]) -> tuple[Score, np.ndarray]:
-    """Refine ``begin`` by compass search (Kolda, Lewis & Torczon 2003) within the budget."""
-    best, best_x = begin
-    low, high, history, budget = search.low, search.high, search.history, search.budget
-    step = (high - low) / 4.0
-    while len(history) < budget and np.any(step > (high - low) * 1e-3):
-        improved = False
-        for k in range(len(best_x)):
-            for sign in (1.0, -1.0):
-                if len(history) >= budget:
-                    break
-                x = best_x.copy()
-                x[k] = np.clip(x[k] + sign * step[k], low[k], high[k])
-                if np.array_equal(x, best_x):
-                    continue
-                score = search.evaluate(x)
-                if score > best:
-                    best, best_x, improved = score, x, True
-        if not improved:
-            step = step / 2.0
+            best, best_x = (accuracy, kappa), np.array([values[n] for n in names])
     return best, best_x
 
 

@@ -2,7 +2,8 @@
 
 The table has one row per predicted resolution (see :mod:`sim.empirical.backtest`); the plot
 shows, per resolution in date order, the model's accuracy (seed mean, bars: +/- one sd)
-against persistence and all-yes.
+against persistence and all-yes; the reliability diagram pools every state's forecast
+probability of every vote over the predicted resolutions (:mod:`sim.empirical.forecast`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,14 @@ GUIDE = (
     "mean over seeds (bar: +/- one standard deviation); persistence repeats each state's "
     "latest recorded vote on the same issue; all-yes predicts yes everywhere. The model "
     "explains a vote better than the naive forecasts only where its bar stands above both."
+)
+
+RELIABILITY_GUIDE = (
+    "Every state's forecast probability of each of yes, abstain, no and absent, pooled over the "
+    "predicted votes and binned by tenths; a dot is a bin's mean forecast against how often "
+    "that vote was recorded, its size the number of forecasts. A calibrated forecast lies on "
+    "the diagonal; below it the forecast was over-confident. The model's probabilities are "
+    "smoothed replicate shares, persistence's its latest vote with the earlier switch rate."
 )
 
 
@@ -64,16 +73,56 @@ def figure_backtest(frame: pd.DataFrame) -> Figure:
     return fig
 
 
+Bins = list[tuple[float, float, int]]
+"""Reliability bins: (mean forecast probability, observed frequency, count) each."""
+
+
+def figure_reliability(curves: dict[str, Bins]) -> Figure:
+    """Reliability diagram of the model's and persistence's probabilistic forecasts.
+
+    ``curves`` maps ``model`` and ``persistence`` to their bins
+    (:func:`sim.empirical.forecast.reliability`).
+    """
+    fig, ax = subplots(figsize=(5.0, 5.0))
+    ax.plot([0, 1], [0, 1], color="#888888", lw=1, ls="--", label="calibrated")
+    for which, color, label in (
+        ("model", OKABE_ITO[0], "model (replicate shares)"),
+        ("persistence", OKABE_ITO[3], "persistence"),
+    ):
+        x, y, n = (np.array(v) for v in zip(*curves[which], strict=True))
+        ax.plot(x, y, color=color, lw=1, alpha=0.6)
+        ax.scatter(x, y, s=10 + 60 * np.sqrt(n / n.max()), color=color, label=label, zorder=3)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("forecast probability")
+    ax.set_ylabel("observed frequency")
+    ax.set_title("Reliability of the vote forecasts")
+    ax.legend(fontsize=8, loc="upper left")
+    ax.grid(alpha=0.3)
+    return fig
+
+
 def write_backtest(
-    out: Path, rows: list[dict[str, Any]], manifest: BacktestManifest, *, force: bool
+    out: Path,
+    rows: list[dict[str, Any]],
+    manifest: BacktestManifest,
+    *,
+    force: bool,
+    reliability: dict[str, Bins] | None = None,
 ) -> Path:
-    """Publish the backtest directory atomically: table, plot, manifest and report."""
+    """Publish the backtest directory atomically: table, plots, manifest and report."""
     frame = backtest_frame(rows)
 
     def fill(staging: Path) -> None:
         write_table(pa.Table.from_pandas(frame, preserve_index=False), staging / "backtest.parquet")
         path = save_figure(figure_backtest(frame), staging / "plots" / "backtest.png")
-        write_index(staging / "plots", [DrawnPlot(path, "Backtest", GUIDE)])
+        drawn = [DrawnPlot(path, "Backtest", GUIDE)]
+        if reliability:
+            path = save_figure(
+                figure_reliability(reliability), staging / "plots" / "reliability.png"
+            )
+            drawn.append(DrawnPlot(path, "Reliability", RELIABILITY_GUIDE))
+        write_index(staging / "plots", drawn)
         write_manifest(staging, manifest)
         write_report(staging)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import NoReturn
 
 import numpy as np
@@ -42,6 +43,12 @@ def _fail(loc: tuple[int | str, ...], message: str) -> NoReturn:
     raise ScenarioError("<scenario>", ".".join(str(p) for p in loc), message)
 
 
+@lru_cache(maxsize=64)
+def _code(word: str) -> Vote:
+    """``Vote.from_word``, cached: history is read once per agenda item (big sessions)."""
+    return Vote.from_word(word)
+
+
 def _known(scenario: Scenario, ids: tuple[str, ...], issue: str, day: dt.date | None) -> Known:
     """Latest recorded position per country on ``issue`` from history dated before ``day``."""
     n = len(ids)
@@ -55,7 +62,7 @@ def _known(scenario: Scenario, ids: tuple[str, ...], issue: str, day: dt.date | 
         )
         for record in records:  # later records overwrite earlier ones
             for country, word in record.votes.items():
-                code = Vote.from_word(word)
+                code = _code(word)
                 if country in index and code != Vote.ABSENT:
                     position[index[country]] = POSITION_OF_VOTE[code]
                     time[index[country]] = record.date.toordinal()
@@ -70,9 +77,7 @@ def _absent_streak(scenario: Scenario, ids: tuple[str, ...], day: dt.date | None
     records = sorted((r for r in scenario.history if r.date < day), key=lambda r: r.date)
     still = np.ones(len(ids), dtype=bool)
     for record in reversed(records):
-        absent = np.array(
-            [Vote.from_word(record.votes.get(c, "absent")) == Vote.ABSENT for c in ids]
-        )
+        absent = np.array([_code(record.votes.get(c, "absent")) == Vote.ABSENT for c in ids])
         still &= absent
         if not still.any():
             break

@@ -1,0 +1,94 @@
+"""The ``world`` verbs: build a dated scenario from the datasets, score a session against it."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sim import bundled
+from sim.cli.common import EXIT_OK, CommandError
+
+if TYPE_CHECKING:
+    from sim.cli.common import Verbs
+
+DATA_FOLDER = Path(__file__).resolve().parents[2] / "data"
+"""The repository's data folder (a source checkout); an installed copy needs ``--data``."""
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text[:40]!r}") from None
+
+
+def add_world(verbs: Verbs) -> None:
+    """Add ``world build`` and ``world score``."""
+    world = verbs.add_parser(
+        "world",
+        help="build a dated world from the field's datasets, or score a session on one",
+        description="Build a dated scenario folder from UN votes, ATOP, TSS and COW IGO, or "
+        "score a simulated session against its recorded roll calls.",
+    )
+    sub = world.add_subparsers(dest="world_verb", required=True, metavar="{build,score}")
+    build = sub.add_parser(
+        "build",
+        help="write the scenario folder of a date",
+        description="Write countries, "
+        "ties, history, parameters and agenda known before --date, with SOURCES.md.",
+    )
+    build.add_argument("--date", type=_date, required=True, help="the world's date, YYYY-MM-DD")
+    build.add_argument("--out", type=Path, required=True, help="the folder to write")
+    build.add_argument("--data", type=Path, default=None, help="data folder (default: data/)")
+    build.add_argument("--name", default=None, help="scenario name (default world_<date>)")
+    build.add_argument("--force", action="store_true", help="replace a non-empty --out")
+    build.set_defaults(handler=cmd_world_build)
+    score = sub.add_parser(
+        "score",
+        help="score a built world's session",
+        description="Simulate the agenda and "
+        "score it against the folder's records/: agreement correlation, accuracy, baselines.",
+    )
+    score.add_argument(
+        "scenario", type=bundled.resolve_scenario, help="a built world's YAML, or a bundled name"
+    )
+    score.add_argument(
+        "--folder",
+        type=Path,
+        default=None,
+        help="folder with records/ and "
+        "history/ (default: the YAML's folder, or <yaml stem>/ beside it)",
+    )
+    score.add_argument("--seeds", type=int, default=3, help="replicate seeds (default 3)")
+    score.set_defaults(handler=cmd_world_score)
+
+
+def cmd_world_build(args: argparse.Namespace) -> int:
+    """Build the world and print where it went."""
+    from sim.empirical.world_build import build_world
+
+    data = args.data or DATA_FOLDER
+    if not data.is_dir():
+        raise CommandError(f"{data}: no data folder (give --data DIR)")
+    built = build_world(data, args.date, args.out, name=args.name, force=args.force)
+    print(", ".join(f"{k} {v}" for k, v in built.counts.items()))
+    print(built.yaml)
+    return EXIT_OK
+
+
+def cmd_world_score(args: argparse.Namespace) -> int:
+    """Score the session and print the table."""
+    from sim.empirical.session import format_session, score_session
+    from sim.scenario.loading import load_scenario
+
+    if args.seeds < 1:
+        raise CommandError("--seeds must be at least 1")
+    loaded = load_scenario(args.scenario)
+    folder = args.folder
+    if folder is None:
+        beside = args.scenario.with_suffix("")
+        folder = beside if (beside / "records").is_dir() else args.scenario.parent
+    print(format_session(score_session(loaded.scenario, folder, args.seeds)))
+    return EXIT_OK

@@ -1,0 +1,329 @@
+"""Build a dated scenario folder (a *world*) from the field's datasets.
+
+``build_world(data_folder, date, out)`` writes countries, ties (alliances, rivalries,
+organisations, prior alignment), the history (the roll calls of the last session before the
+date), parameters and the agenda (every recorded roll call of the session from the date on),
+with a generated ``SOURCES.md``. Every fact in it is dated strictly before the date; the
+agenda's own recorded votes go to ``records/`` for scoring only and inform nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from sim.common.files import publish_dir
+from sim.empirical import world_ties as ties
+from sim.empirical.world_data import ISSUES, Datasets, load_datasets, members_at
+from sim.scenario.errors import ScenarioError
+
+LAST_DATE = dt.date(2022, 12, 31)
+"""No roll call dated after 2022 is shipped or simulated."""
+DEFAULT_OPINION = 0.0
+"""No poll on these issues was sourced: no public is given a lean (as un_2022 for human rights)."""
+NO_PRESSURE = 0.0
+"""No democracy measure was sourced: accountability is 0 and the domestic channel is off."""
+PARAMETERS = {
+    # un_2022's calibrated weights (un_2022/parameters.yaml), unchanged except trade (no dyadic
+    # trade data sourced), domestic (no democracy measure or poll sourced) and quid_pro_quo
+    # (no favours sourced), which are 0.
+    "trade_weight": 0.0,
+    "security_weight": 1.8575,
+    "shared_adversaries_weight": 0.3297,
+    "own_adversaries_weight": 0.0638,
+    "domestic_weight": 0.0,
+    "quid_pro_quo_weight": 0.0,
+    "prior_alignment_weight": 2.0113,
+    "commitment_weight": 0.0946,
+    "organisations_weight": 1.289,
+    "abstention_band": 1.135,
+    "neutrality": 2.4364,
+    "reciprocity": "diffuse",
+    "absence_habit": 2,
+}
+
+
+@dataclass(frozen=True)
+class BuiltWorld:
+    """What :func:`build_world` wrote: the scenario file and the counts of its tables."""
+
+    yaml: Path
+    counts: dict[str, int]
+
+
+def agenda_calls(data: Datasets, date: dt.date) -> pd.DataFrame:
+    """Return the roll calls of the session under way on the date, from the date on."""
+    calls = data.roll_calls
+    later = calls[calls["date"] >= date]
+    if later.empty:
+        raise ScenarioError("--date", "date", f"no recorded roll call on or after {date}")
+    session = int(later.iloc[0]["session"])
+    agenda = later[(later["session"] == session) & (later["date"] <= LAST_DATE)]
+    return agenda.drop_duplicates("symbol").reset_index(drop=True)
+
+
+def record_table(data: Datasets, call: pd.Series, members: list[str], names: dict[str, str]) -> str:
+    """One recorded roll call as a record CSV (every member; no row in the data = absent)."""
+    votes = data.votes[data.votes["rcid"] == int(call["rcid"])]
+    vote = dict(zip(votes["iso3"], votes["vote"], strict=True))
+    lines = ["resolution,date,iso3,name,vote"]
+    lines += [
+        f'{call["symbol"]},{call["date"]},{s},"{names[s]}",{vote.get(s, "absent")}' for s in members
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def file_name(call: pd.Series) -> str:
+    """Return a record's file name: its symbol with ``/`` as ``_``, and its roll-call id."""
+    return f"{str(call['symbol']).replace('/', '_').replace(' ', '_')}_{int(call['rcid'])}.csv"
+
+
+def write_records(
+    data: Datasets, calls: pd.DataFrame, folder: Path, members: list[str]
+) -> list[str]:
+    """Write one record file per roll call and an ``index.csv``; return the file names."""
+    names = dict(zip(data.members["iso3"], data.members["name"], strict=True))
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for _, call in calls.iterrows():
+        files.append(file_name(call))
+        (folder / files[-1]).write_text(record_table(data, call, members, names), encoding="utf-8")
+    index = calls[["rcid", "session", "date", "symbol", "issue", "title"]].assign(file=files)
+    index.to_csv(folder / "index.csv", index=False, lineterminator="\n")
+    return files
+
+
+def agenda_table(
+    data: Datasets, date: dt.date, calls: pd.DataFrame, members: list[str]
+) -> pd.DataFrame:
+    """Return the agenda: each roll call's symbol, title, issue, date and target (by rule)."""
+    by_issue = ties.issue_targets(data, date, members)
+    rows = []
+    for call in calls.itertuples():
+        named = ties.title_target(str(call.title), members)
+        target, why = named or (
+            by_issue.get(str(call.issue)),
+            f"the member with most no votes on issue {call.issue} in the {ties.HISTORY_DAYS} "
+            "days before the world's date",
+        )
+        listed, sponsor_source = data.sponsors.get(str(call.symbol), ([], "none sourced"))
+        sponsors = [s for s in listed if s in members]
+        if target in sponsors:
+            target, why = None, "none (the rule's target sponsors it)"
+        rows.append(
+            {
+                "id": call.symbol,
+                "title": call.title or str(call.symbol),
+                "issue": call.issue,
+                "target": target or "",
+                "sponsors": " ".join(sponsors),
+                "salience": 1.0,
+                "majority": "simple",
+                "date": str(call.date),
+                "source": f"{UNVOTES_SHORT} rcid {call.rcid}; target: {why}; sponsors: "
+                f"{sponsor_source}",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+UNVOTES_SHORT = "Voeten UNGA data via unvotes 0.3.0"
+
+
+def countries_table(data: Datasets, members: list[str]) -> pd.DataFrame:
+    """Return the countries: id, name, and accountability 0 (no democracy measure sourced)."""
+    names = dict(zip(data.members["iso3"], data.members["name"], strict=True))
+    return pd.DataFrame(
+        {
+            "id": members,
+            "name": [names[m] for m in members],
+            "domestic_pressure": NO_PRESSURE,
+            "domestic_pressure_source": "not sourced: no democracy measure in the data folder; "
+            "0, and domestic_weight is 0 (SOURCES.md)",
+        }
+    )
+
+
+def build_world(
+    data_folder: Path, date: dt.date, out: Path, name: str | None = None, force: bool = False
+) -> BuiltWorld:
+    """Write the world of ``date`` into ``out`` (scenario file ``out/scenario.yaml``).
+
+    The folder is filled in a staging directory and published whole (or not at all).
+
+    Raises
+    ------
+    ScenarioError
+        If the data folder is unreadable or nothing was voted on or after the date.
+    ResultsError
+        If ``out`` cannot be written (or is a non-empty directory without ``force``).
+    """
+    data = load_datasets(data_folder)
+    members = members_at(data, date)
+    calls = agenda_calls(data, date)
+    history = ties.earlier_calls(data, date, ties.HISTORY_DAYS)
+    agenda = agenda_table(data, date, calls, members)
+    parties = sorted(
+        {t for t in agenda["target"] if t} | {s for v in agenda["sponsors"] for s in v.split()}
+    )
+    tables = {
+        "countries": countries_table(data, members),
+        "security": ties.alliances(data, date, members),
+        "adversaries": ties.rivalries(data, date, members),
+        "organisations": ties.organisations(data, date, members),
+        "alignment": ties.alignment(data, date, members, parties),
+        "agenda": agenda,
+    }
+    counts = {k: len(t) for k, t in tables.items()} | {"history": len(history)}
+    name = name or f"world_{date:%Y_%m_%d}"
+
+    def fill(staging: Path) -> None:
+        for key, table in tables.items():
+            table.to_csv(staging / f"{key}.csv", index=False, lineterminator="\n")
+        files = write_records(data, history, staging / "history", members)
+        write_records(data, calls, staging / "records", members)
+        text = {
+            "scenario.yaml": scenario_yaml(name, date, history, files, members),
+            "parameters.yaml": parameters_yaml(),
+            "SOURCES.md": sources_md(date, counts, history, calls),
+        }
+        for file, body in text.items():
+            (staging / file).write_text(body, encoding="utf-8")
+
+    publish_dir(out, fill, force)
+    return BuiltWorld(yaml=out / "scenario.yaml", counts=counts)
+
+
+def scenario_yaml(
+    name: str, date: dt.date, history: pd.DataFrame, files: Sequence[str], members: list[str]
+) -> str:
+    """Return the scenario file of a built world (tables beside it).
+
+    The reference states are the United States and Russia, or the first two members where
+    either is missing (a small test world).
+    """
+    n = len(members)
+    poles = ["USA", "RUS"] if {"USA", "RUS"} <= set(members) else members[:2]
+    lines = [
+        f"# Built by `alliance-sim world build --date {date}`: every fact dated before {date};",
+        "# sources in SOURCES.md. The recorded votes of the agenda (records/) inform nothing.",
+        f"name: {name}",
+        f"description: The {n} UN members before {date}, from Voeten's UN votes, ATOP, TSS and "
+        "COW IGO (SOURCES.md).",
+        f"seed: {date:%Y%m%d}",
+        f"reference_states: [{poles[0]}, {poles[1]}]",
+        "issues:",
+    ]
+    for key, text in ISSUES.items():
+        lines += [
+            f"  {key}:",
+            f"    description: {text}",
+            f"    default_opinion: {DEFAULT_OPINION}",
+            "    default_opinion_source: documented default rule (SOURCES.md), the same for "
+            "every member",
+        ]
+    lines += [
+        "parameters_file: parameters.yaml",
+        "countries: countries.csv",
+        "ties:",
+        *[f"  {t}: {t}.csv" for t in ("security", "adversaries", "organisations", "alignment")],
+        "history:",
+        *[
+            f"  - {{record: history/{f}, issue: {issue}}}"
+            for f, issue in zip(files, history["issue"], strict=True)
+        ],
+        "agenda: agenda.csv",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def parameters_yaml() -> str:
+    """Return the parameters file: un_2022's weights, the channels without data off."""
+    lines = [
+        "# un_2022's calibrated weights (not refitted to any built world); trade_weight,",
+        "# domestic_weight and quid_pro_quo_weight are 0: no dyadic trade, democracy measure,",
+        "# poll or favour was sourced (SOURCES.md).",
+        "parameters:",
+    ]
+    lines += [f"  {k}: {v}" for k, v in PARAMETERS.items()]
+    return "\n".join(lines) + "\n"
+
+
+def sources_md(
+    date: dt.date, counts: dict[str, int], history: pd.DataFrame, calls: pd.DataFrame
+) -> str:
+    """Return the generated SOURCES.md: every dataset, version, licence, rule and cut-off."""
+    span = f"{history['date'].min()} to {history['date'].max()}" if len(history) else "none"
+    return SOURCES_TEMPLATE.format(
+        date=date,
+        span=span,
+        agenda_span=f"{calls['date'].min()} to {calls['date'].max()}",
+        agenda_rows=counts["agenda"],
+        **{k: v for k, v in counts.items() if k != "agenda"},
+        history_days=ties.HISTORY_DAYS,
+        years=ties.ALIGNMENT_YEARS,
+        igo=ties.IGO_PARTNERS,
+    )
+
+
+SOURCES_TEMPLATE = """# Sources of the world of {date}
+
+Built by `alliance-sim world build --date {date}`. Every fact below is dated strictly before
+{date}; the yearly datasets are read in the last year that ended before it.
+
+Each table, its rows, its dataset (version, licence) and the rule that cut it:
+
+- `countries.csv` ({countries}): UN membership (`states.csv`, the UN's member list): admitted in
+  a year before {date}, or recorded voting before it.
+- `security.csv` ({security}): ATOP v5.1 (Leeds et al. 2002; free for research use with
+  citation), via peacesciencer 1.2.9 (GPL-2): a defence, offence or consultation pledge in
+  force in the year before the date; weight 0.5, as un_2022 codes an alliance.
+- `adversaries.csv` ({adversaries}): strategic rivalries of Thompson, Sakuwa & Suhas (2022), via
+  peacesciencer 1.2.9: begun before the date's year and active in the year before; weight 1,
+  mutual.
+- `organisations.csv` ({organisations}): COW IGO v3 (Pevehouse et al. 2020; COW data are free
+  with citation), dyad-years to 2014, via peacesciencer 1.2.9: each state's {igo} partners with
+  the most joint IGO memberships in the last year before the date that the data covers, weight
+  = share of their count (approx.: COW IGO gives counts, not the organisations).
+- `alignment.csv` ({alignment}): Voeten's UNGA votes (Harvard Dataverse hdl:1902.1/12379) via
+  unvotes 0.3.0 (MIT): Häge's quadratic kappa with each agenda target over the roll calls of
+  the {years} years before the date.
+- `history/` ({history}): the same data: every roll call of the {history_days} days before the
+  date ({span}), with its issue as Voeten codes it.
+- `agenda.csv` ({agenda_rows}): the same data: every roll call of the session from the date on
+  ({agenda_span}); `id` is the resolution symbol (`R/68/262` written as `A/RES/68/262`).
+
+## Issues
+
+Voeten's codes (`un_roll_call_issues`): me Palestinian conflict, nu nuclear weapons, di arms
+control, hr human rights, co colonialism, ec economic development; a roll call with several
+codes takes the first of me, hr, co, nu, di, ec; one without a code is `other`. Each issue's
+default opinion is 0 (no poll was sourced, so no public is given a lean), the same for every
+member.
+
+## Rules used where the data is silent
+
+- **Sponsors**: not in Voeten's data. Where the data folder's `un_sponsors.csv` lists the
+  resolution (session 74: the UN's machine-readable resolutions, github.com/UNxml/GAresolutions,
+  field `sponsors`, the states named on the draft; a group's speaker counts for the group), its
+  member sponsors vote yes; elsewhere an item has no sponsors. Later co-sponsors
+  (`additional_sponsors`) are not used.
+- **Target**: the state a title names (Iran, Syria, Myanmar, the DPRK; Russia for the Crimea
+  texts; the United States for the embargo on Cuba), else the member with most no votes on the
+  item's issue in the {history_days} days before the date (a count of earlier recorded votes;
+  over all issues where the issue had fewer than 3 roll calls then); none where that state
+  sponsors the item.
+- **Accountability**: no democracy index was sourced (V-Dem, Polity and EIU are not in the
+  data folder): every `domestic_pressure` is 0 and `domestic_weight` is 0 (channel off).
+- **Trade**: no dyadic trade dataset was sourced; trade_weight is 0.
+- **Arms transfers**: SIPRI shares were not rebuilt for this date; the security channel holds
+  alliances only.
+- **Favours**: none sourced; quid_pro_quo_weight is 0.
+- **Majority**: simple majority for every item (the recorded outcome is not used).
+
+The agenda's own recorded votes are in `records/` for scoring; the scenario does not read them.
+"""

@@ -1,0 +1,224 @@
+"""The field's datasets as the world builder reads them, cut to what is known before a date.
+
+The data folder (the repository's ``data/``, or ``--data DIR``) holds Voeten's UN General
+Assembly roll calls (``unvotes/``, via the R package ``unvotes`` 0.3.0), ATOP alliances, TSS
+strategic rivalries and COW IGO joint memberships (``ir_datasets/``, via ``peacesciencer``
+1.2.9) as Parquet, and ``states.csv``, the crosswalk of the 193 members' ISO3, ISO2 and COW
+codes. Every function here takes the date of the world and returns only rows dated strictly
+before it (data honesty: no fact dated on or after a vote informs it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.scenario.errors import ScenarioError
+
+ISSUES: dict[str, str] = {
+    "me": "Palestinian conflict",
+    "nu": "Nuclear weapons and nuclear material",
+    "di": "Arms control and disarmament",
+    "hr": "Human rights",
+    "co": "Colonialism",
+    "ec": "Economic development",
+    "other": "Not coded by Voeten (no issue row in un_roll_call_issues)",
+}
+"""Voeten's six issue codes (``short_name`` in ``un_roll_call_issues``), and the rest."""
+
+ISSUE_PRIORITY = ("me", "hr", "co", "nu", "di", "ec")
+"""A roll call coded with several issues takes the first of them in this order."""
+
+VOTE_WORDS = ("yes", "abstain", "no")
+"""Voeten's vote words, in the ordinal order of his coding (1, 2, 3)."""
+
+REQUIRED = {
+    "unvotes/un_roll_calls.parquet": ("rcid", "session", "date", "unres", "short"),
+    "unvotes/un_roll_call_issues.parquet": ("rcid", "short_name"),
+    "unvotes/un_votes.parquet": ("rcid", "country_code", "vote"),
+    "ir_datasets/atop_alliance.parquet": ("ccode1", "ccode2", "year", "atop_defense"),
+    "ir_datasets/tss_rivalries.parquet": ("tssr_id", "rivalry", "ccode1", "ccode2", "start"),
+    "ir_datasets/cow_igo_ndy.parquet": ("ccode1", "ccode2", "year", "dyadigos"),
+}
+
+
+@dataclass(frozen=True)
+class Datasets:
+    """The data folder read into tables keyed by ISO3.
+
+    Attributes
+    ----------
+    folder
+        Where the tables were read from.
+    members
+        ``iso3, name, admitted`` of the 193 members of 2022.
+    roll_calls
+        ``rcid, session, date, symbol, title, issue`` (one row per roll call).
+    votes
+        ``rcid, iso3, vote`` (absent members have no row).
+    atop, tss, igo
+        The IR tables with ``a``/``b`` ISO3 columns added (rows of non-members dropped).
+    sponsors
+        Symbol -> (sponsors' ISO3 codes, source) from ``un_sponsors.csv`` where the folder has
+        it (the states named on the draft, which precedes the vote).
+    """
+
+    folder: Path
+    members: pd.DataFrame
+    roll_calls: pd.DataFrame
+    votes: pd.DataFrame
+    atop: pd.DataFrame
+    tss: pd.DataFrame
+    igo: pd.DataFrame
+    sponsors: dict[str, tuple[list[str], str]]
+
+
+def symbol_of(unres: object, rcid: int) -> str:
+    """Return the resolution symbol as ``A/RES/..``: Voeten writes ``R/68/262`` up to session 73.
+
+    A roll call without a symbol is named by its id (``rcid 1234``).
+    """
+    if not isinstance(unres, str) or not unres.strip():
+        return f"rcid {rcid}"
+    text = unres.strip()
+    return "A/RES/" + text[2:] if text.startswith("R/") else text
+
+
+def clean_title(text: str) -> str:
+    """Return a title without the catalogue suffix (`` : resolution / adopted ..``)."""
+    return re.sub(r"\s+:\s+resolution\b.*$", "", text.strip(), flags=re.IGNORECASE).strip()
+
+
+def issue_of(codes: set[str]) -> str:
+    """Return the one issue of a roll call: the first of its codes in :data:`ISSUE_PRIORITY`."""
+    return next((c for c in ISSUE_PRIORITY if c in codes), "other")
+
+
+def _read(folder: Path, name: str) -> pd.DataFrame:
+    path = folder / name
+    try:
+        table = pd.read_parquet(path)
+    except (OSError, ValueError) as exc:
+        raise ScenarioError(path, "file", f"cannot read the data table ({exc})") from None
+    missing = [c for c in REQUIRED[name] if c not in table.columns]
+    if missing:
+        raise ScenarioError(path, missing[0], "missing column")
+    return table
+
+
+def load_datasets(folder: Path) -> Datasets:
+    """Read the data folder.
+
+    Raises
+    ------
+    ScenarioError
+        If a table is missing, unreadable or lacks a column.
+    """
+    crosswalk_path = folder / "states.csv"
+    try:
+        crosswalk = pd.read_csv(crosswalk_path, keep_default_na=False, dtype={"iso2": str})
+    except OSError as exc:
+        raise ScenarioError(crosswalk_path, "file", f"cannot read ({exc.strerror})") from None
+    members = crosswalk[crosswalk["admitted"] > 0][["iso3", "name", "admitted"]]
+    by_iso2 = dict(zip(crosswalk["iso2"], crosswalk["iso3"], strict=True))
+    by_cow = {int(c): i for c, i in zip(crosswalk["cow"], crosswalk["iso3"], strict=True) if c > 0}
+    calls = _read(folder, "unvotes/un_roll_calls.parquet")
+    issues = _read(folder, "unvotes/un_roll_call_issues.parquet")
+    coded: dict[int, set[str]] = {}
+    for rcid, code in zip(issues["rcid"].astype(int), issues["short_name"], strict=True):
+        coded.setdefault(int(rcid), set()).add(str(code))
+    roll_calls = pd.DataFrame(
+        {
+            "rcid": calls["rcid"].astype(int),
+            "session": calls["session"].astype(int),
+            "date": pd.to_datetime(calls["date"]).dt.date,
+            "symbol": [
+                symbol_of(u, int(r)) for u, r in zip(calls["unres"], calls["rcid"], strict=True)
+            ],
+            "title": calls["short"].fillna("").astype(str).map(clean_title),
+        }
+    )
+    roll_calls["issue"] = [issue_of(coded.get(r, set())) for r in roll_calls["rcid"]]
+    raw = _read(folder, "unvotes/un_votes.parquet")
+    votes = pd.DataFrame(
+        {
+            "rcid": raw["rcid"].astype(int),
+            "iso3": raw["country_code"].astype(str).map(by_iso2),
+            "vote": raw["vote"].astype(str),
+        }
+    ).dropna(subset=["iso3"])
+
+    def keyed(table: pd.DataFrame) -> pd.DataFrame:
+        table = table.assign(
+            a=table["ccode1"].astype(int).map(by_cow), b=table["ccode2"].astype(int).map(by_cow)
+        )
+        return table.dropna(subset=["a", "b"]).reset_index(drop=True)
+
+    return Datasets(
+        sponsors=read_sponsors(folder / "un_sponsors.csv"),
+        folder=folder,
+        members=members.reset_index(drop=True),
+        roll_calls=roll_calls.sort_values(["date", "rcid"]).reset_index(drop=True),
+        votes=votes.reset_index(drop=True),
+        atop=keyed(_read(folder, "ir_datasets/atop_alliance.parquet")),
+        tss=keyed(_read(folder, "ir_datasets/tss_rivalries.parquet")),
+        igo=keyed(_read(folder, "ir_datasets/cow_igo_ndy.parquet")),
+    )
+
+
+def read_sponsors(path: Path) -> dict[str, tuple[list[str], str]]:
+    """Return symbol -> (sponsors, source) from ``un_sponsors.csv``; empty if there is none."""
+    if not path.exists():
+        return {}
+    table = pd.read_csv(path, keep_default_na=False, dtype=str)
+    for column in ("symbol", "draft", "sponsors", "source"):
+        if column not in table.columns:
+            raise ScenarioError(path, column, "missing column")
+    return {
+        str(r.symbol): (str(r.sponsors).split(), f"{r.source} (draft {r.draft})")
+        for r in table.itertuples()
+    }
+
+
+def members_at(data: Datasets, date: dt.date) -> list[str]:
+    """Members admitted in a year before the date's, or with a recorded vote before the date."""
+    earlier = set(data.roll_calls.loc[data.roll_calls["date"] < date, "rcid"])
+    voted = set(data.votes.loc[data.votes["rcid"].isin(earlier), "iso3"])
+    admitted = data.members.loc[data.members["admitted"] < date.year, "iso3"]
+    return sorted((set(admitted) | voted) & set(data.members["iso3"]))
+
+
+def vote_matrix(data: Datasets, rcids: list[int], states: list[str]) -> np.ndarray:
+    """Votes as Voeten codes them (1 yes, 2 abstain, 3 no, 0 no row), states x roll calls."""
+    row = {s: i for i, s in enumerate(states)}
+    col = {r: j for j, r in enumerate(rcids)}
+    matrix = np.zeros((len(states), len(rcids)), dtype=np.int8)
+    cut = data.votes[data.votes["rcid"].isin(col) & data.votes["iso3"].isin(row)]
+    code = {w: k + 1 for k, w in enumerate(VOTE_WORDS)}
+    matrix[cut["iso3"].map(row).to_numpy(), cut["rcid"].map(col).to_numpy()] = (
+        cut["vote"].map(code).fillna(0).astype(np.int8).to_numpy()
+    )
+    return matrix
+
+
+def kappa(x: np.ndarray, y: np.ndarray) -> float:
+    """Häge's (2011) quadratic Cohen's kappa of two states' votes over their joint votes.
+
+    ``1 - sum d_ab o_ab / sum d_ab p_x(a) p_y(b)`` with ``d_ab = ((a - b) / 2) ** 2``; NaN
+    when they share no vote or the expected disagreement is 0.
+    """
+    joint = (x > 0) & (y > 0)
+    if not joint.any():
+        return float("nan")
+    a, b = x[joint].astype(float), y[joint].astype(float)
+    observed = float(np.mean(((a - b) / 2) ** 2))
+    px = np.array([np.mean(a == k) for k in (1, 2, 3)])
+    py = np.array([np.mean(b == k) for k in (1, 2, 3)])
+    d = ((np.arange(1, 4)[:, None] - np.arange(1, 4)[None, :]) / 2) ** 2
+    expected = float(px @ d @ py)
+    return float("nan") if expected == 0 else 1.0 - observed / expected

@@ -1,0 +1,218 @@
+"""World builder, the bundled 74th session and its scoring (issue 21)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.cli import main
+from sim.empirical.session import agreement_matrix, correlation, format_session, score_session
+from sim.empirical.world_build import build_world
+from sim.empirical.world_data import clean_title, kappa, symbol_of
+from sim.scenario.loading import load_scenario
+
+REPO = Path(__file__).resolve().parents[1]
+DATE = dt.date(2019, 11, 7)
+
+
+def _fixture(folder: Path) -> Path:
+    """A tiny slice of the datasets: four states, three roll calls, a few ties."""
+    (folder / "unvotes").mkdir(parents=True)
+    (folder / "ir_datasets").mkdir()
+    pd.DataFrame(
+        {
+            "iso3": ["AAA", "BBB", "CCC", "DDD"],
+            "iso2": ["AA", "BB", "CC", "DD"],
+            "cow": [2, 20, 200, 365],
+            "name": ["Aland", "Borduria", "Carpania", "Dinotopia"],
+            "admitted": [1945, 1945, 1960, 2019],
+        }
+    ).to_csv(folder / "states.csv", index=False)
+    calls = pd.DataFrame(
+        {
+            "rcid": [1, 2, 3],
+            "session": [73.0, 73.0, 74.0],
+            "date": [dt.date(2018, 12, 1), dt.date(2018, 12, 2), DATE],
+            "unres": ["R/73/1", "R/73/2", "A/RES/74/1"],
+            "short": [
+                "Nuclear : resolution / adopted by the General Assembly",
+                "Palestine",
+                "Nuclear",
+            ],
+        }
+    )
+    calls.to_parquet(folder / "unvotes" / "un_roll_calls.parquet")
+    pd.DataFrame({"rcid": [1, 2, 3], "short_name": ["nu", "me", "nu"]}).to_parquet(
+        folder / "unvotes" / "un_roll_call_issues.parquet"
+    )
+    pd.DataFrame(
+        {
+            "rcid": [1.0, 1.0, 1.0, 2.0, 2.0, 3.0, 3.0, 3.0],
+            "country_code": ["AA", "BB", "CC", "AA", "BB", "AA", "BB", "DD"],
+            "vote": ["yes", "no", "yes", "yes", "no", "no", "no", "yes"],
+        }
+    ).to_parquet(folder / "unvotes" / "un_votes.parquet")
+    atop = {"ccode1": [2, 2, 20], "ccode2": [20, 20, 200], "year": [2018, 2019, 2018]}
+    flags = {f"atop_{f}": [1, 1, 0] for f in ("defense", "offense", "neutral", "nonagg", "consul")}
+    pd.DataFrame(atop | flags).to_parquet(folder / "ir_datasets" / "atop_alliance.parquet")
+    pd.DataFrame(
+        {
+            "tssr_id": [7, 8],
+            "rivalry": ["Aland-Carpania", "Borduria-Carpania"],
+            "ccode1": [2, 20],
+            "ccode2": [200, 200],
+            "start": [1950, 2019],
+            "end": [2020, 2020],
+        }
+    ).to_parquet(folder / "ir_datasets" / "tss_rivalries.parquet")
+    pd.DataFrame(
+        {
+            "ccode1": [2, 2, 20],
+            "ccode2": [20, 200, 200],
+            "year": [2014] * 3,
+            "dyadigos": [30, 10, 0],
+        }
+    ).to_parquet(folder / "ir_datasets" / "cow_igo_ndy.parquet")
+    (folder / "un_sponsors.csv").write_text(
+        "symbol,adopted,draft,sponsors,named,source\n"
+        "A/RES/74/1,2019-11-07,A/74/L.1,CCC DDD,2,test\n"
+    )
+    return folder
+
+
+def test_world_of_a_date_has_exactly_the_facts_known_before_it(tmp_path: Path) -> None:
+    out = tmp_path / "world"
+    build_world(_fixture(tmp_path / "data"), DATE, out)
+    # DDD was admitted in 2019 and had voted in nothing before the date: not a member yet
+    assert list(pd.read_csv(out / "countries.csv")["id"]) == ["AAA", "BBB", "CCC"]
+    security = pd.read_csv(out / "security.csv")
+    # the 2018 pledge (the year before the date), not the 2019 one; the 0-flag row dropped
+    assert security[["country", "partner", "date"]].values.tolist() == [
+        ["AAA", "BBB", "2018-12-31"]
+    ]
+    # the rivalry begun in 2019 (the date's own year) is left out
+    assert pd.read_csv(out / "adversaries.csv")[["country", "partner"]].values.tolist() == [
+        ["AAA", "CCC"]
+    ]
+    organisations = pd.read_csv(out / "organisations.csv")
+    assert organisations[["country", "partner", "weight"]].values.tolist() == [
+        ["AAA", "BBB", 0.75],
+        ["AAA", "CCC", 0.25],
+        ["BBB", "AAA", 1.0],
+        ["CCC", "AAA", 1.0],
+    ]
+    agenda = pd.read_csv(out / "agenda.csv")
+    # BBB cast the most no votes on nu in the history: the issue's default target; of the
+    # sponsors, DDD is not a member yet
+    assert agenda[["id", "title", "issue", "target", "sponsors", "date"]].values.tolist() == [
+        ["A/RES/74/1", "Nuclear", "nu", "BBB", "CCC", "2019-11-07"]
+    ]
+    history = pd.read_csv(out / "history" / "index.csv")
+    assert history[["symbol", "title", "issue"]].values.tolist() == [
+        ["A/RES/73/1", "Nuclear", "nu"],
+        ["A/RES/73/2", "Palestine", "me"],
+    ]
+    record = (out / "history" / "A_RES_73_2_2.csv").read_text().splitlines()
+    assert record[1:] == [
+        'A/RES/73/2,2018-12-02,AAA,"Aland",yes',
+        'A/RES/73/2,2018-12-02,BBB,"Borduria",no',
+        'A/RES/73/2,2018-12-02,CCC,"Carpania",absent',
+    ]
+    loaded = load_scenario(out / "scenario.yaml").scenario
+    assert [r.resolution for r in loaded.history] == ["A/RES/73/1", "A/RES/73/2"]
+    assert "Sponsors" in (out / "SOURCES.md").read_text()
+
+
+def _dates(table: pd.DataFrame) -> set[dt.date]:
+    return {dt.date.fromisoformat(str(d)) for d in table["date"]}
+
+
+def test_no_fact_dated_on_or_after_the_first_vote_informs_the_bundled_session() -> None:
+    loaded = load_scenario(REPO / "scenarios" / "unga_74.yaml").scenario
+    first = min(r.date for r in loaded.agenda if r.date is not None)
+    assert first == DATE and len(loaded.agenda) == 90
+    assert all(h.date < first for h in loaded.history)
+    assert {h.resolution.split("/")[2] for h in loaded.history} == {"73"}
+    folder = REPO / "scenarios" / "unga_74"
+    for name in ("security", "adversaries", "organisations", "alignment"):
+        assert max(_dates(pd.read_csv(folder / f"{name}.csv"))) < first, name
+    # ids as the data writes them; no roll call of 2023 or later is shipped
+    assert "A/RES/74/112" in {r.id for r in loaded.agenda}
+    records = pd.read_csv(folder / "records" / "index.csv")
+    assert max(_dates(records)) < dt.date(2023, 1, 1)
+    assert set(records["symbol"]).isdisjoint(h.resolution for h in loaded.history)
+
+
+def test_agreement_and_its_correlation_on_a_small_table() -> None:
+    codes = np.array([[1, 1, 0], [1, 3, 2], [2, 3, 2]], dtype=np.int8)
+    got = agreement_matrix(codes)
+    assert got[0, 1] == pytest.approx(0.5)  # joint votes 1 and 2: same, opposite
+    assert got[1, 2] == pytest.approx((0.5 + 1 + 1) / 3)
+    assert correlation(got, got) == pytest.approx(1.0)
+
+
+def test_data_helpers() -> None:
+    assert symbol_of("R/68/262", 5309) == "A/RES/68/262"
+    assert symbol_of("A/RES/74/112", 9057) == "A/RES/74/112"
+    assert symbol_of(None, 12) == "rcid 12"
+    assert clean_title("Nuclear : resolution / adopted by the General Assembly") == "Nuclear"
+    same = np.array([1, 2, 3, 1])
+    assert kappa(same, same) == pytest.approx(1.0)
+    assert np.isnan(kappa(np.array([1, 1]), np.array([1, 1])))
+
+
+def test_world_build_refuses_a_bad_date_with_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["world", "build", "--date", "2019-13-01", "--out", str(tmp_path / "w")]) == 2
+    assert "not a date" in capsys.readouterr().err
+    data = _fixture(tmp_path / "data")
+    assert (
+        main(
+            [
+                "world",
+                "build",
+                "--date",
+                "2030-01-01",
+                "--out",
+                str(tmp_path / "x"),
+                "--data",
+                str(data),
+            ]
+        )
+        == 2
+    )
+    assert "no recorded roll call on or after 2030-01-01" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
+
+
+def test_a_world_of_2014_scores_the_crimea_vote(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "w2014"
+    assert main(["world", "build", "--date", "2014-03-01", "--out", str(out)]) == 0
+    loaded = load_scenario(out / "scenario.yaml").scenario
+    assert "A/RES/68/262" in {r.id for r in loaded.agenda}
+    assert max(h.date for h in loaded.history) < dt.date(2014, 3, 1)
+    record = next((out / "records").glob("A_RES_68_262_*.csv"))
+    capsys.readouterr()
+    argv = ["validate", str(out / "scenario.yaml"), "--record", str(record)]
+    assert main([*argv, "--resolution", "A/RES/68/262", "--replicates", "1"]) == 0
+    assert "A/RES/68/262 (A/RES/68/262, 2014-03-27): 193 countries" in capsys.readouterr().out
+
+
+def test_session_score_baselines_on_the_fixture_world(tmp_path: Path) -> None:
+    out = tmp_path / "world"
+    build_world(_fixture(tmp_path / "data"), DATE, out)
+    report = score_session(load_scenario(out / "scenario.yaml").scenario, out, seeds=1)
+    # A/RES/74/1 "Nuclear" recurs from A/RES/73/1 (title without the catalogue suffix):
+    # recorded AAA no, BBB no (CCC absent); in session 73 AAA yes, BBB no
+    assert (report.votes, report.recurring) == (1, 1)
+    assert report.persistence_accuracy == pytest.approx(0.5)
+    assert report.all_yes_accuracy == 0.0
+    assert [v.variant for v in report.variants] == ["full", "mechanisms only"]
+    assert "persistence" in format_session(report)

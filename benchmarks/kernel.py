@@ -7,7 +7,7 @@ written as one loop over preallocated arrays: no Mesa, no recording, no dataclas
 :class:`sim.model.model.AllianceModel` on the bundled worlds, bit for bit, so the two stay in
 step: a change to the rules must be made here too.
 
-Static input preparation is shared with the project (:func:`sim.model.world.build_world` turns
+Static input preparation is shared with the project (:func:`sim.scenario.world.build_world` turns
 the scenario into arrays, the registry's operator functions scale the tie tables, and
 punishment's rare tie cuts use :func:`sim.model.ledger.cut_ties`); everything else from there
 on is the kernel's own. The channels and post-vote stages are hard-coded in registry order;
@@ -26,9 +26,9 @@ from scipy import sparse
 from sim.model.channels import REGISTRY
 from sim.model.ledger import cut_ties
 from sim.model.rule import Weights
-from sim.model.scenario import Parameters, Scenario
 from sim.model.stages import STAGES
-from sim.model.world import build_world
+from sim.scenario.schema import Parameters, Scenario
+from sim.scenario.world import build_world
 
 CHANNELS = (
     "trade",

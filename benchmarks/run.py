@@ -28,8 +28,10 @@ from kernel import run_kernel
 
 from sim.bundled import DEFAULT_SCENARIO, ILLUSTRATIVE_SCENARIO
 from sim.model.model import AllianceModel
-from sim.model.scenario import Scenario, load_scenario
-from sim.model.synthetic import synthetic_scenario
+from sim.scenario.loading import load_scenario
+from sim.scenario.schema import Scenario
+from sim.scenario.synthetic import synthetic_scenario
+from sim.scenario.world import build_world
 
 ROUNDS = 100
 
@@ -61,7 +63,9 @@ def every_round(scenario: Scenario, rounds: int) -> Scenario:
 def project(scenario: Scenario, rounds: int, seed: int) -> float:
     """Seconds to build the model and run ``rounds`` rounds."""
     start = time.perf_counter()
-    model = AllianceModel(scenario, rng=np.random.default_rng(seed), rounds=rounds)
+    model = AllianceModel(
+        scenario, build_world(scenario), rng=np.random.default_rng(seed), rounds=rounds
+    )
     model.run()
     elapsed = time.perf_counter() - start
     assert len(model.record.votes) >= rounds

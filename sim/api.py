@@ -12,7 +12,7 @@
 A run is the same as ``alliance-sim run`` with the same scenario, seed and overrides (the same
 tables, bit for bit) and writes nothing unless ``out`` is given; a sweep runs in a temporary
 directory unless ``out`` is given. Scenarios and sweeps are files or bundled names
-(:mod:`sim.bundled`). Bad input raises :class:`sim.model.errors.ScenarioError` (or
+(:mod:`sim.bundled`). Bad input raises :class:`sim.scenario.errors.ScenarioError` (or
 :class:`sim.common.files.ResultsError` for results directories) with the one-line message the
 command line prints.
 """
@@ -36,9 +36,9 @@ from sim.common.tables import RunResults, load_run, load_sweep_results
 from sim.experiments.executors import ExecutorKind
 from sim.experiments.runner import execute_sweep, start_sweep
 from sim.experiments.runs import build_manifest, build_tables, write_run
-from sim.model.model import run_scenario
-from sim.model.scenario import load_scenario
 from sim.output.explain import explain_votes
+from sim.scenario.loading import load_scenario
+from sim.scenario.world import run_scenario
 
 Overrides = Mapping[str, Any] | Iterable[str]
 """``{"parameters.trade_weight": 0}`` or ``["parameters.trade_weight=0"]`` (as ``--set``)."""

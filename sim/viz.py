@@ -37,9 +37,11 @@ from sim.common.tables import RunResults
 from sim.empirical.calibrate import DEFAULT_BOUNDS
 from sim.experiments.runs import build_manifest, build_tables
 from sim.model.channels import REGISTRY
-from sim.model.model import AllianceModel
-from sim.model.scenario import Scenario, load_scenario
-from sim.output.plots import figure_alignment_map, figure_tallies, figure_votes_by_bloc
+from sim.output.plots import figure_tallies, figure_votes_by_bloc
+from sim.output.relation_plots import figure_alignment_map
+from sim.scenario.loading import load_scenario
+from sim.scenario.schema import Scenario
+from sim.scenario.world import ScenarioModel, build_world
 
 DEFAULT_SCENARIO_NAME = ILLUSTRATIVE_NAME
 WEIGHTS = (*(c.weight_parameter for c in REGISTRY.weighted), "abstention_band")
@@ -78,7 +80,7 @@ def scenario_of(name: str) -> Scenario:
     return load_scenario(bundled_scenario(name)).scenario
 
 
-class AllianceApp(AllianceModel):
+class AllianceApp(ScenarioModel):
     """An :class:`~sim.model.model.AllianceModel` built from keyword parameters (SolaraViz).
 
     Parameters
@@ -115,7 +117,9 @@ class AllianceApp(AllianceModel):
         ]
         self.loaded = load_scenario(bundled_scenario(scenario_name), overrides)
         self.seed_value = own.seed if seed is None or str(seed).strip() == "" else int(seed)
-        super().__init__(self.loaded.scenario, rng=self.seed_value)
+        super().__init__(
+            self.loaded.scenario, build_world(self.loaded.scenario), rng=self.seed_value
+        )
         self._results: tuple[int, RunResults] | None = None
 
     def results(self) -> RunResults | None:

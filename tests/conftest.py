@@ -10,9 +10,10 @@ import pytest
 import yaml
 
 from sim.bundled import SCENARIOS_DIR
-from sim.model.model import AllianceModel, run_scenario
-from sim.model.scenario import Scenario
+from sim.model.model import AllianceModel
 from sim.model.votes import VOTE_WORDS
+from sim.scenario.schema import Scenario
+from sim.scenario.world import run_scenario
 
 QUIET = {
     "trade_weight": 0.0,

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from sim.model.absence import AbsenceHistory
-from sim.model.model import run_scenario
-from sim.model.scenario import load_scenario
 from sim.model.votes import Vote
+from sim.scenario.loading import load_scenario
+from sim.scenario.world import run_scenario
 
 D = dt.date
 # free states that missed at least half of the 9 recorded roll calls of 2014-2021 (history)
@@ -60,14 +60,18 @@ def test_un_2022_rates_and_the_stage_on_records_habitual_absentees_absent() -> N
     off = run_scenario(scenario)
     ids = off.world.ids
     # before ES-11/1 the history holds 9 roll calls (2014-2021)
-    rate = off.absences.rate(D(2022, 3, 2))
-    assert off.absences.missed.shape == (15, 193)
+    facts = off.world.resolutions
+    rate = facts["ES-11/1"].absence_rate
+    assert rate is not None
+    history = AbsenceHistory.of(((r.date, r.votes) for r in scenario.history), ids)
+    assert history.missed.shape == (15, 193)
+    assert np.array_equal(rate, history.rate(D(2022, 3, 2)))
     parameters = scenario.parameters.model_copy(update={"absence_rate": 0.5})
     on = run_scenario(scenario.model_copy(update={"parameters": parameters}))
     for before, after in zip(off.record.votes, on.record.votes, strict=True):
-        day = before.resolution.date
-        assert day is not None
-        high = (off.absences.rate(day) >= 0.5) & ~after.fixed
+        day_rate = facts[before.resolution.id].absence_rate
+        assert day_rate is not None
+        high = (day_rate >= 0.5) & ~after.fixed
         assert np.all(after.votes[high] == Vote.ABSENT)
         changed = before.votes != after.votes
         assert not np.any(changed & ~high)

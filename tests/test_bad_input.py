@@ -9,7 +9,8 @@ import yaml
 from conftest import world, write_yaml
 
 from sim.cli import main
-from sim.model.scenario import ScenarioError, load_scenario
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loading import load_scenario
 
 
 def valid() -> dict:
@@ -286,12 +287,12 @@ def test_an_os_or_recursion_error_inside_a_verb_is_one_line(
     line: str,
 ) -> None:
     """Both are Exceptions: main must handle them before the generic bad-input check."""
-    import sim.model.scenario
+    import sim.scenario.loading
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise error
 
-    monkeypatch.setattr(sim.model.scenario, "load_scenario", refuse)
+    monkeypatch.setattr(sim.scenario.loading, "load_scenario", refuse)
     assert main(["scenarios"]) == 2
     captured = capsys.readouterr()
     assert captured.err == f"error: {line}\n"

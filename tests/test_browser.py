@@ -24,9 +24,9 @@ import pytest
 
 from sim.bundled import SCENARIOS_DIR
 from sim.experiments.runs import write_run
-from sim.model.model import run_scenario
-from sim.model.scenario import load_scenario
 from sim.output.report import write_report
+from sim.scenario.loading import load_scenario
+from sim.scenario.world import run_scenario
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")

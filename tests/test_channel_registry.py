@@ -21,7 +21,7 @@ import yaml
 from sim.bundled import SCENARIOS_DIR
 from sim.cli import EXIT_BAD_INPUT, EXIT_OK, main
 from sim.model.channels import REGISTRY, parameter_table
-from sim.model.scenario import RENAMED_PARAMETERS, Parameters
+from sim.scenario.schema import RENAMED_PARAMETERS, Parameters
 
 REPO = Path(__file__).resolve().parents[1]
 ODD = REPO / "docs" / "ODD.md"
@@ -173,7 +173,7 @@ REGISTRY.register(
 )
 
 from sim.cli import main  # noqa: E402  (builds the scenario schema, freezing the registry)
-from sim.model.scenario import Parameters  # noqa: E402
+from sim.scenario.schema import Parameters  # noqa: E402
 
 
 def call(argv):

@@ -12,7 +12,7 @@ from types import ModuleType
 import pytest
 
 from sim.model.channels import REGISTRY
-from sim.model.scenario import Parameters, Scenario
+from sim.scenario.schema import Parameters, Scenario
 
 REPO = Path(__file__).resolve().parents[1]
 README = REPO / "README.md"

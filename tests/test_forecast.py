@@ -29,8 +29,9 @@ from sim.empirical.forecast import (
 )
 from sim.empirical.quidproquo import disagreements, side
 from sim.empirical.walkforward import training_records, walk_forward
-from sim.model.scenario import Scenario, load_scenario
 from sim.model.votes import Vote
+from sim.scenario.loading import load_scenario
+from sim.scenario.schema import Scenario
 
 A, Y, S, N = (int(v) for v in Vote)  # absent, yes, abstain, no
 

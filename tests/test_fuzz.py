@@ -26,9 +26,10 @@ from hypothesis import strategies as st
 
 from sim.bundled import SCENARIOS_DIR
 from sim.cli import main
+from sim.common.inputs import InputError, load_yaml, read_bytes
 from sim.experiments.spec import MAX_RUNS, load_sweep
-from sim.model.inputs import InputError, load_yaml, read_bytes
-from sim.model.scenario import ScenarioError, load_scenario
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loading import load_scenario
 
 FUZZ = settings(
     max_examples=40,

@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.model.model import AllianceModel
-from sim.model.scenario import Resolution, Scenario
 from sim.model.votes import Vote
+from sim.scenario.schema import Resolution, Scenario
+from sim.scenario.world import build_world
 
 unit = st.floats(0.0, 1.0, allow_nan=False)
 
@@ -122,7 +123,8 @@ class CheckedModel(AllianceModel):
 @given(data=random_worlds(), seed=st.integers(0, 2**32 - 1))
 def test_ledger_invariants_hold_around_every_vote(data: dict, seed: int) -> None:
     data["parameters"]["punishment"] = True
-    model = CheckedModel(Scenario.model_validate(copy.deepcopy(data)), rng=seed)
+    scenario = Scenario.model_validate(copy.deepcopy(data))
+    model = CheckedModel(scenario, build_world(scenario), rng=seed)
     model.run()
     assert (np.diag(model.favour_balance) == 0.0).all()
     assert len(model.record.votes) == data["rounds"]

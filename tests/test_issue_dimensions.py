@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.model.model import run_scenario
-from sim.model.scenario import load_scenario
 from sim.model.votes import Vote
+from sim.scenario.loading import load_scenario
+from sim.scenario.world import run_scenario
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -15,8 +15,8 @@ import pytest
 
 from sim.bundled import SCENARIOS_DIR
 from sim.model.model import AllianceModel
-from sim.model.scenario import load_scenario
-from sim.model.world import build_world
+from sim.scenario.loading import load_scenario
+from sim.scenario.world import build_world
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from kernel import run_kernel
@@ -41,8 +41,9 @@ ROUNDS = 12
 def test_kernel_casts_the_model_votes(world: str, switches: str, seed: int) -> None:
     overrides = EVERYTHING_ON if switches == "all_on" else ()
     scenario = load_scenario(SCENARIOS_DIR / f"{world}.yaml", overrides).scenario
-    rounds = min(build_world(scenario).timeline.rounds, ROUNDS)
-    model = AllianceModel(scenario, rng=np.random.default_rng(seed), rounds=rounds)
+    world_arrays = build_world(scenario)
+    rounds = min(world_arrays.timeline.rounds, ROUNDS)
+    model = AllianceModel(scenario, world_arrays, rng=np.random.default_rng(seed), rounds=rounds)
     model.run()
     kernel = run_kernel(scenario, np.random.default_rng(seed), rounds)
     assert len(kernel.votes) == len(model.record.votes) > 0

@@ -9,10 +9,10 @@ import pytest
 
 from sim.bundled import SCENARIOS_DIR
 from sim.model.agents import Country
-from sim.model.model import AllianceModel, run_scenario
-from sim.model.scenario import load_scenario
+from sim.model.model import AllianceModel
 from sim.model.votes import Vote, classify
-from sim.model.world import build_world
+from sim.scenario.loading import load_scenario
+from sim.scenario.world import build_world, run_scenario
 
 
 def first_vote(path: Path, *overrides: str, seed: int = 0) -> dict[str, Vote]:
@@ -72,7 +72,7 @@ def test_more_accountability_moves_an_autocracy_toward_its_public(default_scenar
 
 def test_country_agents_mirror_the_model_arrays(default_scenario: Path) -> None:
     scenario = load_scenario(default_scenario).scenario
-    model = AllianceModel(scenario, rng=np.random.default_rng(1))
+    model = AllianceModel(scenario, build_world(scenario), rng=np.random.default_rng(1))
     assert len(model.agents) == 22
     countries = model.agents_by_type[Country]
     assert all(c.last_vote is None for c in countries)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.model.model import run_scenario
-from sim.model.scenario import Scenario, load_scenario
+from sim.scenario.loading import load_scenario
+from sim.scenario.schema import Scenario
+from sim.scenario.world import run_scenario
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ import pytest
 from sim.bundled import bundled_scenario
 from sim.cli import build_parser, main
 from sim.empirical.calibrate import parse_bounds
-from sim.model.model import run_scenario
-from sim.model.scenario import load_scenario
+from sim.scenario.loading import load_scenario
+from sim.scenario.world import run_scenario
 
 
 def test_inducements_on_un_2022_never_make_money() -> None:
@@ -106,7 +106,7 @@ def test_sweep_report_shows_the_command_and_the_file_after_the_plots(tmp_path: P
 
 
 def test_twenty_blocs_have_twenty_colours() -> None:
-    from sim.output.plots import bloc_colour
+    from sim.output.blocs import bloc_colour
 
     assert len({bloc_colour(b) for b in range(1, 21)}) == 20
 
@@ -169,7 +169,7 @@ def test_alignment_map_names_china_and_india(un_run: Path) -> None:
     import matplotlib.pyplot as plt
 
     from sim.common.tables import load_run
-    from sim.output.plots import figure_alignment_map
+    from sim.output.relation_plots import figure_alignment_map
 
     fig = figure_alignment_map(load_run(un_run))
     text = " ".join(t.get_text() for t in fig.axes[0].texts)
@@ -179,7 +179,7 @@ def test_alignment_map_names_china_and_india(un_run: Path) -> None:
 
 def test_un_blocs_are_named_after_their_most_prominent_member(un_run: Path) -> None:
     from sim.common.tables import load_run
-    from sim.output.plots import bloc_labels
+    from sim.output.blocs import bloc_labels
 
     results = load_run(un_run)
     countries = results["countries"].set_index("country")
@@ -193,7 +193,7 @@ def test_network_links_are_visible_and_ledger_lines_are_not_hidden(un_run: Path)
     import matplotlib.pyplot as plt
 
     from sim.common.tables import load_run
-    from sim.output.plots import figure_bloc_network, figure_favour_ledger
+    from sim.output.relation_plots import figure_bloc_network, figure_favour_ledger
 
     results = load_run(un_run)
     fig = figure_bloc_network(results)

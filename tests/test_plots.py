@@ -16,22 +16,23 @@ from sim.bundled import SCENARIOS_DIR
 from sim.common.manifests import RunManifest, RunScenario
 from sim.common.tables import RunResults, load_run
 from sim.experiments.runs import write_run
-from sim.model.model import run_scenario
-from sim.model.scenario import LoadedScenario, load_scenario
-from sim.model.synthetic import synthetic_scenario
+from sim.output.blocs import MAX_LABELS, bloc_labels, bloc_leads
 from sim.output.plots import (
-    MAX_LABELS,
     RUN_PLOTS,
     RowNames,
-    bloc_labels,
-    bloc_leads,
     draw_run_plots,
     figure_alignment_heatmap,
+    figure_votes_by_bloc,
+)
+from sim.output.relation_plots import (
     figure_alignment_map,
     figure_bloc_network,
     figure_favour_ledger,
-    figure_votes_by_bloc,
 )
+from sim.scenario.loading import load_scenario
+from sim.scenario.schema import LoadedScenario
+from sim.scenario.synthetic import synthetic_scenario
+from sim.scenario.world import run_scenario
 
 RUN_PLOT_NAMES = [
     "tallies",

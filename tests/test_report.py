@@ -14,9 +14,9 @@ import yaml
 from sim.bundled import SCENARIOS_DIR
 from sim.common.files import ResultsError
 from sim.experiments.runs import write_run
-from sim.model.model import run_scenario
-from sim.model.scenario import load_scenario
 from sim.output.report import write_report
+from sim.scenario.loading import load_scenario
+from sim.scenario.world import run_scenario
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

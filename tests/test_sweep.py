@@ -24,7 +24,7 @@ from sim.experiments.designs import design_points, expand_runs, interleaved, run
 from sim.experiments.outcomes import Outcome, compute
 from sim.experiments.runner import execute_sweep, start_sweep
 from sim.experiments.spec import SweepSpec, scenario_for
-from sim.model.model import run_scenario
+from sim.scenario.world import run_scenario
 
 DEFAULT = str(SCENARIOS_DIR / "illustrative.yaml")
 OUTCOMES = [
@@ -595,7 +595,7 @@ def test_intervals_are_scipys_student_and_welch_intervals(a: list[float], b: lis
 def test_a_resumed_sweep_refuses_a_base_scenario_whose_files_changed(tmp_path: Path) -> None:
     import shutil
 
-    from sim.model.errors import ScenarioError
+    from sim.scenario.errors import ScenarioError
 
     base = tmp_path / "scenarios"
     shutil.copytree(SCENARIOS_DIR, base)

@@ -13,10 +13,9 @@ from conftest import QUIET, write_yaml
 
 from sim.cli import main
 from sim.empirical.backtest import backtest, persistence
-from sim.model.model import run_scenario
-from sim.model.scenario import Scenario
 from sim.model.votes import VOTE_WORDS
-from sim.model.world import build_world
+from sim.scenario.schema import Scenario
+from sim.scenario.world import build_world, run_scenario
 
 D1, D2, D3 = "2020-01-10", "2020-06-10", "2021-01-10"
 

@@ -13,7 +13,7 @@ from sim.bundled import SCENARIOS_DIR
 from sim.cli import main
 from sim.empirical.ablate import ablate
 from sim.empirical.validate import validate
-from sim.model.scenario import load_scenario
+from sim.scenario.loading import load_scenario
 
 SCENARIO = SCENARIOS_DIR / "un_2022.yaml"
 TABLES = SCENARIOS_DIR / "un_2022"

@@ -268,7 +268,7 @@ def test_api_sweep_and_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_api_bad_input_raises_the_one_line_error() -> None:
-    from sim.model.errors import ScenarioError
+    from sim.scenario.errors import ScenarioError
 
     with pytest.raises(ScenarioError, match="trade_weight"):
         sim.run("illustrative", set={"parameters.trade_weight": -1})

@@ -16,10 +16,12 @@ from sim.common.seeds import Seed, replicate_seeds
 from sim.empirical.calibrate import calibrate, parse_bounds
 from sim.empirical.records import read_record
 from sim.empirical.validate import validate
-from sim.model.model import run_scenario
-from sim.model.scenario import Parameters, ScenarioError, load_scenario
-from sim.model.synthetic import synthetic_scenario
 from sim.model.votes import VOTE_WORDS
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loading import load_scenario
+from sim.scenario.schema import Parameters
+from sim.scenario.synthetic import synthetic_scenario
+from sim.scenario.world import run_scenario
 
 
 def scripted() -> dict:

@@ -28,7 +28,7 @@ from sim.bundled import SCENARIOS_DIR
 from sim.cli import main
 from sim.empirical.calibrate import DEFAULT_BOUNDS
 from sim.model.channels import REGISTRY
-from sim.model.scenario import load_scenario
+from sim.scenario.loading import load_scenario
 from sim.viz import (
     WEIGHTS,
     AllianceApp,

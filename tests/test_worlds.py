@@ -13,7 +13,7 @@ from sim.cli import main
 from sim.empirical.session import agreement_matrix, correlation, format_session, score_session
 from sim.empirical.world_build import build_world
 from sim.empirical.world_data import clean_title, kappa, symbol_of
-from sim.model.scenario import load_scenario
+from sim.scenario.loading import load_scenario
 
 REPO = Path(__file__).resolve().parents[1]
 DATE = dt.date(2019, 11, 7)

@@ -12,7 +12,7 @@ import datetime as dt
 
 from sim.bundled import SCENARIOS_DIR
 from sim.empirical.quidproquo import disagreements, format_disagreements
-from sim.model.scenario import load_scenario
+from sim.scenario.loading import load_scenario
 
 
 def main() -> None:

@@ -112,7 +112,7 @@ def _bad_input(exc: Exception) -> bool:
     """
     kinds: list[type[Exception]] = [CommandError]
     for module, name in (
-        ("sim.model.errors", "ScenarioError"),
+        ("sim.scenario.errors", "ScenarioError"),
         ("sim.common.files", "ResultsError"),
     ):
         loaded = sys.modules.get(module)

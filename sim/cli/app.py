@@ -24,7 +24,7 @@ def add_scenarios(verbs: Verbs) -> None:
 
 def cmd_scenarios(args: argparse.Namespace) -> int:
     """List the bundled scenarios: name, size and the start of the description."""
-    from sim.model.scenario import load_scenario
+    from sim.scenario.loading import load_scenario
 
     print(f"bundled scenarios in {bundled.scenarios_dir()}:")
     for name in bundled.bundled_scenarios():

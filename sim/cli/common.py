@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim import bundled
+from sim.scenario.limits import MAX_ROUNDS  # no imports: --help stays without pydantic
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -94,9 +95,6 @@ def seed(text: str) -> int:
 
 def rounds(text: str) -> int:
     """Argument type: a round count in ``[1, MAX_ROUNDS]`` (the scenario schema's bound)."""
-    # lazy: the schema imports pydantic and numpy, which --help and other verbs never need
-    from sim.model.scenario import MAX_ROUNDS
-
     return bounded(text, 1, MAX_ROUNDS)
 
 

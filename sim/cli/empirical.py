@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from sim.cli.common import Verbs
     from sim.empirical.backtest import Backtest
-    from sim.model.scenario import Scenario
+    from sim.scenario.schema import Scenario
 
 
 def add_validate(verbs: Verbs) -> None:
@@ -75,7 +75,7 @@ def add_validate(verbs: Verbs) -> None:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Print the validation report (text or JSON)."""
     from sim.empirical.validate import format_report, validate
-    from sim.model.scenario import load_scenario
+    from sim.scenario.loading import load_scenario
 
     loaded = load_scenario(args.scenario, args.set, allow_outside=args.allow_outside)
     if args.cv is not None:
@@ -127,7 +127,7 @@ def add_ablate(verbs: Verbs) -> None:
 def cmd_ablate(args: argparse.Namespace) -> int:
     """Print the leave-one-channel-out table (text or JSON)."""
     from sim.empirical.ablate import ablate, format_ablation
-    from sim.model.scenario import load_scenario
+    from sim.scenario.loading import load_scenario
 
     loaded = load_scenario(args.scenario, args.set, allow_outside=args.allow_outside)
     report = ablate(loaded.scenario, args.record, args.resolution, args.replicates)
@@ -199,8 +199,8 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     from sim.common.files import command_line, default_out_dir
     from sim.empirical.backtest import DEFAULT_CUTOFF
     from sim.empirical.forecast import reliability
-    from sim.model.scenario import load_scenario
     from sim.output.backtest import write_backtest
+    from sim.scenario.loading import load_scenario
 
     loaded = load_scenario(args.scenario, args.set, allow_outside=args.allow_outside)
     cutoff = args.cutoff or DEFAULT_CUTOFF
@@ -331,27 +331,27 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
     from sim.common.files import safe_component, timestamp
-    from sim.empirical.calibrate import calibrate, parse_bounds, write_parameters_file
-    from sim.model.scenario import load_scenario
+    from sim.empirical.calibrate import calibrate_to_file, parse_bounds
+    from sim.scenario.loading import load_scenario
 
     loaded = load_scenario(args.scenario, args.set, allow_outside=args.allow_outside)
     bounds = parse_bounds(args.fit)
     name = safe_component(loaded.scenario.name)
     out = args.out or bundled.RESULTS_ROOT / "calibration" / f"{name}-{timestamp()}.yaml"
-    if out.exists() and not args.force:
-        raise CommandError(f"{out}: exists (use --force to replace it)")
     with Progress(disable=args.quiet, transient=True, console=stderr_console()) as bar:
         task = bar.add_task("calibrating", total=args.budget)
-        fit = calibrate(
-            loaded.scenario,
+        fit, written = calibrate_to_file(
+            loaded,
             args.record,
             args.resolution,
+            out,
             bounds=bounds,
             budget=args.budget,
             seed=args.search_seed,
             replicates=args.replicates,
             progress=lambda done: bar.update(task, completed=done),
             method=args.method,
+            force=args.force,
         )
     for fitted, (low, high) in fit.widened.items():
         print(
@@ -359,18 +359,6 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             f"value {fit.start_parameters[fitted]:g}",
             file=sys.stderr,
         )
-    written = write_parameters_file(
-        out,
-        fit,
-        scenario_path=loaded.path,
-        record_path=args.record,
-        resolution=args.resolution,
-        budget=args.budget,
-        seed=args.search_seed,
-        force=args.force,
-        replicates=args.replicates,
-        method=args.method,
-    )
     print(
         f"start: accuracy {fit.start_score['accuracy']:.3f}, kappa {fit.start_score['kappa']:.3f}"
         f" (means over {args.replicates} seeds)"

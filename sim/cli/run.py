@@ -23,7 +23,6 @@ from sim.output import jobs
 if TYPE_CHECKING:
     from sim.cli.common import Verbs
     from sim.common.manifests import RunManifest
-    from sim.model.scenario import Scenario
     from sim.model.timeline import Timeline
     from sim.output.plotting import PlotFormat
     from sim.output.workers import FigureProcess
@@ -82,13 +81,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, figures: FigureProcess) -> int:
-    import numpy as np
-
     from sim.common.files import check_output_dir, command_line, default_out_dir
-    from sim.experiments.runs import write_run
-    from sim.model.model import run_scenario
-    from sim.model.scenario import load_scenario
-    from sim.model.world import build_world
+    from sim.experiments.runs import simulate_and_write
+    from sim.scenario.loading import load_scenario
 
     loaded = load_scenario(
         args.scenario or bundled.default_scenario(), args.set, allow_outside=args.allow_outside
@@ -97,13 +92,6 @@ def _run(args: argparse.Namespace, figures: FigureProcess) -> int:
     out = args.out or default_out_dir(bundled.RESULTS_ROOT, loaded.scenario.name)
     check_output_dir(out, args.force)
     status(args, "running the scenario")
-    world = build_world(loaded.scenario)
-    to_run = rounds_to_run(world.timeline, args.rounds, args.until)
-    for note in timeline_notes(loaded.scenario, world.timeline, to_run):
-        print(f"note: {note}", file=sys.stderr)
-    model = run_scenario(
-        loaded.scenario, rng=np.random.default_rng(chosen_seed), rounds=to_run, world=world
-    )
     fmt: PlotFormat = "svg" if args.svg else "png"
 
     def decorate(staging: Path, manifest: RunManifest) -> None:
@@ -115,11 +103,12 @@ def _run(args: argparse.Namespace, figures: FigureProcess) -> int:
             status(args, f"drawing plots ({fmt}) and writing report.html")
             figures.call(jobs.report, staging, fmt=fmt)
 
-    written = write_run(
+    model, written = simulate_and_write(
         out,
         loaded,
-        model,
         chosen_seed,
+        rounds=lambda timeline: rounds_to_run(timeline, args.rounds, args.until),
+        note=lambda line: print(f"note: {line}", file=sys.stderr),
         decorate=None if args.no_plots else decorate,
         force=args.force,
         command=command_line(),
@@ -154,19 +143,3 @@ def rounds_to_run(timeline: Timeline, rounds: int | None, until: dt.date | None)
             f"{timeline.rounds + 1}-{rounds} would have nothing to vote on"
         )
     return timeline.rounds if rounds is None else rounds
-
-
-def timeline_notes(scenario: Scenario, timeline: Timeline, rounds: int) -> list[str]:
-    """Return what a run leaves out: empty rounds, resolutions after the last round run."""
-    notes = []
-    empty = timeline.empty_rounds(rounds)
-    if empty:
-        notes.append(f"round(s) {', '.join(map(str, empty))} have nothing on the agenda")
-    left = [
-        scenario.agenda[i].id
-        for r in range(rounds + 1, timeline.rounds + 1)
-        for i in timeline.agenda.get(r, ())
-    ]
-    if left:
-        notes.append(f"not voted on, after round {rounds}: {', '.join(dict.fromkeys(left))}")
-    return notes

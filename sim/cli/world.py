@@ -81,7 +81,7 @@ def cmd_world_build(args: argparse.Namespace) -> int:
 def cmd_world_score(args: argparse.Namespace) -> int:
     """Score the session and print the table."""
     from sim.empirical.session import format_session, score_session
-    from sim.model.scenario import load_scenario
+    from sim.scenario.loading import load_scenario
 
     if args.seeds < 1:
         raise CommandError("--seeds must be at least 1")

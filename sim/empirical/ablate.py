@@ -16,8 +16,8 @@ from sim.common.reports import AblationReport, ChangedVote, ChannelAblation
 from sim.empirical.records import agenda_item, read_record
 from sim.empirical.validate import compare, simulate_resolution
 from sim.model.channels import REGISTRY
-from sim.model.scenario import Scenario
 from sim.model.votes import POSITION_OF_VOTE, VOTE_WORDS
+from sim.scenario.schema import Scenario
 
 
 def ablate(

@@ -40,10 +40,10 @@ from sim.empirical.forecast import (
 )
 from sim.empirical.records import agenda_item
 from sim.empirical.validate import f1, scores, simulate, summarise, tally
-from sim.model.errors import ScenarioError
-from sim.model.records import same_resolution
-from sim.model.scenario import HistoryRecord, LoadedScenario, Scenario
 from sim.model.votes import Vote, VoteArray
+from sim.scenario.errors import ScenarioError
+from sim.scenario.records import same_resolution
+from sim.scenario.schema import HistoryRecord, LoadedScenario, Scenario
 
 DEFAULT_CUTOFF = dt.date(2022, 3, 2)
 

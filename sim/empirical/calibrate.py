@@ -31,9 +31,9 @@ from sim.common.files import atomic_write
 from sim.empirical.records import read_record
 from sim.empirical.validate import compare, simulate_resolution
 from sim.model.channels import REGISTRY
-from sim.model.errors import ScenarioError
-from sim.model.scenario import Parameters, Scenario
 from sim.model.votes import VoteArray
+from sim.scenario.errors import ScenarioError
+from sim.scenario.schema import LoadedScenario, Parameters, Scenario
 
 MAX_FITTED = 8
 SEARCH_NAMES = {"compass": "Latin hypercube", "evolution": "differential evolution"}
@@ -344,3 +344,54 @@ def write_parameters_file(
     body: dict[str, Any] = {"parameters": fit.complete or fit.parameters}
     text = "\n".join(header) + "\n" + yaml.safe_dump(body, sort_keys=False)
     return atomic_write(path, text)
+
+
+def calibrate_to_file(
+    loaded: LoadedScenario,
+    record: Path,
+    resolution: str,
+    out: Path,
+    *,
+    bounds: dict[str, tuple[float, float]] | None = None,
+    budget: int = 300,
+    seed: int = 0,
+    replicates: int = 3,
+    progress: Callable[[int], None] | None = None,
+    method: str = "compass",
+    force: bool = False,
+) -> tuple[Fit, Path]:
+    """Fit the weights (:func:`calibrate`) and write the parameters file (one command's work).
+
+    Refuses an existing ``out`` (unless ``force``) before the search, not after it.
+
+    Raises
+    ------
+    ScenarioError
+        If ``out`` exists, or the record or a bound is bad.
+    """
+    if out.exists() and not force:
+        raise ScenarioError(out, "", "exists (use --force to replace it)")
+    fit = calibrate(
+        loaded.scenario,
+        record,
+        resolution,
+        bounds=bounds,
+        budget=budget,
+        seed=seed,
+        replicates=replicates,
+        progress=progress,
+        method=method,
+    )
+    written = write_parameters_file(
+        out,
+        fit,
+        scenario_path=loaded.path,
+        record_path=record,
+        resolution=resolution,
+        budget=budget,
+        seed=seed,
+        force=force,
+        replicates=replicates,
+        method=method,
+    )
+    return fit, written

@@ -10,7 +10,7 @@ but the states still interact in a run: a held-out state's vote is computed by t
 simulation as the others', so its partners' expected positions are the model's, never the
 record's.
 
-Every fit starts from the model's defaults (:class:`~sim.model.scenario.Parameters`), not from
+Every fit starts from the model's defaults (:class:`~sim.scenario.schema.Parameters`), not from
 the scenario's parameters: those were fitted on all states, held-out ones included, and a
 search that starts at them would carry the held-out votes into the fold.
 
@@ -29,8 +29,8 @@ import numpy as np
 from sim.empirical.calibrate import Fit, search
 from sim.empirical.validate import compare, simulate_resolution
 from sim.empirical.walkforward import SEARCH_REPLICATES, WALK_FORWARD_FIT
-from sim.model.scenario import Parameters, Scenario
 from sim.model.votes import VoteArray
+from sim.scenario.schema import Parameters, Scenario
 
 HABIT_CHOICES = (0, 1, 2)
 """Habitual-absence streaks tried in every fold (0: the stage off)."""

@@ -35,8 +35,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.model.scenario import Scenario
 from sim.model.votes import FloatArray, Vote, VoteArray
+from sim.scenario.schema import Scenario
 
 PSEUDO_COUNT = 0.5
 """Added to every class count (Krichevsky & Trofimov 1981)."""

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.model.records import same_resolution
-from sim.model.scenario import Scenario
+from sim.scenario.records import same_resolution
+from sim.scenario.schema import Scenario
 
 EAST = ("RUS", "CHN")
 """The target's camp on the Ukraine votes: Russia and the permanent member that shielded with it."""

@@ -1,6 +1,6 @@
 """Recorded roll calls held against a scenario: the record must name the vote it is scored on.
 
-The file format is in :mod:`sim.model.records` (``resolution, date, iso3, name, vote``). A
+The file format is in :mod:`sim.scenario.records` (``resolution, date, iso3, name, vote``). A
 record scored against an agenda item must name that resolution (``A/RES/ES-11/1`` or
 ``ES-11/1``) and, when the item is dated, its date; anything else is refused (exit code 2),
 so the ES-11/1 record can never be scored as ES-11/3.
@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim.model.errors import ScenarioError
-from sim.model.records import RollCall, read_roll_call, same_resolution
-from sim.model.scenario import Resolution, Scenario
 from sim.model.votes import VoteArray
+from sim.scenario.errors import ScenarioError
+from sim.scenario.records import RollCall, read_roll_call, same_resolution
+from sim.scenario.schema import Resolution, Scenario
 
 
 @dataclass(frozen=True)

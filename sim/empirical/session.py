@@ -17,11 +17,12 @@ from pathlib import Path
 import numpy as np
 
 from sim.common.seeds import replicate_seeds
-from sim.model.errors import ScenarioError
 from sim.model.model import AllianceModel
-from sim.model.records import read_roll_call
-from sim.model.scenario import Scenario
 from sim.model.votes import Vote
+from sim.scenario.errors import ScenarioError
+from sim.scenario.records import read_roll_call
+from sim.scenario.schema import Scenario
+from sim.scenario.world import build_world
 
 HISTORY_CHANNELS = ("commitment", "prior_alignment")
 """The channels that read earlier votes; the mechanisms-only variant sets their weights to 0."""
@@ -125,8 +126,9 @@ def persistence_codes(scenario: Scenario, folder: Path, titles: list[str]) -> np
 def simulate_session(scenario: Scenario, seed_count: int) -> list[np.ndarray]:
     """Run the whole agenda once per seed; each run's first vote on each item (states x items)."""
     runs = []
+    world = build_world(scenario)
     for seed in replicate_seeds(scenario.seed, seed_count):
-        model = AllianceModel(scenario, rng=seed.generator())
+        model = AllianceModel(scenario, world, rng=seed.generator())
         model.run()
         first: dict[str, np.ndarray] = {}
         for record in model.record.votes:

@@ -22,8 +22,9 @@ from sim.common.seeds import replicate_seeds
 from sim.empirical.records import agenda_item, read_record
 from sim.model.channels import REGISTRY
 from sim.model.model import AllianceModel
-from sim.model.scenario import Scenario
 from sim.model.votes import VOTE_WORDS, Vote
+from sim.scenario.schema import Scenario
+from sim.scenario.world import build_world
 
 
 def modal_votes(codes: np.ndarray) -> np.ndarray:
@@ -73,8 +74,9 @@ def simulate(
     seeds = replicate_seeds(scenario.seed, replicates)
     votes: dict[str, list[np.ndarray]] = {i.id: [] for i in items}
     contributions: dict[str, list[np.ndarray]] = {i.id: [] for i in items}
+    world = build_world(scenario)
     for seed in seeds:
-        model = AllianceModel(scenario, rng=seed.generator())
+        model = AllianceModel(scenario, world, rng=seed.generator())
         index = {r.id: k for k, r in enumerate(scenario.agenda)}
         last = max(model.world.timeline.first_round(index[i.id]) or 0 for i in items)
         model.rounds = min(model.rounds, last)

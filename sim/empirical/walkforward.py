@@ -23,9 +23,9 @@ from sim.empirical.backtest import Backtest, record_codes, score_vote, targets
 from sim.empirical.calibrate import Fit, search
 from sim.empirical.records import agenda_item
 from sim.empirical.validate import compare, simulate
-from sim.model.errors import ScenarioError
-from sim.model.records import same_resolution
-from sim.model.scenario import HistoryRecord, Scenario
+from sim.scenario.errors import ScenarioError
+from sim.scenario.records import same_resolution
+from sim.scenario.schema import HistoryRecord, Scenario
 
 SEARCH_REPLICATES = 2
 """Seeds per evaluation of the multi-record objective (common random numbers)."""

@@ -19,7 +19,7 @@ import pandas as pd
 from sim.common.files import publish_dir
 from sim.empirical import world_ties as ties
 from sim.empirical.world_data import ISSUES, Datasets, load_datasets, members_at
-from sim.model.errors import ScenarioError
+from sim.scenario.errors import ScenarioError
 
 LAST_DATE = dt.date(2022, 12, 31)
 """No roll call dated after 2022 is shipped or simulated."""

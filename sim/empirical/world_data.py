@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.model.errors import ScenarioError
+from sim.scenario.errors import ScenarioError
 
 ISSUES: dict[str, str] = {
     "me": "Palestinian conflict",

@@ -13,8 +13,10 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from sim.common.measures import adopted, alignment, blocs
-from sim.model.model import AllianceModel, VoteRecord
+from sim.model.model import VoteRecord
 from sim.model.votes import POSITION_OF_VOTE, Vote
+from sim.scenario.schema import Resolution
+from sim.scenario.world import ScenarioModel
 
 Measure = Literal[
     "share_with_target",
@@ -116,69 +118,74 @@ class Outcome(BaseModel):
         return f"{self.measure}[{','.join(args)}]" if args else self.measure
 
 
-def _first_vote(model: AllianceModel, resolution: str) -> VoteRecord:
+def _first_vote(model: ScenarioModel, resolution: str) -> VoteRecord:
     for record in model.record.votes:
         if record.resolution.id == resolution:
             return record
     raise ValueError(f"resolution {resolution!r} was not voted on in this run")
 
 
-def _share(code: Vote) -> Callable[[AllianceModel, Outcome], float]:
-    def measure(model: AllianceModel, outcome: Outcome) -> float:
+def _share(code: Vote) -> Callable[[ScenarioModel, Outcome], float]:
+    def measure(model: ScenarioModel, outcome: Outcome) -> float:
         votes = _first_vote(model, str(outcome.resolution)).votes
         return float(np.mean(votes == code))
 
     return measure
 
 
-def _share_with_target(model: AllianceModel, outcome: Outcome) -> float:
+def _resolution(model: ScenarioModel, resolution: str) -> Resolution:
+    return next(r for r in model.spec.agenda if r.id == resolution)
+
+
+def _share_with_target(model: ScenarioModel, outcome: Outcome) -> float:
     record = _first_vote(model, str(outcome.resolution))
     others = np.ones(record.votes.size, dtype=bool)
-    if record.resolution.target is not None:
-        others[model.world.index(record.resolution.target)] = False
+    target = _resolution(model, record.resolution.id).target
+    if target is not None:
+        others[model.world.index(target)] = False
     return float(np.mean(record.votes[others] == Vote.NO))
 
 
-def _adopted(model: AllianceModel, outcome: Outcome) -> float:
+def _adopted(model: ScenarioModel, outcome: Outcome) -> float:
     record = _first_vote(model, str(outcome.resolution))
-    return float(adopted(record.votes, record.resolution.majority))
+    return float(adopted(record.votes, _resolution(model, record.resolution.id).majority))
 
 
-def _position(model: AllianceModel, outcome: Outcome) -> float:
+def _position(model: ScenarioModel, outcome: Outcome) -> float:
     record = _first_vote(model, str(outcome.resolution))
     return float(POSITION_OF_VOTE[record.votes[model.world.index(str(outcome.country))]])
 
 
-def _votes(model: AllianceModel) -> np.ndarray:
+def _votes(model: ScenarioModel) -> np.ndarray:
     return np.column_stack([r.votes for r in model.record.votes])
 
 
-def _agreement(model: AllianceModel, outcome: Outcome) -> float:
+def _agreement(model: ScenarioModel, outcome: Outcome) -> float:
     a, b = model.world.index(str(outcome.country)), model.world.index(str(outcome.reference))
     return float(alignment(_votes(model)[[a, b]]).agreement[0, 1])
 
 
-def _blocs(model: AllianceModel, outcome: Outcome) -> float:
-    labels, _ = blocs(alignment(_votes(model)).agreement, model.parameters.bloc_agreement)
+def _blocs(model: ScenarioModel, outcome: Outcome) -> float:
+    labels, _ = blocs(alignment(_votes(model)).agreement, model.spec.parameters.bloc_agreement)
     return float(np.max(labels))
 
 
-def _polarisation(model: AllianceModel, outcome: Outcome) -> float:
+def _polarisation(model: ScenarioModel, outcome: Outcome) -> float:
     splits = [
         4.0 * np.mean(r.votes == Vote.YES) * np.mean(r.votes == Vote.NO) for r in model.record.votes
     ]
     return float(np.mean(splits))
 
 
-def _favours_outstanding(model: AllianceModel, outcome: Outcome) -> float:
+def _favours_outstanding(model: ScenarioModel, outcome: Outcome) -> float:
     return float(model.favour_balance.sum())
 
 
-def _debtors_repaid(model: AllianceModel, outcome: Outcome) -> float:
+def _debtors_repaid(model: ScenarioModel, outcome: Outcome) -> float:
     return float(model.ledger.repaid_ever.sum())
 
 
-MEASURES: dict[str, Callable[[AllianceModel, Outcome], float]] = {
+MEASURES: dict[str, Callable[[ScenarioModel, Outcome], float]] = {
     "share_with_target": _share_with_target,
     "yes_share": _share(Vote.YES),
     "no_share": _share(Vote.NO),
@@ -194,6 +201,6 @@ MEASURES: dict[str, Callable[[AllianceModel, Outcome], float]] = {
 }
 
 
-def compute(model: AllianceModel, outcomes: list[Outcome]) -> dict[str, float]:
+def compute(model: ScenarioModel, outcomes: list[Outcome]) -> dict[str, float]:
     """Every requested outcome of a finished run, by column name."""
     return {o.column: MEASURES[o.measure](model, o) for o in outcomes}

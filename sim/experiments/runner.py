@@ -37,6 +37,7 @@ from sim.common.files import (
     publish_dir,
     write_table,
 )
+from sim.common.inputs import InputError, read_bytes
 from sim.common.manifests import (
     SCHEMA_VERSION,
     SweepFile,
@@ -53,9 +54,9 @@ from sim.experiments.progress import LINE_SECONDS, sweep_progress
 from sim.experiments.spec import LoadedSweep, SweepSpec, load_sweep
 from sim.experiments.store import RunStore
 from sim.experiments.worker import Task, execute, run_tasks
-from sim.model.errors import ScenarioError
-from sim.model.inputs import InputError, read_bytes
-from sim.model.scenario import LoadedScenario, files_sha256, load_scenario
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loading import files_sha256, load_scenario
+from sim.scenario.schema import LoadedScenario
 
 if TYPE_CHECKING:
     pass

@@ -26,13 +26,15 @@ from sim.common.manifests import SCHEMA_VERSION, RunManifest, RunScenario, write
 from sim.common.measures import adopted, alignment, blocs
 from sim.common.tables import arrow_table
 from sim.model.channels import REGISTRY
-from sim.model.model import AllianceModel, VoteRecord
-from sim.model.records import same_resolution
-from sim.model.scenario import LoadedScenario, Resolution, Scenario
+from sim.model.model import VoteRecord
+from sim.model.timeline import Timeline
 from sim.model.votes import VOTE_WORDS, Vote
+from sim.scenario.records import same_resolution
+from sim.scenario.schema import LoadedScenario, Resolution, Scenario
+from sim.scenario.world import ScenarioModel, build_world, run_scenario
 
 
-def vote_matrix(model: AllianceModel) -> np.ndarray:
+def vote_matrix(model: ScenarioModel) -> np.ndarray:
     """``(n_countries, n_votes)`` vote codes over every resolution vote of a run."""
     records = model.record.votes
     if not records:
@@ -78,7 +80,7 @@ def parties_table(resolutions: list[Resolution]) -> pa.Table:
     return pa.table({k: pa.array(v, pa.string()) for k, v in rows.items()})
 
 
-def build_tables(model: AllianceModel) -> dict[str, pa.Table]:
+def build_tables(model: ScenarioModel) -> dict[str, pa.Table]:
     """Turn a finished model's record into the results tables."""
     ids = np.array(model.world.ids, dtype=object)
     n = ids.size
@@ -97,7 +99,9 @@ def build_tables(model: AllianceModel) -> dict[str, pa.Table]:
         }
     )
     contributions = _contributions(records, votes)
-    tallies = _tallies(records)
+    agenda = {r.id: r for r in model.spec.agenda}
+    resolutions = [agenda[r.resolution.id] for r in records]
+    tallies = _tallies(records, resolutions)
     favour_rows = model.record.favours
     favours = pa.table(
         {
@@ -124,7 +128,7 @@ def build_tables(model: AllianceModel) -> dict[str, pa.Table]:
             "kappa": pa.array(aligned.kappa[a, b], pa.float64()),
         }
     )
-    labels, order = blocs(aligned.agreement, model.parameters.bloc_agreement)
+    labels, order = blocs(aligned.agreement, model.spec.parameters.bloc_agreement)
     position_in_order = np.empty(n, dtype=np.int32)
     position_in_order[order] = np.arange(n, dtype=np.int32)
     countries = pa.table(
@@ -145,7 +149,7 @@ def build_tables(model: AllianceModel) -> dict[str, pa.Table]:
         "countries": countries,
         "rounds": rounds,
         "recorded": recorded_table(model.spec, [r.resolution.id for r in records]),
-        "parties": parties_table([r.resolution for r in records]),
+        "parties": parties_table(resolutions),
     }
 
 
@@ -173,19 +177,27 @@ def _contributions(records: list[VoteRecord], votes: pa.Table) -> pa.Table:
     return pa.table(contributions_cols)
 
 
-def _tallies(records: list[VoteRecord]) -> pa.Table:
-    """One row per resolution vote: counts per vote, adopted, iterations, inducements spent."""
+def _tallies(records: list[VoteRecord], resolutions: list[Resolution]) -> pa.Table:
+    """One row per resolution vote: counts per vote, adopted, iterations, inducements spent.
+
+    ``resolutions`` are the scenario's agenda items of ``records``, in the same order.
+    """
     tallies: pa.Table = pa.table(
         {
             "round": pa.array([r.round for r in records], pa.int32()),
             "resolution": pa.array([r.resolution.id for r in records], pa.string()),
-            "title": pa.array([r.resolution.title for r in records], pa.string()),
-            "issue": pa.array([r.resolution.issue for r in records], pa.string()),
+            "title": pa.array([r.title for r in resolutions], pa.string()),
+            "issue": pa.array([r.issue for r in resolutions], pa.string()),
             **{
                 word: pa.array([int((r.votes == code).sum()) for r in records], pa.int32())
                 for code, word in enumerate(VOTE_WORDS)
             },
-            "adopted": pa.array([adopted(r.votes, r.resolution.majority) for r in records]),
+            "adopted": pa.array(
+                [
+                    adopted(r.votes, res.majority)
+                    for r, res in zip(records, resolutions, strict=True)
+                ]
+            ),
             "iterations": pa.array([r.iterations for r in records], pa.int32()),
             "converged": pa.array([r.converged for r in records], pa.bool_()),
             "inducement_spent": pa.array([r.inducement_spent for r in records], pa.float64()),
@@ -195,7 +207,7 @@ def _tallies(records: list[VoteRecord]) -> pa.Table:
 
 
 def build_manifest(
-    loaded: LoadedScenario, model: AllianceModel, seed: int, command: list[str] | None
+    loaded: LoadedScenario, model: ScenarioModel, seed: int, command: list[str] | None
 ) -> RunManifest:
     """Build the provenance record of a run (its table hashes are added once written)."""
     return RunManifest(
@@ -223,7 +235,7 @@ def build_manifest(
 def write_run(
     out: Path,
     loaded: LoadedScenario,
-    model: AllianceModel,
+    model: ScenarioModel,
     seed: int,
     *,
     decorate: Callable[[Path, RunManifest], None] | None = None,
@@ -249,3 +261,48 @@ def write_run(
             decorate(staging, written)
 
     return publish_dir(out, fill, force)
+
+
+def simulate_and_write(
+    out: Path,
+    loaded: LoadedScenario,
+    seed: int,
+    *,
+    rounds: Callable[[Timeline], int] | None = None,
+    note: Callable[[str], None] | None = None,
+    decorate: Callable[[Path, RunManifest], None] | None = None,
+    force: bool = False,
+    command: list[str] | None = None,
+) -> tuple[ScenarioModel, Path]:
+    """Build the world, run the model and write the run (:func:`write_run`): one run, whole.
+
+    ``rounds(timeline)`` chooses how many rounds to run (default all; it may refuse by
+    raising), ``note`` hears what the run leaves out (:func:`timeline_notes`).
+    Returns the finished model and the published directory.
+    """
+    world = build_world(loaded.scenario)
+    to_run = world.timeline.rounds if rounds is None else rounds(world.timeline)
+    for line in timeline_notes(loaded.scenario, world.timeline, to_run):
+        if note is not None:
+            note(line)
+    model = run_scenario(
+        loaded.scenario, rng=np.random.default_rng(seed), rounds=to_run, world=world
+    )
+    written = write_run(out, loaded, model, seed, decorate=decorate, force=force, command=command)
+    return model, written
+
+
+def timeline_notes(scenario: Scenario, timeline: Timeline, rounds: int) -> list[str]:
+    """Return what a run leaves out: empty rounds, resolutions after the last round run."""
+    notes = []
+    empty = timeline.empty_rounds(rounds)
+    if empty:
+        notes.append(f"round(s) {', '.join(map(str, empty))} have nothing on the agenda")
+    left = [
+        scenario.agenda[i].id
+        for r in range(rounds + 1, timeline.rounds + 1)
+        for i in timeline.agenda.get(r, ())
+    ]
+    if left:
+        notes.append(f"not voted on, after round {rounds}: {', '.join(dict.fromkeys(left))}")
+    return notes

@@ -22,19 +22,15 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from sim.common.inputs import InputError, load_yaml, read_bytes, resolve, shorten, yaml_problem
 from sim.experiments.outcomes import Outcome
-from sim.model.errors import ScenarioError
-from sim.model.inputs import InputError, load_yaml, read_bytes, resolve, shorten, yaml_problem
-from sim.model.scenario import (
-    MAX_ROUNDS,
-    Parameters,
-    Scenario,
-    apply_override,
-    check_references,
-    expand_scenario_data,
-    format_validation_error,
-)
-from sim.model.world import build_world
+from sim.scenario.errors import ScenarioError
+from sim.scenario.limits import MAX_ROUNDS
+from sim.scenario.loading import apply_override, expand_scenario_data
+from sim.scenario.messages import format_validation_error
+from sim.scenario.references import check_references
+from sim.scenario.schema import Parameters, Scenario
+from sim.scenario.world import build_world
 
 MAX_STEPS = 1000
 """Most values one grid axis may take."""

@@ -21,8 +21,8 @@ from sim.common.seeds import Seed
 from sim.experiments.designs import RunSpec
 from sim.experiments.outcomes import Outcome, compute
 from sim.experiments.spec import base_scenario, parameters_only, scenario_for
-from sim.model.model import run_scenario
-from sim.model.world import World, build_world
+from sim.model.world import World
+from sim.scenario.world import build_world, run_scenario
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def base_world(scenario_path: str) -> World:
 def world_for(task: Task) -> World | None:
     """Return the base scenario's world if the run varies parameters only, else None.
 
-    :func:`sim.model.world.build_world` reads no parameters, so every run of a parameter sweep
+    :func:`sim.scenario.world.build_world` reads no parameters, so every run of a parameter sweep
     has the base scenario's world; building it is most of a short run's work.
     """
     return base_world(task.scenario_path) if parameters_only(task.run.values) else None

@@ -14,7 +14,7 @@ import mesa
 from sim.model.votes import Vote
 
 if TYPE_CHECKING:
-    from sim.model.model import AllianceModel
+    from sim.model.model import AllianceModel, RunSpec
 
 
 class Country(mesa.Agent):  # type: ignore[misc]
@@ -32,9 +32,11 @@ class Country(mesa.Agent):  # type: ignore[misc]
         Its position in the model's arrays.
     """
 
-    model: AllianceModel
+    model: AllianceModel[RunSpec]
 
-    def __init__(self, model: AllianceModel, country_id: str, name: str, index: int) -> None:
+    def __init__(
+        self, model: AllianceModel[RunSpec], country_id: str, name: str, index: int
+    ) -> None:
         super().__init__(model)
         self.country_id = country_id
         self.name = name

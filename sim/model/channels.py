@@ -176,7 +176,7 @@ class Registry:
         if self.frozen:
             raise RuntimeError(
                 f"channel {channel.name!r} registered after the scenario schema was built: "
-                "register channels before importing sim.model.scenario"
+                "register channels before importing sim.scenario.schema"
             )
         if channel.name in self.names:
             raise ValueError(f"channel {channel.name!r} is registered already")

@@ -11,29 +11,81 @@ ledger, punishment); at the end of the round the end-of-round stages run (favour
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Generic, Protocol, TypeVar
 
 import mesa
 import numpy as np
 
-from sim.model.absence import AbsenceHistory
 from sim.model.agents import Country
 from sim.model.channels import REGISTRY
 from sim.model.context import LedgerView, OwnRecord, VoteContext
 from sim.model.ledger import DENSE_CELLS, FAVOUR_EPSILON, FavourLedger, cut_ties
 from sim.model.rule import (
     VoteOutcome,
+    WeightParameters,
     Weights,
     country_bands,
     decide_votes,
     deciding_channels,
     make_operators,
 )
-from sim.model.scenario import Resolution, Scenario
 from sim.model.stages import STAGES, VoteState
 from sim.model.votes import POSITION_OF_VOTE, BoolArray, FloatArray, IntArray, Vote, VoteArray
-from sim.model.world import ResolutionFacts, World, build_world
+from sim.model.world import ResolutionFacts, World
+
+
+class AgendaItem(Protocol):
+    """What the model reads of a resolution (:class:`sim.scenario.schema.Resolution`)."""
+
+    @property
+    def id(self) -> str:
+        """The resolution's id (its facts are ``world.resolutions[id]``)."""
+
+    @property
+    def salience(self) -> float:
+        """How much the vote matters to domestic audiences, in [0, 1]."""
+
+
+class ModelParameters(WeightParameters, Protocol):
+    """What the model reads of the parameters (:class:`sim.scenario.schema.Parameters`).
+
+    The stages read their blocks from it by field name (:meth:`sim.model.stages.Stage.block`).
+    """
+
+    @property
+    def noise_sd(self) -> float:
+        """Std. dev. of the per-country, per-resolution shock."""
+
+    @property
+    def max_iterations(self) -> int:
+        """Cap on best-response iterations per decision."""
+
+    @property
+    def expectation_weight(self) -> float:
+        """Share by which expected positions move toward observed ones per iteration."""
+
+
+class RunSpec(Protocol):
+    """What the model reads of a scenario (:class:`sim.scenario.schema.Scenario`).
+
+    The model never sees scenario files or the schema: the scenario layer above it validates
+    them and builds the :class:`~sim.model.world.World` (:func:`sim.scenario.world.build_world`).
+    """
+
+    @property
+    def seed(self) -> int:
+        """The default seed of a run."""
+
+    @property
+    def parameters(self) -> ModelParameters:
+        """The global parameters of the rules."""
+
+    @property
+    def agenda(self) -> Sequence[AgendaItem]:
+        """The agenda items, indexed by the world's timeline."""
 
 
 @dataclass
@@ -46,7 +98,7 @@ class VoteRecord:
     """
 
     round: int
-    resolution: Resolution
+    resolution: AgendaItem
     votes: VoteArray
     fixed: np.ndarray
     contributions: FloatArray
@@ -76,7 +128,7 @@ class RunRecord:
     favours: list[tuple[int, np.ndarray, np.ndarray, FloatArray]] = field(default_factory=list)
 
 
-def _votes_this_round(model: AllianceModel) -> int:
+def _votes_this_round(model: AllianceModel[RunSpec]) -> int:
     """Resolutions voted on in the model's current round (the record's last ones)."""
     count = 0
     for record in reversed(model.record.votes):
@@ -103,41 +155,44 @@ def _outstanding(ledger: FavourLedger) -> tuple[IntArray, IntArray, FloatArray]:
     return debtor, creditor, flat[cells]
 
 
-class AllianceModel(mesa.Model):  # type: ignore[misc]
+S = TypeVar("S", bound=RunSpec)
+
+
+class AllianceModel(mesa.Model, Generic[S]):  # type: ignore[misc]
     """UN General Assembly voting under trade, security, adversary, domestic and favour channels.
 
     Parameters
     ----------
     scenario
-        A validated scenario.
+        A validated scenario (what the model reads of it: :class:`RunSpec`).
+    world
+        Its arrays, built by :func:`sim.scenario.world.build_world` (it reads no parameters,
+        so the runs of a parameter sweep share one); the model only reads it.
     rng
         The run's random generator (or a seed for one); defaults to the scenario's seed.
     rounds
-        Rounds to run; defaults to ``scenario.rounds``.
-    world
-        ``build_world(scenario)`` when already built (it reads no parameters, so the runs of a
-        parameter sweep share one); the model only reads it.
+        Rounds to run; defaults to the world's timeline (``scenario.rounds``).
 
     Attributes
     ----------
     spec
-        The validated scenario (``scenario`` is taken by Mesa >= 3.4 for its own experiment
-        object).
+        The validated scenario, typed as given (``AllianceModel[Scenario]`` above the model;
+        ``scenario`` is taken by Mesa >= 3.4 for its own experiment object).
     """
 
     def __init__(
         self,
-        scenario: Scenario,
+        scenario: S,
+        world: World,
         *,
         rng: np.random.Generator | int | None = None,
         rounds: int | None = None,
-        world: World | None = None,
     ) -> None:
         super().__init__(rng=np.random.default_rng(scenario.seed if rng is None else rng))
-        self.spec = scenario
+        self.spec: S = scenario
         self.parameters = scenario.parameters
         self.weights = Weights.from_parameters(scenario.parameters)
-        self.world = build_world(scenario) if world is None else world
+        self.world = world
         self.rounds = self.world.timeline.rounds if rounds is None else rounds
         self.round = 0
         n = self.world.size
@@ -219,7 +274,7 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
             self.step()
         return self.record
 
-    def _context(self, resolution: Resolution, facts: ResolutionFacts) -> VoteContext:
+    def _context(self, resolution: AgendaItem, facts: ResolutionFacts) -> VoteContext:
         """Build the vote's read-only context, drawing its noise from the run's generator."""
         issue = facts.issue
         return VoteContext(
@@ -245,13 +300,8 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
             ),
             noise=self.parameters.noise_sd * self.rng.standard_normal(self.world.size),
             inducement=np.zeros(self.world.size),
-            absence_rate=self.absences.rate(facts.day),
+            absence_rate=facts.absence_rate,
         )
-
-    @cached_property
-    def absences(self) -> AbsenceHistory:
-        """Cumulative absences over the scenario's recorded roll calls (history)."""
-        return AbsenceHistory.of(((r.date, r.votes) for r in self.spec.history), self.world.ids)
 
     def decide(self, context: VoteContext) -> VoteOutcome:
         """Decide the vote in ``context`` by iterated best response with the run's operators."""
@@ -263,7 +313,7 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
             self.parameters.expectation_weight,
         )
 
-    def vote(self, resolution: Resolution) -> VoteRecord:
+    def vote(self, resolution: AgendaItem) -> VoteRecord:
         """Vote on one resolution now, run the post-vote stages, and record."""
         facts = self.world.resolutions[resolution.id]
         context = self._context(resolution, facts)
@@ -292,17 +342,4 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         return record
 
 
-def run_scenario(
-    scenario: Scenario,
-    *,
-    rng: np.random.Generator | int | None = None,
-    rounds: int | None = None,
-    world: World | None = None,
-) -> AllianceModel:
-    """Build a model, run it to the end, and return it (its ``record`` holds the results)."""
-    model = AllianceModel(scenario, rng=rng, rounds=rounds, world=world)
-    model.run()
-    return model
-
-
-__all__ = ["AllianceModel", "RunRecord", "VoteRecord", "run_scenario"]
+__all__ = ["AgendaItem", "AllianceModel", "ModelParameters", "RunRecord", "RunSpec", "VoteRecord"]

@@ -39,7 +39,7 @@ from sim.model.votes import (
 
 
 class WeightParameters(Protocol):
-    """The parameters the weights are read from (:class:`sim.model.scenario.Parameters`)."""
+    """The parameters the weights are read from (:class:`sim.scenario.schema.Parameters`)."""
 
     @property
     def abstention_band(self) -> float:

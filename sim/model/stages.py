@@ -160,7 +160,7 @@ class StageRegistry:
         if self.frozen:
             raise RuntimeError(
                 f"stage {stage.name!r} registered after the scenario schema was built: "
-                "register stages before importing sim.model.scenario"
+                "register stages before importing sim.scenario.schema"
             )
         if stage.name in self.names:
             raise ValueError(f"stage {stage.name!r} is registered already")

@@ -1,37 +1,29 @@
-"""Turn a validated scenario into the arrays the rules work on, once per run.
+"""The arrays the rules work on, built once per run from a scenario.
 
 Countries are indexed in scenario order; every vector is ``(n,)`` and every tie matrix
-``(n, n)``. Everything static is computed here once: country attributes, tie tables, the favour
-schedule by round and each resolution's parties and fixed votes.
+``(n, n)``. Everything static is held here: country attributes, tie tables, the favour schedule
+by round and each resolution's parties and fixed votes. The model reads only these typed
+objects; :func:`sim.scenario.world.build_world` builds them from a validated scenario.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
-from typing import NoReturn
+from functools import cached_property
 
 import numpy as np
 from scipy import sparse
 
-from sim.model.channels import REGISTRY, TieTable
-from sim.model.errors import ScenarioError
+from sim.model.channels import REGISTRY
 from sim.model.ledger import Grant, Parties
-from sim.model.records import same_resolution
 from sim.model.rule import tie_matrices
-from sim.model.scenario import Resolution, Scenario, Tie
-from sim.model.timeline import Timeline, timeline_of
-from sim.model.votes import (
-    NO_FIXED_VOTE,
-    POSITION_OF_VOTE,
-    BoolArray,
-    FloatArray,
-    IntArray,
-    Vote,
-    VoteArray,
-)
+from sim.model.timeline import Timeline
+from sim.model.votes import BoolArray, FloatArray, IntArray, VoteArray
+
+TieEntry = tuple[int, int, int, float]
+"""One cell of a tie matrix with the round it enters in: ``(round, row, col, weight)``."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +72,9 @@ class ResolutionFacts:
     absent_streak
         How many of the latest recorded votes dated before it (history, every issue) each
         country missed in a row (n,); 0 on an undated agenda.
+    absence_rate
+        Share of the recorded votes dated before it (history, every issue) each country
+        missed (n,) (:class:`sim.model.absence.AbsenceHistory`); None where not built.
     """
 
     parties: Parties
@@ -90,6 +85,7 @@ class ResolutionFacts:
     known: Known
     recorded: VoteArray | None
     absent_streak: IntArray
+    absence_rate: FloatArray | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +118,9 @@ class World:
         Rounds at whose start dated ties come into force (tables change then).
     unused_favours
         Favours dated after the last vote (never granted).
+    entries
+        Every tie's cells by table, in table order, each with the round at whose start it
+        enters (0 = from the start); :meth:`tables_at` builds the matrices from them.
     """
 
     ids: tuple[str, ...]
@@ -137,7 +136,7 @@ class World:
     timeline: Timeline
     tie_rounds: frozenset[int]
     unused_favours: int
-    scenario: Scenario
+    entries: Mapping[str, tuple[TieEntry, ...]]
 
     @cached_property
     def tie_matrices(self) -> tuple[sparse.csr_array, ...]:
@@ -150,18 +149,12 @@ class World:
 
     def tables_at(self, round_number: int) -> dict[str, sparse.csr_array]:
         """Raw tie matrices with every tie in force at the start of ``round_number``."""
-        position = {c: i for i, c in enumerate(self.ids)}
-        timeline = self.timeline
         return {
-            t.name: _tie_matrix(
-                _entries(
-                    t,
-                    [
-                        tie
-                        for tie in self.scenario.ties.table(t.name)
-                        if timeline.enters(tie.date) <= round_number
-                    ],
-                    position,
+            t.name: tie_matrix(
+                (
+                    (row, col, weight)
+                    for enters, row, col, weight in self.entries[t.name]
+                    if enters <= round_number
                 ),
                 self.size,
                 t.combine == "max",
@@ -179,7 +172,7 @@ class World:
         return self.ids.index(country_id)
 
 
-def _tie_matrix(
+def tie_matrix(
     entries: Iterable[tuple[int, int, float]], n: int, strongest: bool
 ) -> sparse.csr_array:
     """Collect ``(row, col, weight)`` entries into a CSR matrix.
@@ -196,177 +189,3 @@ def _tie_matrix(
     rows = np.array([k[0] for k in keys], dtype=np.int64)
     cols = np.array([k[1] for k in keys], dtype=np.int64)
     return sparse.csr_array((values, (rows, cols)), shape=(n, n))
-
-
-def _entries(
-    table: TieTable, ties: list[Tie], position: dict[str, int]
-) -> Iterator[tuple[int, int, float]]:
-    for tie in ties:
-        yield position[tie.country], position[tie.partner], tie.weight
-        if table.mutual and getattr(tie, "mutual", False):
-            yield position[tie.partner], position[tie.country], tie.weight
-
-
-def _fail(loc: tuple[int | str, ...], message: str) -> NoReturn:
-    raise ScenarioError("<scenario>", ".".join(str(p) for p in loc), message)
-
-
-@lru_cache(maxsize=64)
-def _code(word: str) -> Vote:
-    """``Vote.from_word``, cached: history is read once per agenda item (big sessions)."""
-    return Vote.from_word(word)
-
-
-def _known(scenario: Scenario, ids: tuple[str, ...], issue: str, day: dt.date | None) -> Known:
-    """Latest recorded position per country on ``issue`` from history dated before ``day``."""
-    n = len(ids)
-    position = np.zeros(n)
-    time = np.full(n, -np.inf)
-    if day is not None:
-        index = {c: i for i, c in enumerate(ids)}
-        records = sorted(
-            (r for r in scenario.history if r.issue == issue and r.date < day),
-            key=lambda r: r.date,
-        )
-        for record in records:  # later records overwrite earlier ones
-            for country, word in record.votes.items():
-                code = _code(word)
-                if country in index and code != Vote.ABSENT:
-                    position[index[country]] = POSITION_OF_VOTE[code]
-                    time[index[country]] = record.date.toordinal()
-    return Known(position=position, known=np.isfinite(time), time=time)
-
-
-def _absent_streak(scenario: Scenario, ids: tuple[str, ...], day: dt.date | None) -> IntArray:
-    """Consecutive recorded absences of every country up to ``day`` (latest records first)."""
-    streak = np.zeros(len(ids), dtype=np.int64)
-    if day is None:
-        return streak
-    records = sorted((r for r in scenario.history if r.date < day), key=lambda r: r.date)
-    still = np.ones(len(ids), dtype=bool)
-    for record in reversed(records):
-        absent = np.array([_code(record.votes.get(c, "absent")) == Vote.ABSENT for c in ids])
-        still &= absent
-        if not still.any():
-            break
-        streak += still
-    return streak
-
-
-def _facts(
-    scenario: Scenario,
-    resolution: Resolution,
-    position: dict[str, int],
-    issues: tuple[str, ...],
-    arrears: BoolArray,
-    opinion: FloatArray,
-) -> ResolutionFacts:
-    """Parties, fixed votes, opinion and history of one agenda item (see ResolutionFacts)."""
-    index = [position[s] for s in resolution.sponsors]
-    preference = [1.0] * len(index)
-    if resolution.target is not None:
-        index.append(position[resolution.target])
-        preference.append(-1.0)
-    fixed = np.full(len(position), NO_FIXED_VOTE, dtype=np.int8)
-    for sponsor in resolution.sponsors:
-        fixed[position[sponsor]] = Vote.YES
-    if resolution.target is not None:
-        fixed[position[resolution.target]] = Vote.NO
-    for country_id, word in resolution.fixed_votes.items():
-        fixed[position[country_id]] = Vote.from_word(word)
-    fixed[arrears] = Vote.ABSENT
-    day = resolution.date
-    issue = issues.index(resolution.issue)
-    column = opinion[:, issue].copy()
-    if day is not None:
-        for suspension in scenario.suspensions:
-            if suspension.start < day and (suspension.end is None or day <= suspension.end):
-                fixed[position[suspension.country]] = Vote.ABSENT
-        latest: dict[str, dt.date] = {}
-        for poll in scenario.polls:
-            if poll.issue != resolution.issue or not poll.fieldwork_end < day:
-                continue
-            if poll.country not in latest or latest[poll.country] <= poll.fieldwork_end:
-                latest[poll.country] = poll.fieldwork_end
-                column[position[poll.country]] = poll.value
-    ids = tuple(position)
-    recorded = None
-    for record in scenario.history:
-        if same_resolution(record.resolution, resolution.id):
-            recorded = np.array(
-                [Vote.from_word(record.votes.get(c, "absent")) for c in ids], dtype=np.int8
-            )
-    return ResolutionFacts(
-        parties=Parties(np.asarray(index, dtype=np.int64), np.asarray(preference)),
-        fixed_votes=fixed,
-        issue=issue,
-        opinion=column,
-        day=day,
-        known=_known(scenario, ids, resolution.issue, day),
-        recorded=recorded,
-        absent_streak=_absent_streak(scenario, ids, day),
-    )
-
-
-def build_world(scenario: Scenario) -> World:
-    """Build the arrays of a scenario (no randomness involved)."""
-    position = {c.id: i for i, c in enumerate(scenario.countries)}
-    n = len(position)
-    issues = tuple(scenario.issues)
-    opinion = np.array(
-        [
-            [c.public_opinion.get(name, scenario.issues[name].default_opinion) for name in issues]
-            for c in scenario.countries
-        ],
-        dtype=float,
-    ).reshape(n, len(issues))
-    arrears = np.array([c.arrears for c in scenario.countries], bool)
-    timeline = timeline_of(scenario, _fail)
-    favours: dict[int, list[Grant]] = {}
-    unused = 0
-    for favour in scenario.favours:
-        enters = favour.round if favour.round is not None else timeline.enters(favour.date)
-        if enters > timeline.rounds:
-            unused += 1
-            continue
-        favours.setdefault(enters, []).append(
-            Grant(position[favour.debtor], position[favour.creditor], favour.amount)
-        )
-    tie_rounds = frozenset(
-        enters
-        for t in REGISTRY.tie_tables
-        for tie in scenario.ties.table(t.name)
-        if 0 < (enters := timeline.enters(tie.date)) <= timeline.rounds
-    )
-    return World(
-        ids=tuple(c.id for c in scenario.countries),
-        names=tuple(c.name for c in scenario.countries),
-        attributes={
-            a.name: np.array([c.attribute(a.name) for c in scenario.countries], float)
-            for a in REGISTRY.country_attributes
-        },
-        opinion=opinion,
-        issues=issues,
-        arrears=arrears,
-        patron_budget=np.array([c.patron_budget for c in scenario.countries], float),
-        tables={
-            t.name: _tie_matrix(
-                _entries(
-                    t,
-                    [x for x in scenario.ties.table(t.name) if timeline.enters(x.date) == 0],
-                    position,
-                ),
-                n,
-                t.combine == "max",
-            )
-            for t in REGISTRY.tie_tables
-        },
-        favours=favours,
-        resolutions={
-            r.id: _facts(scenario, r, position, issues, arrears, opinion) for r in scenario.agenda
-        },
-        timeline=timeline,
-        tie_rounds=tie_rounds,
-        unused_favours=unused,
-        scenario=scenario,
-    )

@@ -35,8 +35,9 @@ from sim.common.manifests import (
     read_manifest,
 )
 from sim.common.tables import RunResults, load_run
+from sim.output.blocs import bloc_labels, bloc_order
 from sim.output.index import read_index
-from sim.output.plots import bloc_labels, bloc_order, draw_run_plots, run_plots
+from sim.output.plots import draw_run_plots, run_plots
 from sim.output.plotting import PlotFormat
 from sim.output.recorded import agreement, misses, recorded_votes
 from sim.output.sweep_plots import draw_sweep_plots, sobol_caveat

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from sim.model.scenario import Parameters, Scenario
 from sim.model.votes import IntArray
+from sim.scenario.schema import Parameters, Scenario
 
 
 def synthetic_scenario(

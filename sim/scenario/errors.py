@@ -1,4 +1,4 @@
-"""The one error every bad input in the model layer raises: file, field path and message."""
+"""The one error every bad scenario input raises: file, field path and message."""
 
 from __future__ import annotations
 

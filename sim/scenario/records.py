@@ -3,7 +3,7 @@
 A record file has the columns ``resolution, date, iso3, name, vote`` (``country`` may stand for
 ``iso3``; ``name`` is optional): every row names the same resolution (``A/RES/ES-11/1``) and
 date (ISO, ``2022-03-02``), and ``vote`` is one of ``yes / no / abstain / absent``. Records
-serve as history for later votes (:mod:`sim.model.world`) and as the truth that
+serve as history for later votes (:mod:`sim.scenario.world`) and as the truth that
 ``validate``, ``calibrate`` and ``backtest`` score against (:mod:`sim.empirical`).
 """
 
@@ -17,9 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.model.errors import ScenarioError
-from sim.model.inputs import InputError, read_text, shorten
+from sim.common.inputs import InputError, read_text, shorten
 from sim.model.votes import Vote, VoteArray
+from sim.scenario.errors import ScenarioError
 
 SYMBOL_PREFIX = "A/RES/"
 

@@ -6,7 +6,7 @@ such as ``/dev/zero`` or a directory), at most :data:`MAX_FILE_BYTES`, read with
 that grows while read cannot blow memory up. YAML is parsed by :func:`load_yaml`: the safe
 loader (no python tags) with a bounded nesting depth, a bounded number of aliases (no "billion
 laughs") and duplicate keys refused. Errors raise :class:`InputError`, which
-:class:`sim.model.scenario.ScenarioError` turns into one line naming the file.
+:class:`sim.scenario.errors.ScenarioError` turns into one line naming the file.
 """
 
 from __future__ import annotations

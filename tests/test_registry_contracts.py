@@ -167,7 +167,9 @@ def _stage_world() -> tuple[Host, VoteState]:
         tables=host.tables,
         ledger=host.ledger,
     )
-    context = replace(context, absent_streak=np.array([0, 0, 3, 0]))
+    context = replace(
+        context, absent_streak=np.array([0, 0, 3, 0]), absence_rate=np.array([0, 0, 0.6, 0])
+    )
     outcome = host.decide(context)
     assert outcome.votes[V] == Vote.ABSTAIN
     return host, VoteState(context, outcome, outcome.votes.copy())
@@ -208,6 +210,8 @@ STAGE_EFFECT = {
     ),
     # V missed its 3 latest recorded votes: with a habit of 2 it stays away
     "habitual_absence": Effect({"absence_habit": 2}, lambda h, s: s.votes[V] == Vote.ABSENT),
+    # V missed 60% of its recorded votes: at a rate threshold of 0.5 it stays away
+    "absence_rate": Effect({"absence_rate": 0.5}, lambda h, s: s.votes[V] == Vote.ABSENT),
     # V repays 0.25 x 0.2 of what it owes the sponsor it voted with
     "settle": Effect(
         {},

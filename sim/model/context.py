@@ -148,6 +148,10 @@ class VoteContext:
         standard normal from the run's generator, drawn whether or not it is used (n,).
     inducement
         Score bonus bought by patrons (n,); zeros until vote buying has run.
+    absence_rate
+        Share of the recorded roll calls dated before the vote (history, every issue) each
+        state missed (n,); zeros where there is no earlier record
+        (:class:`sim.model.absence.AbsenceHistory`). None in contexts built without a history.
     """
 
     world: WorldView
@@ -166,6 +170,7 @@ class VoteContext:
     own_record: OwnRecord
     noise: FloatArray
     inducement: FloatArray
+    absence_rate: FloatArray | None = None
 
     @property
     def size(self) -> int:

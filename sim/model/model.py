@@ -300,6 +300,7 @@ class AllianceModel(mesa.Model, Generic[S]):  # type: ignore[misc]
             ),
             noise=self.parameters.noise_sd * self.rng.standard_normal(self.world.size),
             inducement=np.zeros(self.world.size),
+            absence_rate=facts.absence_rate,
         )
 
     def decide(self, context: VoteContext) -> VoteOutcome:

@@ -423,6 +423,36 @@ STAGES.register(
 
 
 @dataclass(frozen=True)
+class AbsenceRateParameters:
+    """Absence forecast from the absence rate (:class:`sim.model.absence.AbsenceHistory`)."""
+
+    absence_rate: float = parameter(
+        0.0,
+        "A free voter that missed at least this share of the recorded votes dated before "
+        "the vote (history, every issue) stays away (0 = off).",
+        low=0.0,
+        high=1.0,
+    )
+
+
+def absent_by_rate(host: StageHost, state: VoteState, p: AbsenceRateParameters) -> None:
+    """Free voters whose absence rate so far reaches ``absence_rate`` stay away."""
+    if p.absence_rate > 0 and (rate := state.context.absence_rate) is not None:
+        state.votes[(rate >= p.absence_rate) & state.free] = Vote.ABSENT
+
+
+STAGES.register(
+    Stage(
+        "absence_rate",
+        "A state that missed much of its recorded history stays away (Panke 2014).",
+        AbsenceRateParameters,
+        off={"absence_rate": 0.0},
+        after_vote=absent_by_rate,
+    )
+)
+
+
+@dataclass(frozen=True)
 class SettleParameters:
     """Settling the favour ledger (:meth:`sim.model.ledger.FavourLedger.settle`)."""
 

@@ -72,6 +72,9 @@ class ResolutionFacts:
     absent_streak
         How many of the latest recorded votes dated before it (history, every issue) each
         country missed in a row (n,); 0 on an undated agenda.
+    absence_rate
+        Share of the recorded votes dated before it (history, every issue) each country
+        missed (n,) (:class:`sim.model.absence.AbsenceHistory`); None where not built.
     """
 
     parties: Parties
@@ -82,6 +85,7 @@ class ResolutionFacts:
     known: Known
     recorded: VoteArray | None
     absent_streak: IntArray
+    absence_rate: FloatArray | None = None
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import NoReturn
 
 import numpy as np
 
+from sim.model.absence import AbsenceHistory
 from sim.model.channels import REGISTRY, TieTable
 from sim.model.ledger import Grant, Parties
 from sim.model.model import AllianceModel
@@ -92,6 +93,7 @@ def _facts(
     issues: tuple[str, ...],
     arrears: BoolArray,
     opinion: FloatArray,
+    absences: AbsenceHistory,
 ) -> ResolutionFacts:
     """Parties, fixed votes, opinion and history of one agenda item (see ResolutionFacts)."""
     index = [position[s] for s in resolution.sponsors]
@@ -137,6 +139,7 @@ def _facts(
         known=_known(scenario, ids, resolution.issue, day),
         recorded=recorded,
         absent_streak=_absent_streak(scenario, ids, day),
+        absence_rate=absences.rate(day),
     )
 
 
@@ -153,6 +156,7 @@ def build_world(scenario: Scenario) -> World:
         dtype=float,
     ).reshape(n, len(issues))
     arrears = np.array([c.arrears for c in scenario.countries], bool)
+    absences = AbsenceHistory.of(((r.date, r.votes) for r in scenario.history), tuple(position))
     timeline = timeline_of(scenario, _fail)
     favours: dict[int, list[Grant]] = {}
     unused = 0
@@ -195,7 +199,8 @@ def build_world(scenario: Scenario) -> World:
         },
         favours=favours,
         resolutions={
-            r.id: _facts(scenario, r, position, issues, arrears, opinion) for r in scenario.agenda
+            r.id: _facts(scenario, r, position, issues, arrears, opinion, absences)
+            for r in scenario.agenda
         },
         timeline=timeline,
         tie_rounds=tie_rounds,

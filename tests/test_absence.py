@@ -1,0 +1,80 @@
+"""Absence forecast from each state's absence rate over the history dated before a vote."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from sim.model.absence import AbsenceHistory
+from sim.model.votes import Vote
+from sim.scenario.loading import load_scenario
+from sim.scenario.world import run_scenario
+
+D = dt.date
+# free states that missed at least half of the 9 recorded roll calls of 2014-2021 (history)
+AWAY_ON_ES_11_1 = set(
+    [
+        "AFG",
+        "AZE",
+        "BFA",
+        "CAF",
+        "COD",
+        "COG",
+        "DMA",
+        "GMB",
+        "GNB",
+        "GNQ",
+        "GRD",
+        "KNA",
+        "LBN",
+        "MAR",
+        "MDG",
+        "SOM",
+        "STP",
+        "SWZ",
+        "TKM",
+        "TLS",
+    ]
+)
+
+
+def test_rate_counts_only_records_dated_before_the_vote() -> None:
+    history = AbsenceHistory.of(
+        [
+            (D(2020, 1, 1), {"A": "yes", "B": "absent"}),
+            (D(2019, 1, 1), {"A": "no"}),  # B has no row: absent
+            (D(2021, 1, 1), {"A": "absent", "B": "abstain"}),
+        ],
+        ["A", "B"],
+    )
+    assert history.rate(None).tolist() == [0.0, 0.0]
+    assert history.rate(D(2019, 1, 1)).tolist() == [0.0, 0.0]  # the same day does not count
+    assert history.rate(D(2020, 6, 1)).tolist() == [0.0, 1.0]
+    assert history.rate(D(2022, 1, 1)) == pytest.approx([1 / 3, 2 / 3])
+
+
+def test_un_2022_rates_and_the_stage_on_records_habitual_absentees_absent() -> None:
+    scenario = load_scenario("scenarios/un_2022.yaml").scenario
+    off = run_scenario(scenario)
+    ids = off.world.ids
+    # before ES-11/1 the history holds 9 roll calls (2014-2021)
+    facts = off.world.resolutions
+    rate = facts["ES-11/1"].absence_rate
+    assert rate is not None
+    history = AbsenceHistory.of(((r.date, r.votes) for r in scenario.history), ids)
+    assert history.missed.shape == (15, 193)
+    assert np.array_equal(rate, history.rate(D(2022, 3, 2)))
+    parameters = scenario.parameters.model_copy(update={"absence_rate": 0.5})
+    on = run_scenario(scenario.model_copy(update={"parameters": parameters}))
+    for before, after in zip(off.record.votes, on.record.votes, strict=True):
+        day_rate = facts[before.resolution.id].absence_rate
+        assert day_rate is not None
+        high = (day_rate >= 0.5) & ~after.fixed
+        assert np.all(after.votes[high] == Vote.ABSENT)
+        changed = before.votes != after.votes
+        assert not np.any(changed & ~high)
+    first = on.record.votes[0]
+    assert {ids[i] for i in np.flatnonzero((rate >= 0.5) & ~first.fixed)} == AWAY_ON_ES_11_1
+    assert {ids[i] for i in np.flatnonzero(first.votes == Vote.ABSENT)} >= AWAY_ON_ES_11_1

@@ -200,6 +200,8 @@ DATED_FIELDS = [
     ("polls", 0, "fieldwork_start"),
     ("polls", 0, "fieldwork_end"),
     ("agenda", 1, "date"),
+    ("ties", "trade", 0, "date"),
+    ("ties", "trade", 0, "until"),
 ]
 history_entries = st.fixed_dictionaries(
     {},
@@ -225,7 +227,7 @@ history_entries = st.fixed_dictionaries(
 def test_dated_history_grammar(
     tmp_path: Path, changes: list[tuple[tuple[Any, ...], Any]], header: str, rows: str
 ) -> None:
-    """History entries, record files, suspensions and polls: valid, or one short error."""
+    """History, record files, suspensions, polls, tie dates: valid, or one short error."""
     data = valid_dated()
     for path, value in changes:
         _put(data, path, copy.deepcopy(value))
@@ -247,6 +249,9 @@ def test_dated_history_grammar(
     ids = {c.id for c in scenario.countries}
     assert all(
         s.country in ids and (s.end is None or s.end >= s.start) for s in scenario.suspensions
+    )
+    assert all(
+        t.date is None or t.until is None or t.until > t.date for t in scenario.ties.table("trade")
     )
 
 

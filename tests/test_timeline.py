@@ -95,6 +95,45 @@ def test_a_dated_tie_counts_only_for_votes_after_its_date() -> None:
     assert [v["C"] for v in votes(data)] == ["abstain", "yes"]
 
 
+def test_a_tie_with_an_end_counts_only_for_votes_before_it() -> None:
+    """A tie dated between R1 and R2 that ends on R3's day pulls C on R2 only."""
+    tie = {"country": "C", "partner": "S", "weight": 0.5, "date": "2020-03-01", "until": D3}
+    data = dated_world(
+        [{"id": "S"}, {"id": "T"}, {"id": "C"}],
+        THREE,
+        {"trade_weight": 1.0},
+        ties={"trade": [tie]},
+    )
+    assert votes(data) == [
+        {"S": "yes", "T": "no", "C": "abstain"},
+        {"S": "yes", "T": "no", "C": "yes"},
+        {"S": "yes", "T": "no", "C": "abstain"},
+    ]
+    world = build_world(Scenario.model_validate(data))
+    assert world.tie_rounds == {2, 3}
+    # ended before the first vote: it never counts; undated start, later end: counts until then
+    never = copy.deepcopy(data)
+    never["ties"]["trade"][0].update(date=None, until=D1)
+    assert [v["C"] for v in votes(never)] == ["abstain"] * 3
+    early = copy.deepcopy(data)
+    early["ties"]["trade"][0].update(date=None, until="2020-06-11")
+    assert [v["C"] for v in votes(early)] == ["yes", "yes", "abstain"]
+
+
+def test_a_tie_that_ends_before_it_starts_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tie = {"country": "C", "partner": "S", "weight": 0.5, "date": D2, "until": D2}
+    data = dated_world([{"id": "S"}, {"id": "T"}, {"id": "C"}], THREE, ties={"trade": [tie]})
+    path = write_yaml(tmp_path / "s.yaml", data)
+    assert main(["run", str(path), "--out", str(tmp_path / "o"), "--no-plots"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.splitlines() == [err]
+    assert "s.yaml" in err
+    assert "ties.trade[0].until: 2020-06-10 is not after date 2020-06-10" in err
+    assert not (tmp_path / "o").exists()
+
+
 def test_suspensions_and_polls_count_for_votes_after_their_dates() -> None:
     data = dated_world(
         [{"id": "S"}, {"id": "T"}, {"id": "P"}, {"id": "Q", "domestic_pressure": 1.0}],

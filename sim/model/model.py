@@ -255,7 +255,7 @@ class AllianceModel(mesa.Model, Generic[S]):  # type: ignore[misc]
         self.running = self.round < self.rounds
 
     def _ties_come_into_force(self) -> None:
-        """Dated ties enter this round: rebuild the tables, then re-apply every punishment."""
+        """Dated ties enter or end this round: rebuild the tables, re-apply every punishment."""
         self.tables = self.world.tables_at(self.round)
         for against, parties, keep in self.punishments:
             for name in REGISTRY.sanctioned_tables:

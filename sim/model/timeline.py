@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import sys
 from dataclasses import dataclass
 
 
@@ -55,6 +56,18 @@ class Timeline:
         if day is None or not self.dated:
             return 0
         first = self.round_after(day)
+        return 0 if first == 1 else first
+
+    def leaves(self, day: dt.date | None) -> int:
+        """Round at whose start a fact that ends on ``day`` stops counting (a tie's ``until``).
+
+        It counts for no vote on or after ``day``: this is the first round voting on or after
+        ``day``; 0 = it ended by the first voting day (never counts); no end (``None``) or a
+        numbered agenda: ``sys.maxsize`` (never leaves).
+        """
+        if day is None or not self.dated:
+            return sys.maxsize
+        first = bisect.bisect_left(self.days, day) + 1
         return 0 if first == 1 else first
 
     def rounds_until(self, day: dt.date) -> int:

@@ -22,8 +22,11 @@ from sim.model.rule import tie_matrices
 from sim.model.timeline import Timeline
 from sim.model.votes import BoolArray, FloatArray, IntArray, VoteArray
 
-TieEntry = tuple[int, int, int, float]
-"""One cell of a tie matrix with the round it enters in: ``(round, row, col, weight)``."""
+TieEntry = tuple[int, int, int, int, float]
+"""One cell of a tie matrix with the rounds it enters and leaves in.
+
+``(enters, leaves, row, col, weight)``; it is in force for rounds ``enters <= r < leaves``.
+"""
 
 
 @dataclass(frozen=True)
@@ -115,12 +118,13 @@ class World:
     timeline
         The rounds and what is voted on in each (:mod:`sim.model.timeline`).
     tie_rounds
-        Rounds at whose start dated ties come into force (tables change then).
+        Rounds at whose start dated ties come into force or end (tables change then).
     unused_favours
         Favours dated after the last vote (never granted).
     entries
-        Every tie's cells by table, in table order, each with the round at whose start it
-        enters (0 = from the start); :meth:`tables_at` builds the matrices from them.
+        Every tie's cells by table, in table order, each with the rounds at whose start it
+        enters (0 = from the start) and leaves (0 = never counts); :meth:`tables_at` builds
+        the matrices from them.
     """
 
     ids: tuple[str, ...]
@@ -148,13 +152,16 @@ class World:
         return tie_matrices(self.tables)
 
     def tables_at(self, round_number: int) -> dict[str, sparse.csr_array]:
-        """Raw tie matrices with every tie in force at the start of ``round_number``."""
+        """Raw tie matrices with every tie in force at the start of ``round_number``.
+
+        A tie is in force from the round it enters until the round it leaves (excluded).
+        """
         return {
             t.name: tie_matrix(
                 (
                     (row, col, weight)
-                    for enters, row, col, weight in self.entries[t.name]
-                    if enters <= round_number
+                    for enters, leaves, row, col, weight in self.entries[t.name]
+                    if enters <= round_number < leaves
                 ),
                 self.size,
                 t.combine == "max",

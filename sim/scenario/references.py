@@ -89,6 +89,8 @@ def _check_ties(scenario: Scenario, fail: Fail, known: Known) -> None:
             known(("ties", kind, i, "partner"), tie.partner)
             if tie.country == tie.partner:
                 fail(("ties", kind, i, "partner"), "a country cannot be tied to itself")
+            if tie.until is not None and tie.date is not None and tie.until <= tie.date:
+                fail(("ties", kind, i, "until"), f"{tie.until} is not after date {tie.date}")
             pair = (tie.country, tie.partner)
             if table.unique_pairs and pair in seen:
                 fail(("ties", kind, i), f"duplicate {kind} tie {pair[0]} -> {pair[1]}")

@@ -162,7 +162,9 @@ class Tie(_Strict):
     """A directed tie from ``country`` to ``partner`` with a weight in [0, 1].
 
     ``date`` (a dated agenda only) is when the tie came into being (a treaty, a sanctions
-    designation): it counts only for votes after that date.
+    designation): it counts only for votes after that date. ``until`` (a dated agenda only,
+    after ``date``) is when it ended (a withdrawal completed, a treaty denounced): it counts
+    only for votes before that day, so a tie counts for votes dated in (date, until).
     """
 
     country: CountryId
@@ -170,6 +172,7 @@ class Tie(_Strict):
     weight: Unit
     kind: str | None = None
     date: dt.date | None = None
+    until: dt.date | None = None
     source: str | None = None
 
 

@@ -32,12 +32,12 @@ ScenarioModel = AllianceModel[Scenario]
 def _entries(
     table: TieTable, ties: list[Tie], position: dict[str, int], timeline: Timeline
 ) -> Iterator[TieEntry]:
-    """Cells of a tie table in table order, each with the round it enters in."""
+    """Cells of a tie table in table order, each with the rounds it enters and leaves in."""
     for tie in ties:
-        enters = timeline.enters(tie.date)
-        yield enters, position[tie.country], position[tie.partner], tie.weight
+        enters, leaves = timeline.enters(tie.date), timeline.leaves(tie.until)
+        yield enters, leaves, position[tie.country], position[tie.partner], tie.weight
         if table.mutual and getattr(tie, "mutual", False):
-            yield enters, position[tie.partner], position[tie.country], tie.weight
+            yield enters, leaves, position[tie.partner], position[tie.country], tie.weight
 
 
 def _fail(loc: tuple[int | str, ...], message: str) -> NoReturn:
@@ -173,10 +173,11 @@ def build_world(scenario: Scenario) -> World:
         for t in REGISTRY.tie_tables
     }
     tie_rounds = frozenset(
-        enters
+        change
         for cells in entries.values()
-        for enters, *_ in cells
-        if 0 < enters <= timeline.rounds
+        for enters, leaves, *_ in cells
+        for change in (enters, leaves)
+        if 0 < change <= timeline.rounds
     )
     return World(
         ids=tuple(c.id for c in scenario.countries),
@@ -191,7 +192,11 @@ def build_world(scenario: Scenario) -> World:
         patron_budget=np.array([c.patron_budget for c in scenario.countries], float),
         tables={
             t.name: tie_matrix(
-                ((row, col, weight) for enters, row, col, weight in entries[t.name] if enters == 0),
+                (
+                    (row, col, weight)
+                    for enters, leaves, row, col, weight in entries[t.name]
+                    if enters == 0 < leaves
+                ),
                 n,
                 t.combine == "max",
             )

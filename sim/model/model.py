@@ -277,6 +277,7 @@ class AllianceModel(mesa.Model, Generic[S]):  # type: ignore[misc]
     def _context(self, resolution: AgendaItem, facts: ResolutionFacts) -> VoteContext:
         """Build the vote's read-only context, drawing its noise from the run's generator."""
         issue = facts.issue
+        run_position, run_time = self._run_record(facts)
         return VoteContext(
             world=self.world,
             tables=self.tables,
@@ -294,14 +295,30 @@ class AllianceModel(mesa.Model, Generic[S]):  # type: ignore[misc]
             own_record=OwnRecord(
                 known_position=facts.known.position,
                 known_time=facts.known.time,
-                run_position=self.own_position[:, issue].copy(),
-                run_time=self.own_time[:, issue].copy(),
+                run_position=run_position,
+                run_time=run_time,
                 now=self._now(facts.day),
             ),
             noise=self.parameters.noise_sd * self.rng.standard_normal(self.world.size),
             inducement=np.zeros(self.world.size),
             absence_rate=facts.absence_rate,
         )
+
+    def _run_record(self, facts: ResolutionFacts) -> tuple[FloatArray, FloatArray]:
+        """Each state's latest vote in this run on the item's issue, and when.
+
+        Where a state has not voted on the issue, its latest on the nearest issue it inherits;
+        none where its record is a precedent's (the same question on record outranks it).
+        """
+        position = self.own_position[:, facts.issue].copy()
+        time = self.own_time[:, facts.issue].copy()
+        for parent in facts.inherits:
+            missing = ~np.isfinite(time)
+            position[missing] = self.own_position[missing, parent]
+            time[missing] = self.own_time[missing, parent]
+        if facts.known.precedent is not None:
+            time[facts.known.precedent] = -np.inf
+        return position, time
 
     def decide(self, context: VoteContext) -> VoteOutcome:
         """Decide the vote in ``context`` by iterated best response with the run's operators."""

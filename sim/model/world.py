@@ -42,11 +42,16 @@ class Known:
         Whether a record gave it a position (n,).
     time
         When that record was voted (days since 0001-01-01; ``-inf`` where unknown) (n,).
+    precedent
+        Whether the record is the country's vote on one of the item's precedents (the same
+        question voted before), which outranks its later votes on the issue (n,); None where
+        the item names none.
     """
 
     position: FloatArray
     known: BoolArray
     time: FloatArray
+    precedent: BoolArray | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,9 @@ class ResolutionFacts:
         :data:`~sim.model.votes.NO_FIXED_VOTE`.
     issue
         Column of the issue in the world's ``opinion``.
+    inherits
+        Columns of the issues it inherits from, nearest first: a state with no record of its
+        own on the issue takes its latest on these.
     opinion
         Public opinion on the issue before the vote: the latest poll whose fieldwork ended
         before it, else the country's undated opinion, else the issue default (n,).
@@ -89,6 +97,7 @@ class ResolutionFacts:
     recorded: VoteArray | None
     absent_streak: IntArray
     absence_rate: FloatArray | None = None
+    inherits: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -121,11 +121,11 @@ def _country_from_row(row: dict[str, str]) -> dict[str, Any]:
     return out
 
 
-_LIST_VALUED = {"sponsors"}
+_LIST_VALUED = {"sponsors", "precedents"}
 
 
 def _agenda_from_row(row: dict[str, str]) -> dict[str, Any]:
-    """Map an agenda.csv row: ``sponsors`` is a space-separated list of ids."""
+    """Map an agenda.csv row: ``sponsors`` and ``precedents`` are space-separated lists."""
     return {k: v.split() if k in _LIST_VALUED else v for k, v in row.items()}
 
 

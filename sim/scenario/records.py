@@ -24,11 +24,14 @@ from sim.scenario.errors import ScenarioError
 SYMBOL_PREFIX = "A/RES/"
 
 
+def symbol_key(symbol: str) -> str:
+    """Return a symbol without ``A/RES/``: what :func:`same_resolution` compares."""
+    return symbol.strip().removeprefix(SYMBOL_PREFIX)
+
+
 def same_resolution(symbol: str, resolution_id: str) -> bool:
     """Whether a record's symbol names an agenda id (``A/RES/ES-11/1`` names ``ES-11/1``)."""
-    return symbol.strip().removeprefix(SYMBOL_PREFIX) == resolution_id.strip().removeprefix(
-        SYMBOL_PREFIX
-    )
+    return symbol_key(symbol) == symbol_key(resolution_id)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from sim.model.channels import REGISTRY
 from sim.scenario.errors import ScenarioError
 from sim.scenario.limits import MAX_TIES
 from sim.scenario.messages import format_loc, unknown_name
+from sim.scenario.records import symbol_key
 from sim.scenario.schema import Scenario
 from sim.scenario.timeline import timeline_of
 
@@ -53,6 +54,7 @@ def check_references(scenario: Scenario, locate: Locate | None = None) -> None:
         known(("favours", i, "creditor"), favour.creditor)
         if favour.debtor == favour.creditor:
             fail(("favours", i, "creditor"), "a country cannot owe itself")
+    _check_issue_chain(scenario, fail)
     _check_agenda(scenario, fail, known)
     _check_dated_facts(scenario, fail, known)
     timeline_of(scenario, fail)
@@ -121,6 +123,38 @@ def _check_agenda(scenario: Scenario, fail: Fail, known: Known) -> None:
                 fail(("agenda", i, "sponsors", k), "the target cannot sponsor")
         for country_id in res.fixed_votes:
             known(("agenda", i, "fixed_votes", country_id), country_id)
+    _check_precedents(scenario, fail)
+
+
+def _check_precedents(scenario: Scenario, fail: Fail) -> None:
+    """Check that every item's precedents are history records dated before it."""
+    first: dict[str, dt.date] = {}
+    for record in scenario.history:
+        key = symbol_key(record.resolution)
+        first[key] = min(record.date, first.get(key, record.date))
+    for i, res in enumerate(scenario.agenda):
+        if res.precedents and res.date is None:
+            fail(("agenda", i, "precedents"), "needs a dated agenda item (they are records)")
+        for k, name in enumerate(res.precedents):
+            day = first.get(symbol_key(name))
+            if day is None:
+                fail(("agenda", i, "precedents", k), f"{shorten(name)} is not in the history")
+            if res.date is not None and day >= res.date:
+                fail(("agenda", i, "precedents", k), f"{shorten(name)} is not dated before it")
+
+
+def _check_issue_chain(scenario: Scenario, fail: Fail) -> None:
+    """Check that every ``inherits`` names a known issue and no chain comes back on itself."""
+    for name, issue in scenario.issues.items():
+        seen = [name]
+        parent = issue.inherits
+        while parent is not None:
+            if parent not in scenario.issues:
+                fail(("issues", name, "inherits"), unknown_name("issue", parent, scenario.issues))
+            if parent in seen:
+                fail(("issues", name, "inherits"), f"comes back to {parent!r}: {seen}")
+            seen.append(parent)
+            parent = scenario.issues[parent].inherits
 
 
 def _check_dated_facts(scenario: Scenario, fail: Fail, known: Known) -> None:

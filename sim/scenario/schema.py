@@ -29,6 +29,7 @@ from sim.scenario.limits import (
     MAX_COUNTRIES,
     MAX_FAVOURS,
     MAX_ITERATIONS,
+    MAX_PRECEDENTS,
     MAX_RESOLUTIONS,
     MAX_ROUNDS,
     MAX_VALUE,
@@ -132,11 +133,17 @@ class ParametersBase(_Strict):
 
 
 class Issue(_Strict):
-    """A named issue dimension; ``default_opinion`` applies where a country gives none."""
+    """A named issue dimension; ``default_opinion`` applies where a country gives none.
+
+    ``inherits`` names the issue this one continues: a state with no recorded position of its
+    own on this issue takes its latest position on that one (and so on up the chain), so a new
+    question that grew out of an older one starts from the older one's record.
+    """
 
     description: str = ""
     default_opinion: Signed = 0.0
     default_opinion_source: str | None = None
+    inherits: str | None = None
 
 
 class CountryBase(_Strict):
@@ -336,6 +343,9 @@ class Resolution(_Strict):
 
     On a dated agenda (every item has a ``date``) rounds are voting days: an item's round is
     the rank of its date among the distinct dates, and ``round`` may be left out.
+    ``precedents`` names history records of the same question voted before (e.g. the same
+    text in the previous session; in agenda.csv, space-separated): a state's vote there is its
+    own record for this item, ahead of its later votes on the issue.
     """
 
     id: Name
@@ -350,6 +360,9 @@ class Resolution(_Strict):
     fixed_votes: VoteWords = Field(default_factory=dict)
     date: dt.date | None = None
     source: str | None = None
+    precedents: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list, max_length=MAX_PRECEDENTS
+    )
 
 
 class Scenario(_Strict):

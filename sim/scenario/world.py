@@ -7,7 +7,7 @@ favour schedule and per-resolution facts the model reads (no randomness involved
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import NoReturn
 
@@ -21,8 +21,8 @@ from sim.model.timeline import Timeline
 from sim.model.votes import NO_FIXED_VOTE, POSITION_OF_VOTE, BoolArray, FloatArray, IntArray, Vote
 from sim.model.world import Known, ResolutionFacts, TieEntry, World, tie_matrix
 from sim.scenario.errors import ScenarioError
-from sim.scenario.records import same_resolution
-from sim.scenario.schema import Resolution, Scenario, Tie
+from sim.scenario.records import same_resolution, symbol_key
+from sim.scenario.schema import HistoryRecord, Resolution, Scenario, Tie
 from sim.scenario.timeline import timeline_of
 
 ScenarioModel = AllianceModel[Scenario]
@@ -50,24 +50,55 @@ def _code(word: str) -> Vote:
     return Vote.from_word(word)
 
 
-def _known(scenario: Scenario, ids: tuple[str, ...], issue: str, day: dt.date | None) -> Known:
-    """Latest recorded position per country on ``issue`` from history dated before ``day``."""
-    n = len(ids)
-    position = np.zeros(n)
-    time = np.full(n, -np.inf)
-    if day is not None:
-        index = {c: i for i, c in enumerate(ids)}
-        records = sorted(
-            (r for r in scenario.history if r.issue == issue and r.date < day),
-            key=lambda r: r.date,
-        )
-        for record in records:  # later records overwrite earlier ones
-            for country, word in record.votes.items():
-                code = _code(word)
-                if country in index and code != Vote.ABSENT:
-                    position[index[country]] = POSITION_OF_VOTE[code]
-                    time[index[country]] = record.date.toordinal()
-    return Known(position=position, known=np.isfinite(time), time=time)
+def _latest(
+    records: Iterable[HistoryRecord], index: dict[str, int]
+) -> tuple[FloatArray, FloatArray]:
+    """Return each country's position in the latest of ``records`` where it voted, and its time."""
+    position = np.zeros(len(index))
+    time = np.full(len(index), -np.inf)
+    for record in sorted(records, key=lambda r: r.date):  # later records overwrite earlier ones
+        for country, word in record.votes.items():
+            code = _code(word)
+            if country in index and code != Vote.ABSENT:
+                position[index[country]] = POSITION_OF_VOTE[code]
+                time[index[country]] = record.date.toordinal()
+    return position, time
+
+
+def _known(
+    scenario: Scenario, ids: tuple[str, ...], resolution: Resolution, chain: tuple[str, ...]
+) -> Known:
+    """Each country's own record for an agenda item from the history dated before it.
+
+    Its vote on the item's precedents where it cast one; else its latest position on the
+    item's issue; else, following ``chain`` (the issues the item's issue inherits), on the
+    nearest of those where it has one.
+    """
+    n, day = len(ids), resolution.date
+    if day is None:
+        return Known(position=np.zeros(n), known=np.zeros(n, bool), time=np.full(n, -np.inf))
+    index = {c: i for i, c in enumerate(ids)}
+    earlier = [r for r in scenario.history if r.date < day]
+    position, time = np.zeros(n), np.full(n, -np.inf)
+    for issue in chain:
+        missing = ~np.isfinite(time)
+        if not missing.any():
+            break
+        found, when = _latest((r for r in earlier if r.issue == issue), index)
+        position[missing], time[missing] = found[missing], when[missing]
+    keys = {symbol_key(p) for p in resolution.precedents}
+    found, when = _latest((r for r in earlier if symbol_key(r.resolution) in keys), index)
+    precedent = np.isfinite(when)
+    position[precedent], time[precedent] = found[precedent], when[precedent]
+    return Known(position=position, known=np.isfinite(time), time=time, precedent=precedent)
+
+
+def issue_chain(scenario: Scenario, issue: str) -> tuple[str, ...]:
+    """Return an issue and those it inherits from, nearest first (acyclic: checked on loading)."""
+    chain = [issue]
+    while (parent := scenario.issues[chain[-1]].inherits) is not None:
+        chain.append(parent)
+    return tuple(chain)
 
 
 def _absent_streak(scenario: Scenario, ids: tuple[str, ...], day: dt.date | None) -> IntArray:
@@ -110,6 +141,7 @@ def _facts(
         fixed[position[country_id]] = Vote.from_word(word)
     fixed[arrears] = Vote.ABSENT
     day = resolution.date
+    chain = issue_chain(scenario, resolution.issue)
     issue = issues.index(resolution.issue)
     column = opinion[:, issue].copy()
     if day is not None:
@@ -134,9 +166,10 @@ def _facts(
         parties=Parties(np.asarray(index, dtype=np.int64), np.asarray(preference)),
         fixed_votes=fixed,
         issue=issue,
+        inherits=tuple(issues.index(name) for name in chain[1:]),
         opinion=column,
         day=day,
-        known=_known(scenario, ids, resolution.issue, day),
+        known=_known(scenario, ids, resolution, chain),
         recorded=recorded,
         absent_streak=_absent_streak(scenario, ids, day),
         absence_rate=absences.rate(day),

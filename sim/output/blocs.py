@@ -9,10 +9,11 @@ of every state. Colours are the Okabe & Ito (2008) colour-blind-safe palette.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
+from numpy.typing import NDArray
 
 from sim.common.tables import RunResults
 from sim.output.plotting import (
@@ -121,15 +122,30 @@ def _bloc_leads(results: RunResults) -> dict[int, str]:
     votes = results["votes"]
     cast = votes.loc[votes["vote"] != "absent", "country"].value_counts()
     present = np.array([int(cast.get(c, 0)) for c in ids])
+    return lead_members(ids, matrix, bloc, references, present)
+
+
+def lead_members(
+    ids: Sequence[str],
+    agreement: NDArray[np.float64],
+    bloc: NDArray[np.int64],
+    references: Sequence[str],
+    present: NDArray[np.int64],
+) -> dict[int, str]:
+    """Name each bloc after a member, by the rule of :func:`bloc_leads`.
+
+    A reference state, else a permanent member of the Security Council, else the most central
+    member (highest mean agreement with the others, then most votes cast, then first listed).
+    """
     leads = {}
     for b in sorted(set(bloc.tolist())):
         members = np.flatnonzero(bloc == b)
-        names = {ids[i] for i in members}
+        names = {ids[int(i)] for i in members}
         prominent = [c for c in (*references, *PERMANENT_MEMBERS) if c in names]
         if prominent:
             leads[int(b)] = prominent[0]
             continue
-        inner = matrix[np.ix_(members, members)].copy()
+        inner = agreement[np.ix_(members, members)].copy()
         np.fill_diagonal(inner, np.nan)
         with np.errstate(invalid="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # a member with no joint vote
@@ -138,7 +154,7 @@ def _bloc_leads(results: RunResults) -> dict[int, str]:
             range(members.size),
             key=lambda k: (-round(float(typical[k]), 9), -present[members[k]], members[k]),
         )
-        leads[int(b)] = ids[members[best]]
+        leads[int(b)] = ids[int(members[best])]
     return leads
 
 

@@ -12,6 +12,7 @@ from sim.common.manifests import RunManifest, RunScenario
 from sim.common.measures import alignment, blocs
 from sim.common.tables import RunResults
 from sim.model.votes import Vote
+from sim.output.blocs import bloc_leads
 from sim.output.plots import run_plots
 from sim.output.space_plots import figure_issue_blocs, figure_scaled_map, map_labels
 from sim.output.vote_space import (
@@ -193,3 +194,18 @@ def test_map_labels_name_extremes_and_pool_states_at_one_point() -> None:
     # six states at one point: notable first, three names and the count of the others
     assert labels["RUS"].startswith("RUS, ") and labels["RUS"].endswith(" +3")
     assert labels["EEE"] == "EEE"  # alone at an end of an axis
+
+
+def test_a_bloc_is_not_named_after_a_member_absent_from_most_votes() -> None:
+    # AAA cast one vote (with the bloc: full agreement), BBB and CCC all four, split once
+    codes = {
+        "AAA": [1, 0, 0, 0],
+        "BBB": [1, 1, 1, 1],
+        "CCC": [1, 1, 1, 2],
+        "USA": [3, 3, 3, 3],
+    }
+    results = scripted_run(codes, ["a"] * 4)
+    bloc = dict(zip(results["countries"]["country"], results["countries"]["bloc"], strict=True))
+    assert bloc["AAA"] == bloc["BBB"] == bloc["CCC"] != bloc["USA"]
+    # AAA agrees fully with both (mean 1.0), BBB and CCC 0.9375: AAA would lead on centrality
+    assert bloc_leads(results)[bloc["AAA"]] == "BBB"

@@ -4,8 +4,8 @@ The map places every state by classical multidimensional scaling (principal coor
 analysis; Torgerson 1952, Gower 1966) of the distances ``1 - agreement`` between states, so
 that states which vote alike sit together and the two axes are the two strongest cleavages of
 the session. This is the agreement-matrix counterpart of the principal components Voeten
-(2000) extracts from UN roll calls, and its first axis orders states much as the ideal points
-of Bailey, Strezhnev & Voeten (2017) do (they fit a dynamic IRT model instead). It needs many
+(2000) extracts from UN roll calls, and a simpler relative of the ideal points of Bailey,
+Strezhnev & Voeten (2017), who fit a dynamic IRT model to the roll calls. It needs many
 votes: with a handful of roll calls (un_2022) the states fall on a few points of a line, and
 the figures keep the map of agreement with the two reference states instead.
 

@@ -67,11 +67,6 @@ def figure_tallies(results: RunResults) -> Figure:
         f"{label} ({'adopted' if adopted else 'rejected'})"
         for label, adopted in zip(vote_labels(results), tallies["adopted"], strict=True)
     ]
-    many = len(labels) > 40
-    if many:  # a session: say each vote's issue, the bars are read issue by issue
-        labels = [
-            f"{label} [{issue}]" for label, issue in zip(labels, tallies["issue"], strict=True)
-        ]
     height = min(max(2.8, 0.45 * len(labels) + 1.8), 30.0)
     fig, ax = subplots(figsize=(8, height))
     left = np.zeros(len(labels))
@@ -87,14 +82,9 @@ def figure_tallies(results: RunResults) -> Figure:
                 bars, labels=shown, label_type="center", fontsize=8, color=text, in_layout=False
             )
         left += counts
-    if many:
-        ax.margins(y=0.005)  # the default 5% is a band of blank bars' height at each end
-        ax.tick_params(axis="y", labelsize=7)
     ax.invert_yaxis()
     ax.set_xlabel("number of states")
-    ax.set_title(
-        "Votes cast on each resolution (round, resolution id" + (", [issue])" if many else ")")
-    )
+    ax.set_title("Votes cast on each resolution (round, resolution id)")
     # beside the bars, top right, where the eye goes after reading a bar
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="vote")
     ax.spines[["top", "right"]].set_visible(False)

@@ -14,6 +14,7 @@ from sim.common.tables import RunResults
 from sim.model.votes import Vote
 from sim.output.blocs import bloc_leads
 from sim.output.plots import run_plots
+from sim.output.recorded import figure_recorded
 from sim.output.space_plots import figure_issue_blocs, figure_scaled_map, map_labels
 from sim.output.vote_space import (
     ALL_ISSUES,
@@ -209,3 +210,20 @@ def test_a_bloc_is_not_named_after_a_member_absent_from_most_votes() -> None:
     assert bloc["AAA"] == bloc["BBB"] == bloc["CCC"] != bloc["USA"]
     # AAA agrees fully with both (mean 1.0), BBB and CCC 0.9375: AAA would lead on centrality
     assert bloc_leads(results)[bloc["AAA"]] == "BBB"
+
+
+def test_a_session_of_records_is_compared_one_panel_per_issue() -> None:
+    codes = {c: v * 3 for c, v in CROSSED.items()}
+    recorded = {**codes, "CHN": codes["USA"]}  # China recorded voting with the US
+    results = scripted_run(codes, ["a"] * 6 + ["b"] * 6, recorded)
+    results.tables["contributions"] = results["votes"].assign(
+        fixed=False, deciding_channel="opinion"
+    )
+    fig = figure_recorded(results)
+    titles = [ax.get_title() for ax in fig.axes if ax.get_visible()]
+    # only CHN is off: recorded yes on all 12 (as the US), simulated no on all 12
+    assert titles == [
+        "every vote (12 votes): 36/48 same",
+        "a (6 votes): 18/24 same",
+        "b (6 votes): 18/24 same",
+    ]

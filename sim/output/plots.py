@@ -56,7 +56,12 @@ from sim.output.relation_plots import (
     figure_favour_ledger,
 )
 from sim.output.space_plots import ISSUE_BLOCS_PLOT, SCALED_MAP
-from sim.output.vote_space import issues, recorded_coordinates, scaled_map
+from sim.output.vote_space import (
+    alignment_coordinates,
+    issues,
+    recorded_coordinates,
+    scaled_map,
+)
 from sim.output.workers import draw_jobs
 
 
@@ -392,6 +397,8 @@ def draw_run_plots(
     # what several figures share is computed once, before the workers fork and inherit it
     agreement_matrix(results)
     bloc_order(results)
+    if scaled_map(results):
+        alignment_coordinates(results)
     specs = run_plots(results)
     jobs = [
         functools.partial(_draw_one, spec, results, out / f"{spec.stem}.{fmt}") for spec in specs

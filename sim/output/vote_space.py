@@ -233,6 +233,10 @@ def recorded_coordinates(results: RunResults) -> tuple[Coordinates, int] | None:
     as the simulated votes are, signs fixed by the same reference state; returns the
     coordinates and the number of recorded votes, or None with fewer records.
     """
+    return memoised("recorded_coordinates", results, lambda: _recorded_coordinates(results))
+
+
+def _recorded_coordinates(results: RunResults) -> tuple[Coordinates, int] | None:
     table = results.tables.get("recorded")
     if table is None or table["resolution"].nunique() < MAP_MIN_VOTES:
         return None

@@ -84,6 +84,7 @@ def test_run_report_embeds_every_plot(run_dir: Path, run_page: Page) -> None:
         "Agreement between every pair of states",
         "Alignment map",
         "Bloc network",
+        "Blocs per issue",
         "Favour ledger",
     ]
     for image in run_page.images:
@@ -114,6 +115,15 @@ def test_run_report_tables(run_page: Page) -> None:
     blocs = run_page.tables["blocs-table"]
     assert sum(int(row[1]) for row in blocs[1:]) == 22
     assert any("Russia (RUS)" in row[2] and "Belarus (BLR)" in row[2] for row in blocs[1:])
+    # blocs per issue: every vote first (the blocs above), then each issue's, 22 states each
+    assert [k for k in run_page.tables if k.startswith("issue-blocs-")] == [
+        "issue-blocs-1", "issue-blocs-2", "issue-blocs-3"
+    ]  # fmt: skip
+    overall = run_page.tables["issue-blocs-1"]
+    assert overall[0] == ["bloc", "lead", "states", "members"]
+    assert [row[2] for row in overall[1:]] == [row[1] for row in blocs[1:]]
+    for k in (2, 3):
+        assert sum(int(row[2]) for row in run_page.tables[f"issue-blocs-{k}"][1:]) == 22
     versions = dict(run_page.tables["versions-table"][1:])
     assert versions["mesa"].startswith("3.")
 
@@ -142,7 +152,7 @@ def test_scenario_text_is_escaped(tmp_path: Path) -> None:
     assert "&lt;img src=x onerror=alert(1)&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
     assert "Russia&lt;script&gt; (RUS)" in html
     page = Page(html)
-    assert len(page.images) == 6  # the injected <img> is text, not an image
+    assert len(page.images) == 7  # the injected <img> is text, not an image
 
 
 def test_svg_report(run_dir: Path, tmp_path: Path) -> None:
@@ -151,7 +161,7 @@ def test_svg_report(run_dir: Path, tmp_path: Path) -> None:
     copy = tmp_path / "run"
     shutil.copytree(run_dir, copy)
     page = Page(write_report(copy, fmt="svg").read_text(encoding="utf-8"))
-    assert len(page.images) == 6
+    assert len(page.images) == 7
     for image in page.images:
         head = image["src"].split(",", 1)
         assert head[0] == "data:image/svg+xml;base64"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from test_plots import RUN_PLOT_NAMES
+from test_plots import DRAWN_NAMES
 
 from sim.bundled import ILLUSTRATIVE_SCENARIO
 from sim.cli import main
@@ -84,9 +84,9 @@ def test_run_writes_every_table_the_manifest_and_plots(default_run: Path) -> Non
     assert {f"{t}.parquet" for t in GOLDEN_SCHEMA} <= names
     assert {"manifest.json", "rounds.parquet", "plots"} <= names
     plots = {p.name for p in (default_run / "plots").iterdir()}
-    assert plots == {f"{name}.png" for name in RUN_PLOT_NAMES} | {"plots.json"}
+    assert plots == {f"{name}.png" for name in DRAWN_NAMES} | {"plots.json"}
     index = json.loads((default_run / "plots" / "plots.json").read_text())
-    assert [e["file"] for e in index] == [f"{name}.png" for name in RUN_PLOT_NAMES]
+    assert [e["file"] for e in index] == [f"{name}.png" for name in DRAWN_NAMES]
     assert all(e["title"] and "{" not in e["guide"] for e in index)
     for png in (default_run / "plots").glob("*.png"):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -327,7 +327,7 @@ def test_plot_redraws_from_tables(
     shutil.rmtree(copy / "plots")
     assert main(["plot", str(copy)]) == 0
     printed = capsys.readouterr().out.strip().splitlines()
-    expected = [copy / "plots" / f"{name}.png" for name in RUN_PLOT_NAMES]
+    expected = [copy / "plots" / f"{name}.png" for name in DRAWN_NAMES]
     assert [Path(line) for line in printed] == expected
     # Redrawn from the stored tables alone, each figure is the one the run drew.
     for path in expected:

@@ -55,6 +55,13 @@ from sim.output.relation_plots import (
     figure_bloc_network,
     figure_favour_ledger,
 )
+from sim.output.space_plots import ISSUE_BLOCS_PLOT, SCALED_MAP
+from sim.output.vote_space import (
+    alignment_coordinates,
+    issues,
+    recorded_coordinates,
+    scaled_map,
+)
 from sim.output.workers import draw_jobs
 
 
@@ -331,19 +338,38 @@ RUN_PLOTS: tuple[PlotSpec[RunResults], ...] = (
 
 
 def run_plots(results: RunResults) -> tuple[PlotSpec[RunResults], ...]:
-    """Return the plots of this run: :data:`RUN_PLOTS`, plus the record comparison if any."""
-    if recorded_votes(results) is None:
-        return RUN_PLOTS
-    return (*RUN_PLOTS, RECORD_PLOT)
+    """Return the plots of this run: :data:`RUN_PLOTS`, adapted to what the run holds.
+
+    On a run of :data:`~sim.output.vote_space.MAP_MIN_VOTES` votes or more the alignment map
+    is the scaled map (:data:`~sim.output.space_plots.SCALED_MAP`) instead of the map of
+    agreement with the reference states; the blocs per issue follow the bloc network when the
+    votes span several issues, and the record comparison comes last when the run holds one.
+    """
+    specs: list[PlotSpec[RunResults]] = []
+    for spec in RUN_PLOTS:
+        specs.append(SCALED_MAP if spec.stem == "alignment_map" and scaled_map(results) else spec)
+        if spec.stem == "bloc_network" and len(issues(results)) > 1:
+            specs.append(ISSUE_BLOCS_PLOT)
+    if recorded_votes(results) is not None:
+        specs.append(RECORD_PLOT)
+    return tuple(specs)
 
 
 def guide_fill(results: RunResults) -> dict[str, object]:
     """Values for the placeholders in the run plots' guides."""
     refs = results.manifest.scenario.reference_states or ["", ""]
+    recorded = recorded_coordinates(results) if scaled_map(results) else None
     return {
         "ref_a": refs[0],
         "ref_b": refs[1],
         "threshold": results.manifest.parameters["bloc_agreement"],
+        "recorded_panel": ""
+        if recorded is None
+        else (
+            f"Right: the same map of the {recorded[1]} recorded roll calls, states coloured "
+            "by their simulated bloc, so a state far from its bloc's colour there is one the "
+            "run places in the wrong company."
+        ),
     }
 
 
@@ -371,6 +397,8 @@ def draw_run_plots(
     # what several figures share is computed once, before the workers fork and inherit it
     agreement_matrix(results)
     bloc_order(results)
+    if scaled_map(results):
+        alignment_coordinates(results)
     specs = run_plots(results)
     jobs = [
         functools.partial(_draw_one, spec, results, out / f"{spec.stem}.{fmt}") for spec in specs

@@ -9,6 +9,8 @@ table existed) simply have nothing to compare.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -91,10 +93,21 @@ def confusion(table: pd.DataFrame) -> np.ndarray:
     return counts
 
 
+MAX_PANELS = 9
+"""Most recorded votes drawn one panel each; a run recording more (a whole session) is drawn
+one panel per issue, its votes pooled."""
+
+
 def figure_recorded(results: RunResults) -> Figure:
-    """One panel per recorded resolution vote: recorded votes (rows) x simulated (columns)."""
+    """One panel per recorded resolution vote: recorded votes (rows) x simulated (columns).
+
+    Above :data:`MAX_PANELS` recorded votes, one panel per issue pools its votes (every vote
+    first), so a session of 90 roll calls stays one readable figure.
+    """
     table = comparison(results)
     keys = list(dict.fromkeys(zip(table["round"], table["resolution"], strict=True)))
+    if len(keys) > MAX_PANELS:
+        return _figure_recorded_by_issue(results, table)
     columns = min(len(keys), 3) or 1
     rows = -(-len(keys) // columns) or 1
     fig, axes = subplots(
@@ -121,12 +134,50 @@ def figure_recorded(results: RunResults) -> Figure:
     return fig
 
 
+def _figure_recorded_by_issue(results: RunResults, table: pd.DataFrame) -> Figure:
+    tallies = results["tallies"][["round", "resolution", "issue"]]
+    table = table.merge(tallies, on=["round", "resolution"], how="left")
+    groups = [("every vote", table)] + [
+        (str(issue), part) for issue, part in table.groupby("issue", sort=False)
+    ]
+    columns = min(len(groups), 4)
+    rows = -(-len(groups) // columns)
+    fig, axes = subplots(
+        rows, columns, figsize=(3.4 * columns + 0.6, 3.2 * rows + 0.5), squeeze=False
+    )
+    for ax in axes.flat[len(groups) :]:
+        ax.set_visible(False)
+    for ax, (name, part) in zip(axes.flat, groups, strict=False):
+        votes = part[["round", "resolution"]].drop_duplicates().shape[0]
+        _confusion_panel(ax, confusion(part), f"{name} ({votes} votes)")
+    fig.suptitle(
+        "Recorded against simulated votes, pooled per issue (diagonal: the run got it right)"
+    )
+    return fig
+
+
+def _confusion_panel(ax: Any, counts: np.ndarray, name: str) -> None:
+    ax.imshow(np.log1p(counts), cmap="Blues", vmin=0, vmax=np.log1p(max(counts.max(), 1)))
+    peak = counts.max()
+    for (r, c), value in np.ndenumerate(counts):
+        colour = "white" if value > 0.5 * peak else "black"
+        weight = "bold" if r == c else "normal"
+        ax.text(c, r, str(value), ha="center", va="center", color=colour, weight=weight, fontsize=8)
+    ax.set_xticks(range(len(VOTE_ORDER)), VOTE_ORDER, fontsize=8)
+    ax.set_yticks(range(len(VOTE_ORDER)), VOTE_ORDER, fontsize=8)
+    ax.set_xlabel("simulated", fontsize=9)
+    ax.set_ylabel("recorded", fontsize=9)
+    right = int(np.trace(counts))
+    ax.set_title(f"{name}: {right}/{counts.sum()} same", fontsize=10)
+
+
 RECORD_PLOT: PlotSpec[RunResults] = PlotSpec(
     "recorded_vs_simulated",
     "Recorded against simulated votes",
     (
-        "One panel per resolution vote whose roll call the scenario records: each cell counts "
-        "the states that recorded the row's vote and were simulated casting the column's. "
+        "One panel per resolution vote whose roll call the scenario records (above nine, one "
+        "panel per issue pooling its votes, every vote first): each cell counts the states "
+        "that recorded the row's vote and were simulated casting the column's. "
         "The diagonal (bold) is what the run gets right; the table of misses below names the "
         "states off it."
     ),

@@ -41,6 +41,7 @@ from sim.output.plots import draw_run_plots, run_plots
 from sim.output.plotting import PlotFormat
 from sim.output.recorded import agreement, misses, recorded_votes
 from sim.output.sweep_plots import draw_sweep_plots, sobol_caveat
+from sim.output.vote_space import issue_bloc_table, issues
 
 REPORT_NAME = "report.html"
 PAIRS_SHOWN = 10
@@ -217,6 +218,7 @@ def _run_context(path: Path, manifest: RunManifest, fmt: PlotFormat) -> dict[str
         "top_pairs": frame_table(_pairs(results, top=True)),
         "bottom_pairs": frame_table(_pairs(results, top=False)),
         "blocs": frame_table(_blocs(results)),
+        "issue_blocs": _issue_blocs_context(results),
         "bloc_agreement": format_value(threshold),
         "recorded": _recorded_context(results),
         "vote_columns": vote_columns,
@@ -224,6 +226,24 @@ def _run_context(path: Path, manifest: RunManifest, fmt: PlotFormat) -> dict[str
         "parameters": _mapping_table(manifest.parameters, "parameter", "value"),
         "versions": _mapping_table(manifest.versions, "package", "version"),
     }
+
+
+def _issue_blocs_context(results: RunResults) -> list[dict[str, Any]]:
+    """Return one table of blocs per issue (every vote first), or none for a one-issue run."""
+    if len(issues(results)) < 2:
+        return []
+    table = issue_bloc_table(results)
+    out = []
+    for issue, part in table.groupby("issue", sort=False):
+        out.append(
+            {
+                "issue": str(issue),
+                "votes": int(part["votes"].iloc[0]),
+                "blocs": len(part),
+                "table": frame_table(part[["bloc", "lead", "states", "members"]]),
+            }
+        )
+    return out
 
 
 def _recorded_context(results: RunResults) -> dict[str, Table] | None:

@@ -219,13 +219,15 @@ def test_a_vote_sides_with_favours_or_alignment() -> None:
 def test_the_states_where_favours_and_alignment_disagree_in_un_2022() -> None:
     scenario = load_scenario(SCENARIOS_DIR / "un_2022.yaml", []).scenario
     found = {d.country: d for d in disagreements(scenario, dt.date(2022, 3, 2))}
+    # the Wagner deployments are private military ties, not Russian rescues (SOURCES.md, favours
+    # section 4): CAF owes Russia nothing, and Mali owes only France (Serval 2013)
     assert {c: (d.owes, d.aligned) for c, d in found.items()} == {
-        "CAF": ("east", "west"),
         "CYP": ("east", "west"),
         "SRB": ("east", "west"),
         "TCD": ("west", "east"),
         "IRQ": ("west", "east"),
+        "MLI": ("west", "east"),
     }
     sides = Counter(s for d in found.values() for s in d.sides.values())
-    assert sides == {"favours": 13, "alignment": 12}  # the finding README states
+    assert sides == {"favours": 8, "alignment": 17}  # the finding README states
     assert found["TCD"].votes["A/RES/ES-11/5"] == "yes"

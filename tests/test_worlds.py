@@ -111,6 +111,8 @@ def test_world_of_a_date_has_exactly_the_facts_known_before_it(tmp_path: Path) -
     assert agenda[["id", "title", "issue", "target", "sponsors", "date"]].values.tolist() == [
         ["A/RES/74/1", "Nuclear", "nu", "BBB", "CCC", "2019-11-07"]
     ]
+    # its precedent is the history's roll call of the same title (the persistence rule)
+    assert agenda["precedents"].tolist() == ["A/RES/73/1"]
     history = pd.read_csv(out / "history" / "index.csv")
     assert history[["symbol", "title", "issue"]].values.tolist() == [
         ["A/RES/73/1", "Nuclear", "nu"],
@@ -124,7 +126,9 @@ def test_world_of_a_date_has_exactly_the_facts_known_before_it(tmp_path: Path) -
     ]
     loaded = load_scenario(out / "scenario.yaml").scenario
     assert [r.resolution for r in loaded.history] == ["A/RES/73/1", "A/RES/73/2"]
-    assert "Sponsors" in (out / "SOURCES.md").read_text()
+    assert loaded.agenda[0].precedents == ["A/RES/73/1"]
+    sources = (out / "SOURCES.md").read_text()
+    assert "Sponsors" in sources and "**Precedents** (1 of 1 items)" in sources
 
 
 def _dates(table: pd.DataFrame) -> set[dt.date]:

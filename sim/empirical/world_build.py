@@ -18,6 +18,7 @@ import pandas as pd
 
 from sim.common.files import publish_dir
 from sim.empirical import world_ties as ties
+from sim.empirical.recurring import latest_by_title, title_key
 from sim.empirical.world_data import ISSUES, Datasets, load_datasets, members_at
 from sim.scenario.errors import ScenarioError
 
@@ -97,13 +98,33 @@ def write_records(
     return files
 
 
+def precedents(calls: pd.DataFrame, history: pd.DataFrame) -> list[str]:
+    """Each roll call's precedent: the latest history roll call with its title, or ``""``.
+
+    The rule of the persistence baseline (:func:`~sim.empirical.recurring.latest_by_title`);
+    the history is dated before the world, so every precedent precedes its item.
+    """
+    rows = [
+        {"title": t, "symbol": str(s)}
+        for t, s in zip(history["title"], history["symbol"], strict=True)
+    ]
+    latest = latest_by_title(rows)
+    return [
+        latest[key]["symbol"] if (key := title_key(t)) in latest else "" for t in calls["title"]
+    ]
+
+
 def agenda_table(
-    data: Datasets, date: dt.date, calls: pd.DataFrame, members: list[str]
+    data: Datasets, date: dt.date, calls: pd.DataFrame, members: list[str], history: pd.DataFrame
 ) -> pd.DataFrame:
-    """Return the agenda: each roll call's symbol, title, issue, date and target (by rule)."""
+    """Return the agenda: each roll call's symbol, title, issue, date, target and precedent.
+
+    The target is chosen by rule; the precedent is the same title in the history.
+    """
     by_issue = ties.issue_targets(data, date, members)
+    prior = precedents(calls, history)
     rows = []
-    for call in calls.itertuples():
+    for call, precedent in zip(calls.itertuples(), prior, strict=True):
         named = ties.title_target(str(call.title), members)
         target, why = named or (
             by_issue.get(str(call.issue)),
@@ -121,11 +142,13 @@ def agenda_table(
                 "issue": call.issue,
                 "target": target or "",
                 "sponsors": " ".join(sponsors),
+                "precedents": precedent,
                 "salience": 1.0,
                 "majority": "simple",
                 "date": str(call.date),
                 "source": f"{UNVOTES_SHORT} rcid {call.rcid}; target: {why}; sponsors: "
-                f"{sponsor_source}",
+                f"{sponsor_source}; precedent: "
+                + (f"{precedent}, the same title in the history" if precedent else "none"),
             }
         )
     return pd.DataFrame(rows)
@@ -165,8 +188,10 @@ def build_world(
     data = load_datasets(data_folder)
     members = members_at(data, date)
     calls = agenda_calls(data, date)
-    history = ties.earlier_calls(data, date, ties.HISTORY_DAYS)
-    agenda = agenda_table(data, date, calls, members)
+    # one roll call per symbol, the first in the data, as on the agenda: the separate votes
+    # on paragraphs of a resolution share its symbol (and have no title)
+    history = ties.earlier_calls(data, date, ties.HISTORY_DAYS).drop_duplicates("symbol")
+    agenda = agenda_table(data, date, calls, members, history)
     parties = sorted(
         {t for t in agenda["target"] if t} | {s for v in agenda["sponsors"] for s in v.split()}
     )
@@ -178,7 +203,10 @@ def build_world(
         "alignment": ties.alignment(data, date, members, parties),
         "agenda": agenda,
     }
-    counts = {k: len(t) for k, t in tables.items()} | {"history": len(history)}
+    counts = {k: len(t) for k, t in tables.items()} | {
+        "history": len(history),
+        "precedents": int((agenda["precedents"] != "").sum()),
+    }
     name = name or f"world_{date:%Y_%m_%d}"
 
     def fill(staging: Path) -> None:
@@ -241,15 +269,25 @@ def scenario_yaml(
     return "\n".join(lines) + "\n"
 
 
-def parameters_yaml() -> str:
-    """Return the parameters file: un_2022's weights, the channels without data off."""
-    lines = [
-        "# un_2022's calibrated weights (not refitted to any built world); trade_weight,",
-        "# domestic_weight and quid_pro_quo_weight are 0: no dyadic trade, democracy measure,",
-        "# poll or favour was sourced (SOURCES.md).",
-        "parameters:",
-    ]
-    lines += [f"  {k}: {v}" for k, v in PARAMETERS.items()]
+def parameters_yaml(
+    fitted: dict[str, float] | None = None, header: Sequence[str] | None = None
+) -> str:
+    """Return the parameters file: un_2022's weights, the channels without data off.
+
+    ``fitted`` replaces some of them (a session fit, unrounded so that the file reproduces its
+    score) and ``header`` then says what was fitted on what.
+    """
+    lines = (
+        list(header)
+        if header is not None
+        else [
+            "# un_2022's calibrated weights (not refitted to any built world); trade_weight,",
+            "# domestic_weight and quid_pro_quo_weight are 0: no dyadic trade, democracy measure,",
+            "# poll or favour was sourced (SOURCES.md).",
+        ]
+    )
+    lines.append("parameters:")
+    lines += [f"  {k}: {v}" for k, v in (PARAMETERS | (fitted or {})).items()]
     return "\n".join(lines) + "\n"
 
 
@@ -293,7 +331,8 @@ Each table, its rows, its dataset (version, licence) and the rule that cut it:
   unvotes 0.3.0 (MIT): Häge's quadratic kappa with each agenda target over the roll calls of
   the {years} years before the date.
 - `history/` ({history}): the same data: every roll call of the {history_days} days before the
-  date ({span}), with its issue as Voeten codes it.
+  date ({span}), with its issue as Voeten codes it; one per resolution symbol, the first in
+  the data (separate votes on a resolution's paragraphs share its symbol and are left out).
 - `agenda.csv` ({agenda_rows}): the same data: every roll call of the session from the date on
   ({agenda_span}); `id` is the resolution symbol (`R/68/262` written as `A/RES/68/262`).
 
@@ -324,6 +363,13 @@ member.
   alliances only.
 - **Favours**: none sourced; quid_pro_quo_weight is 0.
 - **Majority**: simple majority for every item (the recorded outcome is not used).
+- **Precedents** ({precedents} of {agenda_rows} items): an agenda item's precedent is the latest
+  roll call in `history/` with exactly its title (Voeten's short title, catalogue suffix cut;
+  an item without a title has none): the same text voted in an earlier session. A state's vote
+  on it is its own record for the item (commitment channel), ahead of its later votes on the
+  issue. It is the rule of the persistence baseline of `alliance-sim world score` (each state
+  votes as on that roll call; one function, `sim.empirical.recurring.latest_by_title`, serves
+  both). The history is dated before {date}, so every precedent precedes its item.
 
 The agenda's own recorded votes are in `records/` for scoring; the scenario does not read them.
 """

@@ -11,6 +11,7 @@ model and with the history-driven channels (commitment, prior alignment) switche
 from __future__ import annotations
 
 import csv
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -289,19 +290,19 @@ def fit_session(
 
 def fit_header(fit: Fit, scenario: str, budget: int, replicates: int, seed: int) -> list[str]:
     """Return the comment lines of a session fit's parameters file: what was fitted on what."""
-    return [
-        f"# Fitted by `alliance-sim world fit` on the session of {scenario} (its records/; mean",
-        f"# over {replicates} seeds), never on the session it is used for: absence_habit",
-        f"# chosen from {', '.join(map(str, ABSENCE_HABITS))}, then "
-        + ", ".join(n for n in fit.parameters if n != "absence_habit")
-        + f" by Latin hypercube + compass search, budget {budget}, search seed {seed}.",
-        f"# Score there: accuracy {fit.score['accuracy']:.4f}, agreement r "
-        f"{fit.score['kappa']:.4f} (start, un_2022's weights with that habit: accuracy "
-        f"{fit.start_score['accuracy']:.4f}, r {fit.start_score['kappa']:.4f}).",
-        "# The other weights are un_2022's; trade_weight, domestic_weight and",
-        "# quid_pro_quo_weight are 0: no dyadic trade, democracy measure, poll or favour was",
-        "# sourced (SOURCES.md).",
-    ]
+    weights = ", ".join(n for n in fit.parameters if n != "absence_habit")
+    text = (
+        f"Fitted by `alliance-sim world fit` on the session of {scenario} (its records/, mean "
+        f"over {replicates} seeds), never on the session these weights are used for: "
+        f"absence_habit chosen from {', '.join(map(str, ABSENCE_HABITS))}, then {weights} by "
+        f"Latin hypercube + compass search, budget {budget}, search seed {seed}. Score there: "
+        f"accuracy {fit.score['accuracy']:.4f}, agreement r {fit.score['kappa']:.4f} (start, "
+        f"un_2022's weights with that habit: accuracy {fit.start_score['accuracy']:.4f}, r "
+        f"{fit.start_score['kappa']:.4f}). The other weights are un_2022's; trade_weight, "
+        "domestic_weight and quid_pro_quo_weight are 0: no dyadic trade, democracy measure, "
+        "poll or favour was sourced (SOURCES.md)."
+    )
+    return [f"# {line}" for line in textwrap.wrap(text, 94, break_on_hyphens=False)]
 
 
 def format_session(report: SessionReport) -> str:

@@ -213,9 +213,19 @@ def build_world(
         for key, table in tables.items():
             table.to_csv(staging / f"{key}.csv", index=False, lineterminator="\n")
         files = write_records(data, history, staging / "history", members)
-        write_records(data, calls, staging / "records", members)
+        records = write_records(data, calls, staging / "records", members)
+        known = [f"history/{f}" for f in files]
+        issues = list(history["issue"])
         text = {
-            "scenario.yaml": scenario_yaml(name, date, history, files, members),
+            "scenario.yaml": scenario_yaml(name, date, known, issues, members),
+            "backtest.yaml": scenario_yaml(
+                f"{name}_backtest",
+                date,
+                known + [f"records/{f}" for f in records],
+                issues + list(calls["issue"]),
+                members,
+                backtest=True,
+            ),
             "parameters.yaml": parameters_yaml(),
             "SOURCES.md": sources_md(date, counts, history, calls),
         }
@@ -227,18 +237,40 @@ def build_world(
 
 
 def scenario_yaml(
-    name: str, date: dt.date, history: pd.DataFrame, files: Sequence[str], members: list[str]
+    name: str,
+    date: dt.date,
+    files: Sequence[str],
+    issues: Sequence[str],
+    members: list[str],
+    *,
+    backtest: bool = False,
 ) -> str:
     """Return the scenario file of a built world (tables beside it).
 
-    The reference states are the United States and Russia, or the first two members where
-    either is missing (a small test world).
+    ``files`` are the history's record files (paths in the folder) and ``issues`` theirs. The
+    reference states are the United States and Russia, or the first two members where either
+    is missing (a small test world). With ``backtest`` the agenda's own records are in the
+    history (``files``): the rolling-origin test of ``alliance-sim backtest``, where each
+    recorded vote is simulated with the records before it known (Tashman 2000).
     """
     n = len(members)
     poles = ["USA", "RUS"] if {"USA", "RUS"} <= set(members) else members[:2]
-    lines = [
-        f"# Built by `alliance-sim world build --date {date}`: every fact dated before {date};",
-        "# sources in SOURCES.md. The recorded votes of the agenda (records/) inform nothing.",
+    day_before = date - dt.timedelta(days=1)
+    built = f"# Built by `alliance-sim world build --date {date}`: every fact dated before {date}"
+    lines = (
+        [
+            f"{built},",
+            "# but the agenda's records, which are also in the history: for `alliance-sim",
+            f"# backtest backtest.yaml --cutoff {day_before}` (each vote simulated with the votes",
+            "# before it known). Not a forecast of the session: scenario.yaml is. SOURCES.md.",
+        ]
+        if backtest
+        else [
+            f"{built};",
+            "# sources in SOURCES.md. The recorded votes of the agenda (records/) inform nothing.",
+        ]
+    )
+    lines += [
         f"name: {name}",
         f"description: The {n} UN members before {date}, from Voeten's UN votes, ATOP, TSS and "
         "COW IGO (SOURCES.md).",
@@ -260,10 +292,7 @@ def scenario_yaml(
         "ties:",
         *[f"  {t}: {t}.csv" for t in ("security", "adversaries", "organisations", "alignment")],
         "history:",
-        *[
-            f"  - {{record: history/{f}, issue: {issue}}}"
-            for f, issue in zip(files, history["issue"], strict=True)
-        ],
+        *[f"  - {{record: {f}, issue: {issue}}}" for f, issue in zip(files, issues, strict=True)],
         "agenda: agenda.csv",
     ]
     return "\n".join(lines) + "\n"
@@ -303,6 +332,7 @@ def sources_md(
         agenda_rows=counts["agenda"],
         **{k: v for k, v in counts.items() if k != "agenda"},
         history_days=ties.HISTORY_DAYS,
+        day_before=date - dt.timedelta(days=1),
         years=ties.ALIGNMENT_YEARS,
         igo=ties.IGO_PARTNERS,
     )
@@ -331,8 +361,9 @@ Each table, its rows, its dataset (version, licence) and the rule that cut it:
   unvotes 0.3.0 (MIT): Häge's quadratic kappa with each agenda target over the roll calls of
   the {years} years before the date.
 - `history/` ({history}): the same data: every roll call of the {history_days} days before the
-  date ({span}), with its issue as Voeten codes it; one per resolution symbol, the first in
-  the data (separate votes on a resolution's paragraphs share its symbol and are left out).
+  date ({span}), with its issue as Voeten codes it; one per resolution
+  symbol, the first in the data (separate votes on a resolution's paragraphs share its symbol
+  and are left out).
 - `agenda.csv` ({agenda_rows}): the same data: every roll call of the session from the date on
   ({agenda_span}); `id` is the resolution symbol (`R/68/262` written as `A/RES/68/262`).
 
@@ -372,4 +403,7 @@ member.
   both). The history is dated before {date}, so every precedent precedes its item.
 
 The agenda's own recorded votes are in `records/` for scoring; the scenario does not read them.
+`backtest.yaml` is the same world with them added to its history, for the rolling-origin test
+`alliance-sim backtest backtest.yaml --cutoff {day_before}`: each recorded vote simulated with
+the votes before it known (a one-step-ahead test, not a forecast of the session).
 """

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from sim import bundled
 from sim.cli.common import EXIT_OK, CommandError
-from sim.common.files import atomic_write
 
 if TYPE_CHECKING:
     from sim.cli.common import Verbs
@@ -124,6 +123,7 @@ def _records_folder(scenario: Path, folder: Path | None) -> Path:
 
 def cmd_world_fit(args: argparse.Namespace) -> int:
     """Fit the weights to the session, write the parameters file and print the scores."""
+    from sim.common.files import atomic_write
     from sim.empirical.calibrate import parse_bounds
     from sim.empirical.session import SESSION_FIT, fit_header, fit_session
     from sim.empirical.world_build import parameters_yaml

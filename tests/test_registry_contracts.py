@@ -58,7 +58,10 @@ def _channel_context() -> VoteContext:
     return scripted_context(
         N,
         opinion=np.array([0.0, 0.0, 0.5, 0.0]),
-        attributes={"domestic_pressure": np.array([0.0, 0.0, 1.0, 0.0])},
+        attributes={
+            "domestic_pressure": np.array([0.0, 0.0, 1.0, 0.0]),
+            "democracy": np.array([0.9, 0.1, 0.8, 0.5]),  # V's regime is like the sponsor's
+        },
         tables=tables,
         parties=Parties(np.array([S, T]), np.array([1.0, -1.0])),
         ledger=ledger,
@@ -81,6 +84,7 @@ CHANNEL_SIGN = {
     "prior_alignment": +1,  # it voted with the sponsor before
     "commitment": -1,  # it voted no on the issue
     "organisations": +1,  # a fellow member of the sponsor
+    "regime": +1,  # its regime is like the sponsor's, unlike the target's
 }
 """Documented sign of each channel's contribution for V in :func:`_channel_context`."""
 
@@ -160,7 +164,10 @@ def _stage_world() -> tuple[Host, VoteState]:
     context = scripted_context(
         N,
         opinion=np.array([0.0, 0.0, 0.1, 0.0]),
-        attributes={"domestic_pressure": np.array([0.0, 0.0, 1.0, 0.0])},
+        attributes={
+            "domestic_pressure": np.array([0.0, 0.0, 1.0, 0.0]),
+            "democracy": np.array([0.9, 0.1, 0.8, 0.5]),  # V's regime is like the sponsor's
+        },
         fixed=[Vote.YES, Vote.NO, NO_FIXED_VOTE, NO_FIXED_VOTE],
         salience=0.2,
         parties=Parties(np.array([S, T]), np.array([1.0, -1.0])),

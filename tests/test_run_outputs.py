@@ -47,6 +47,7 @@ GOLDEN_SCHEMA = {
         "prior_alignment: double",
         "commitment: double",
         "organisations: double",
+        "regime: double",
         "score: double",
         "band: double",
         "vote: string",

@@ -214,12 +214,14 @@ SESSION_FIT: dict[str, tuple[float, float]] = {
     "security_weight": (0.0, 3.0),
     "organisations_weight": (0.0, 3.0),
     "shared_adversaries_weight": (0.0, 2.0),
+    "regime_weight": (0.0, 3.0),
     "abstention_band": (0.05, 2.0),
     "neutrality": (0.0, 5.0),
 }
 """Fitted on a session when no ``--fit`` is given: the weights of the channels the built worlds
-have data for, the band and neutrality (trade, domestic and quid pro quo have no data and stay
-0; own adversaries keeps its value). Commitment's bound is wider than the registry's 3: with
+have data for, the band and neutrality (eight, :data:`~sim.empirical.calibrate.MAX_FITTED`;
+trade (COW trade ends in 2014), domestic and quid pro quo stay 0, own adversaries keeps its
+value). Commitment's bound is wider than the registry's 3: with
 precedents, a state's own vote on the same text may deserve more than one unit of pull."""
 
 
@@ -297,10 +299,10 @@ def fit_header(fit: Fit, scenario: str, budget: int, replicates: int, seed: int)
         f"absence_habit chosen from {', '.join(map(str, ABSENCE_HABITS))}, then {weights} by "
         f"Latin hypercube + compass search, budget {budget}, search seed {seed}. Score there: "
         f"accuracy {fit.score['accuracy']:.4f}, agreement r {fit.score['kappa']:.4f} (start, "
-        f"un_2022's weights with that habit: accuracy {fit.start_score['accuracy']:.4f}, r "
-        f"{fit.start_score['kappa']:.4f}). The other weights are un_2022's; trade_weight, "
-        "domestic_weight and quid_pro_quo_weight are 0: no dyadic trade, democracy measure, "
-        "poll or favour was sourced (SOURCES.md)."
+        f"the built world's weights with that habit: accuracy {fit.start_score['accuracy']:.4f}, r "
+        f"{fit.start_score['kappa']:.4f}). The other weights are the built world's defaults: "
+        "trade_weight 0 (COW trade ends in 2014), domestic_weight and quid_pro_quo_weight 0 "
+        "(no poll or favour sourced; SOURCES.md)."
     )
     return [f"# {line}" for line in textwrap.wrap(text, 94, break_on_hyphens=False)]
 

@@ -27,11 +27,11 @@ LAST_DATE = dt.date(2022, 12, 31)
 DEFAULT_OPINION = 0.0
 """No poll on these issues was sourced: no public is given a lean (as un_2022 for human rights)."""
 NO_PRESSURE = 0.0
-"""No democracy measure was sourced: accountability is 0 and the domestic channel is off."""
+"""No poll was sourced: accountability x opinion would be 0 anyway; the domestic channel is off."""
 PARAMETERS = {
-    # un_2022's calibrated weights (un_2022/parameters.yaml), unchanged except trade (no dyadic
-    # trade data sourced), domestic (no democracy measure or poll sourced) and quid_pro_quo
-    # (no favours sourced), which are 0.
+    # un_2022's calibrated weights (un_2022/parameters.yaml), unchanged except trade (COW trade
+    # ends in 2014, and adding it did not raise the session-73 score), domestic (no poll
+    # sourced) and quid_pro_quo (no favours sourced), which are 0.
     "trade_weight": 0.0,
     "security_weight": 1.8575,
     "shared_adversaries_weight": 0.3297,
@@ -41,6 +41,8 @@ PARAMETERS = {
     "prior_alignment_weight": 2.0113,
     "commitment_weight": 0.0946,
     "organisations_weight": 1.289,
+    # fitted on the world of 2018-09-18 (session 73), never on a later session (SOURCES.md)
+    "regime_weight": 1.0,
     "abstention_band": 1.135,
     "neutrality": 2.4364,
     "reciprocity": "diffuse",
@@ -54,6 +56,19 @@ class BuiltWorld:
 
     yaml: Path
     counts: dict[str, int]
+
+
+def one_per_symbol(calls: pd.DataFrame) -> pd.DataFrame:
+    """Keep one roll call per resolution symbol: the vote on the whole text.
+
+    Voeten's data holds a resolution's separate votes (on paragraphs) beside the vote on the
+    whole, under the same symbol (``R/72/50`` beside ``A/RES/72/50``) and without a title; the
+    titled roll call is kept, and among several titled (or several untitled) the last. A
+    scenario's history names each resolution once.
+    """
+    titled = calls["title"] != ""
+    has_titled = calls["symbol"].isin(set(calls.loc[titled, "symbol"]))
+    return calls[titled | ~has_titled].drop_duplicates("symbol", keep="last")
 
 
 def agenda_calls(data: Datasets, date: dt.date) -> pd.DataFrame:
@@ -157,18 +172,25 @@ def agenda_table(
 UNVOTES_SHORT = "Voeten UNGA data via unvotes 0.3.0"
 
 
-def countries_table(data: Datasets, members: list[str]) -> pd.DataFrame:
-    """Return the countries: id, name, and accountability 0 (no democracy measure sourced)."""
+def countries_table(data: Datasets, members: list[str], date: dt.date) -> pd.DataFrame:
+    """Return the countries: id, name, accountability 0 (no poll) and democracy (dated)."""
     names = dict(zip(data.members["iso3"], data.members["name"], strict=True))
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "id": members,
             "name": [names[m] for m in members],
             "domestic_pressure": NO_PRESSURE,
-            "domestic_pressure_source": "not sourced: no democracy measure in the data folder; "
-            "0, and domestic_weight is 0 (SOURCES.md)",
+            "domestic_pressure_source": "not sourced: no poll on the issues; 0, and "
+            "domestic_weight is 0 (SOURCES.md)",
         }
     )
+    scores = ties.democracy(data, date, members)
+    if scores:
+        table["democracy"] = [scores.get(m, (0.5, ""))[0] for m in members]
+        table["democracy_source"] = [
+            scores.get(m, (0.5, "not covered: the schema default 0.5"))[1] for m in members
+        ]
+    return table
 
 
 def build_world(
@@ -188,18 +210,17 @@ def build_world(
     data = load_datasets(data_folder)
     members = members_at(data, date)
     calls = agenda_calls(data, date)
-    # one roll call per symbol, the first in the data, as on the agenda: the separate votes
-    # on paragraphs of a resolution share its symbol (and have no title)
-    history = ties.earlier_calls(data, date, ties.HISTORY_DAYS).drop_duplicates("symbol")
+    history = one_per_symbol(ties.earlier_calls(data, date, ties.HISTORY_DAYS))
     agenda = agenda_table(data, date, calls, members, history)
     parties = sorted(
         {t for t in agenda["target"] if t} | {s for v in agenda["sponsors"] for s in v.split()}
     )
     tables = {
-        "countries": countries_table(data, members),
+        "countries": countries_table(data, members, date),
         "security": ties.alliances(data, date, members),
         "adversaries": ties.rivalries(data, date, members),
         "organisations": ties.organisations(data, date, members),
+        "trade": ties.trade(data, date, members),
         "alignment": ties.alignment(data, date, members, parties),
         "agenda": agenda,
     }
@@ -290,7 +311,10 @@ def scenario_yaml(
         "parameters_file: parameters.yaml",
         "countries: countries.csv",
         "ties:",
-        *[f"  {t}: {t}.csv" for t in ("security", "adversaries", "organisations", "alignment")],
+        *[
+            f"  {t}: {t}.csv"
+            for t in ("security", "adversaries", "organisations", "alignment", "trade")
+        ],
         "history:",
         *[f"  - {{record: {f}, issue: {issue}}}" for f, issue in zip(files, issues, strict=True)],
         "agenda: agenda.csv",
@@ -310,9 +334,10 @@ def parameters_yaml(
         list(header)
         if header is not None
         else [
-            "# un_2022's calibrated weights (not refitted to any built world); trade_weight,",
-            "# domestic_weight and quid_pro_quo_weight are 0: no dyadic trade, democracy measure,",
-            "# poll or favour was sourced (SOURCES.md).",
+            "# un_2022's calibrated weights; regime_weight fitted on the world of 2018-09-18",
+            "# (session 73); trade_weight 0 (COW trade ends in 2014; it did not help on session",
+            "# 73), domestic_weight and quid_pro_quo_weight 0: no poll or favour sourced",
+            "# (SOURCES.md).",
         ]
     )
     lines.append("parameters:")
@@ -335,6 +360,7 @@ def sources_md(
         day_before=date - dt.timedelta(days=1),
         years=ties.ALIGNMENT_YEARS,
         igo=ties.IGO_PARTNERS,
+        trade_partners=ties.TRADE_PARTNERS,
     )
 
 
@@ -357,13 +383,28 @@ Each table, its rows, its dataset (version, licence) and the rule that cut it:
   with citation), dyad-years to 2014, via peacesciencer 1.2.9: each state's {igo} partners with
   the most joint IGO memberships in the last year before the date that the data covers, weight
   = share of their count (approx.: COW IGO gives counts, not the organisations).
+- `trade.csv` ({trade}): COW Dyadic Trade v4.0 (Barbieri & Keshk 2016; COW data are free with
+  citation), via peacesciencer 0.4.9 (`cow_trade_ndy`, commit 3db24a5; later moved out of the
+  package for size; extract in `data/trade/`): each state's {trade_partners} largest partners
+  in the last year before the date that the data covers (it ends in 2014: approx. for later
+  worlds), weight = the partner's share of the state's trade (imports plus exports) with
+  members. trade_weight is 0 (it did not raise the score of the world of 2018-09-18); the
+  table is there to turn it on.
+- `countries.csv` column `democracy`: V-Dem v10's electoral democracy index `v2x_polyarchy`
+  (Coppedge et al. 2020; CC BY-SA 4.0) in the year before the date, via peacesciencer 1.2.9
+  (`ccode_democracy`, unchanged since commit 2bb3321; extract in `data/democracy/`); the 21
+  members V-Dem does not code take the value predicted from Marquez's extended Unified
+  Democracy Scores (Pemstein, Meserve & Melton 2010; Marquez 2016) by the line fitted in the
+  same year on the members coded by both (approx.; each row's `democracy_source` says which).
+  Read by the regime channel (`sim/model/regime.py`, Gartzke 1998), weight 1.0 fitted on the
+  world of 2018-09-18.
 - `alignment.csv` ({alignment}): Voeten's UNGA votes (Harvard Dataverse hdl:1902.1/12379) via
   unvotes 0.3.0 (MIT): Häge's quadratic kappa with each agenda target over the roll calls of
   the {years} years before the date.
 - `history/` ({history}): the same data: every roll call of the {history_days} days before the
   date ({span}), with its issue as Voeten codes it; one per resolution
-  symbol, the first in the data (separate votes on a resolution's paragraphs share its symbol
-  and are left out).
+  symbol: the titled vote on the whole text (Voeten's separate votes on a resolution's
+  paragraphs share its symbol, have no title and are left out).
 - `agenda.csv` ({agenda_rows}): the same data: every roll call of the session from the date on
   ({agenda_span}); `id` is the resolution symbol (`R/68/262` written as `A/RES/68/262`).
 
@@ -387,9 +428,9 @@ member.
   item's issue in the {history_days} days before the date (a count of earlier recorded votes;
   over all issues where the issue had fewer than 3 roll calls then); none where that state
   sponsors the item.
-- **Accountability**: no democracy index was sourced (V-Dem, Polity and EIU are not in the
-  data folder): every `domestic_pressure` is 0 and `domestic_weight` is 0 (channel off).
-- **Trade**: no dyadic trade dataset was sourced; trade_weight is 0.
+- **Accountability**: no poll on these issues was sourced, so the domestic channel (which
+  multiplies accountability by opinion) stays off: every `domestic_pressure` is 0 and
+  `domestic_weight` is 0. The democracy index feeds the regime channel instead.
 - **Arms transfers**: SIPRI shares were not rebuilt for this date; the security channel holds
   alliances only.
 - **Favours**: none sourced; quid_pro_quo_weight is 0.

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -44,7 +44,11 @@ REQUIRED = {
     "ir_datasets/atop_alliance.parquet": ("ccode1", "ccode2", "year", "atop_defense"),
     "ir_datasets/tss_rivalries.parquet": ("tssr_id", "rivalry", "ccode1", "ccode2", "start"),
     "ir_datasets/cow_igo_ndy.parquet": ("ccode1", "ccode2", "year", "dyadigos"),
+    "trade/cow_trade_ndy.parquet": ("ccode1", "ccode2", "year", "flow1", "flow2"),
 }
+OPTIONAL = ("trade/cow_trade_ndy.parquet", "democracy/ccode_democracy.csv")
+"""Tables a data folder may lack (a world built without them keeps trade and regime off)."""
+DEMOCRACY_COLUMNS = ("ccode", "year", "v2x_polyarchy", "xm_qudsest")
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,12 @@ class Datasets:
     sponsors
         Symbol -> (sponsors' ISO3 codes, source) from ``un_sponsors.csv`` where the folder has
         it (the states named on the draft, which precedes the vote).
+    trade
+        COW Dyadic Trade v4.0 non-directed dyad-years (``flow1`` imports of ``a`` from ``b``,
+        ``flow2`` the reverse, current million USD), with ``a``/``b``; empty if not in the folder.
+    democracy
+        ``iso3, year, v2x_polyarchy, xm_qudsest`` (V-Dem v10; Marquez's extended UDS); empty if
+        not in the folder.
     """
 
     folder: Path
@@ -76,6 +86,8 @@ class Datasets:
     tss: pd.DataFrame
     igo: pd.DataFrame
     sponsors: dict[str, tuple[list[str], str]]
+    trade: pd.DataFrame = field(default_factory=pd.DataFrame)
+    democracy: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def symbol_of(unres: object, rcid: int) -> str:
@@ -168,7 +180,26 @@ def load_datasets(folder: Path) -> Datasets:
         atop=keyed(_read(folder, "ir_datasets/atop_alliance.parquet")),
         tss=keyed(_read(folder, "ir_datasets/tss_rivalries.parquet")),
         igo=keyed(_read(folder, "ir_datasets/cow_igo_ndy.parquet")),
+        trade=keyed(_read(folder, OPTIONAL[0]))
+        if (folder / OPTIONAL[0]).exists()
+        else pd.DataFrame(columns=["a", "b", "year", "flow1", "flow2"]),
+        democracy=read_democracy(folder / OPTIONAL[1], by_cow),
     )
+
+
+def read_democracy(path: Path, by_cow: dict[int, str]) -> pd.DataFrame:
+    """Return ``iso3, year, v2x_polyarchy, xm_qudsest`` from the extract; empty if absent."""
+    if not path.exists():
+        return pd.DataFrame(columns=["iso3", "year", "v2x_polyarchy", "xm_qudsest"])
+    try:
+        table = pd.read_csv(path)
+    except (OSError, ValueError) as exc:
+        raise ScenarioError(path, "file", f"cannot read the data table ({exc})") from None
+    missing = [c for c in DEMOCRACY_COLUMNS if c not in table.columns]
+    if missing:
+        raise ScenarioError(path, missing[0], "missing column")
+    table = table.assign(iso3=table["ccode"].astype(int).map(by_cow)).dropna(subset=["iso3"])
+    return table[["iso3", "year", "v2x_polyarchy", "xm_qudsest"]].reset_index(drop=True)
 
 
 def read_sponsors(path: Path) -> dict[str, tuple[list[str], str]]:

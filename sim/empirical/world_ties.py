@@ -195,3 +195,83 @@ def title_target(title: str, members: list[str]) -> tuple[str, str] | None:
         if re.search(re.escape(pattern), title) and state in members:
             return state, why
     return None
+
+
+TRADE_PARTNERS = 20
+"""Each state's trade ties: its partners with the most trade (imports plus exports)."""
+TRADE_SOURCE = "COW Dyadic Trade v4.0 (Barbieri & Keshk 2016)"
+
+
+def trade(data: Datasets, date: dt.date, members: list[str]) -> pd.DataFrame:
+    """COW trade shares: each state's top partners, weight = share of its trade with members.
+
+    Read in the last year before the date's that COW Trade v4.0 covers (it ends in 2014, so a
+    2019 world reads 2014: approx.). A state's total is its imports plus exports with every
+    member that year; its ties are its :data:`TRADE_PARTNERS` largest partners (ties broken by
+    ISO3), so its weights sum to at most 1 (Oneal & Russett 1999 measure dependence the same
+    way).
+    """
+    columns = ["country", "partner", "weight", "kind", "date", "source"]
+    if data.trade.empty:
+        return pd.DataFrame(columns=columns)
+    year = year_before(date, data.trade)
+    t = data.trade[(data.trade["year"] == year) & data.trade["a"].isin(members)]
+    t = t[t["b"].isin(members) & (t["a"] != t["b"])]
+    flow = t["flow1"].fillna(0).clip(lower=0) + t["flow2"].fillna(0).clip(lower=0)
+    both = pd.concat(
+        [
+            pd.DataFrame({"a": t["a"], "b": t["b"], "flow": flow}),
+            pd.DataFrame({"a": t["b"], "b": t["a"], "flow": flow}),
+        ]
+    )
+    summed = both[both["flow"] > 0].groupby(["a", "b"], as_index=False).agg(flow=("flow", "sum"))
+    total = summed.groupby("a")["flow"].transform("sum")
+    ranked = summed.assign(share=summed["flow"] / total)
+    both = ranked.sort_values(["a", "share", "b"], ascending=[True, False, True])
+    top = both.groupby("a", sort=True).head(TRADE_PARTNERS)
+    out = pd.DataFrame(
+        {
+            "country": top["a"],
+            "partner": top["b"],
+            "weight": np.floor(top["share"] * 1e6) / 1e6,  # rows never sum above 1
+            "kind": "trade (" + top["flow"].round(1).astype(str) + " million USD)",
+            "date": f"{year}-12-31",
+            "source": f"{TRADE_SOURCE} dyad-year {year} (SOURCES.md)",
+        }
+    )
+    out = out[out["weight"] > 0]
+    return out[columns].sort_values(["country", "partner"]).reset_index(drop=True)
+
+
+def democracy(data: Datasets, date: dt.date, members: list[str]) -> dict[str, tuple[float, str]]:
+    """Each member's V-Dem electoral democracy index in the last year before the date's.
+
+    V-Dem v10's ``v2x_polyarchy`` (Coppedge et al. 2020) in [0, 1]. V-Dem does not code 21 small
+    members (Andorra, Monaco, the Pacific and Caribbean islands ...): for them the value is
+    predicted from Marquez's extension of the Unified Democracy Scores (``xm_qudsest``, Pemstein,
+    Meserve & Melton 2010) by the least-squares line fitted, in the same year, on the members
+    V-Dem does code (approx.; the UDS extension ends in 2017, so its latest year up to then).
+    Returns each covered member's value and its source; members in neither are left out.
+    """
+    table = data.democracy
+    if table.empty:
+        return {}
+    year = int(min(date.year - 1, int(table["year"].max())))
+    now = table[(table["year"] == year) & table["iso3"].isin(members)].set_index("iso3")
+    values = {str(k): float(v) for k, v in now["v2x_polyarchy"].dropna().items()}
+    out = {s: (round(v, 4), f"V-Dem v10 v2x_polyarchy {year}") for s, v in values.items()}
+    uds_year = int(min(year, int(table.dropna(subset=["xm_qudsest"])["year"].max())))
+    uds = table[(table["year"] == uds_year) & table["iso3"].isin(members)].set_index("iso3")
+    both = uds["xm_qudsest"].dropna().index.intersection(list(values))
+    slope, intercept = np.polyfit(
+        uds.loc[both, "xm_qudsest"].to_numpy(float), [values[s] for s in both], 1
+    )
+    for state, score in uds["xm_qudsest"].dropna().items():
+        if state not in values:
+            value = float(np.clip(intercept + slope * score, 0.0, 1.0))
+            out[str(state)] = (
+                round(value, 4),
+                f"approx.: not in V-Dem; Marquez extended UDS {uds_year} "
+                f"({score:.3f}) on the line fitted to V-Dem {year}",
+            )
+    return out

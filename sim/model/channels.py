@@ -36,6 +36,7 @@ import numpy as np
 from scipy import sparse
 
 from sim.model.context import VoteContext
+from sim.model.regime import regime_inputs, regime_term
 from sim.model.votes import FloatArray, IntArray
 
 TieOperator = Callable[[Mapping[str, sparse.csr_array]], sparse.csr_array]
@@ -525,6 +526,26 @@ REGISTRY.register(
         reads=(ORGANISATIONS,),
         default=0.0,
         operator=lambda tables: row_normalised(_as_float(tables["organisations"]), cap_only=False),
+    )
+)
+
+REGISTRY.register(
+    Channel(
+        "regime",
+        "Regime affinity with the resolution's parties: the mean joint-regime term "
+        "4(d_i - 1/2)(d_p - 1/2) of democracy scores with the sponsors minus that with the "
+        "target (sim.model.regime); "
+        "joint democracy predicts UN affinity (Gartzke 1998; Voeten 2000). 0 turns it off.",
+        reads=(
+            CountryAttribute(
+                "democracy", 0.0, 1.0, "democracy index in [0, 1] (V-Dem in built worlds)", 0.5
+            ),
+            "agenda.sponsors",
+            "agenda.target",
+        ),
+        default=0.0,
+        prepare=regime_inputs,
+        term=regime_term,
     )
 )
 

@@ -12,7 +12,7 @@ import yaml
 
 from sim.cli import main
 from sim.empirical.session import agreement_matrix, correlation, format_session, score_session
-from sim.empirical.world_build import build_world
+from sim.empirical.world_build import build_world, one_per_symbol
 from sim.empirical.world_data import clean_title, kappa, symbol_of
 from sim.scenario.loading import load_scenario
 
@@ -275,3 +275,18 @@ def test_backtest_scores_a_built_worlds_session(
     assert main([*argv, "--replicates", "1", "--out", str(tmp_path / "bt")]) == 0
     text = capsys.readouterr().out
     assert '"A/RES/74/1"' in text and "2019-11-07" in text
+
+
+def test_history_keeps_the_titled_vote_on_the_whole_resolution() -> None:
+    # Voeten's data: A/RES/72/50 (the whole text, titled) and, under the same symbol, three
+    # untitled separate votes on its paragraphs; a resolution voted twice with titles keeps
+    # its last roll call; an untitled resolution keeps its last too
+    calls = pd.DataFrame(
+        {
+            "rcid": [1, 2, 3, 4, 5, 6, 7, 8],
+            "symbol": ["A/72/50", "A/72/50", "A/72/50", "A/72/50", "B", "B", "C", "C"],
+            "title": ["Nuclear", "", "", "", "Old", "New", "", ""],
+        }
+    )
+    kept = one_per_symbol(calls)
+    assert kept["rcid"].tolist() == [1, 6, 8]

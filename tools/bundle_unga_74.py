@@ -45,7 +45,7 @@ def fitted_parameters(data: Path) -> str:
             replicates=FIT_REPLICATES,
             seed=FIT_SEED,
         )
-    where = f"the 73rd session (world of {FIT_DATE}: `alliance-sim world build --date {FIT_DATE}`)"
+    where = f"the world of {FIT_DATE} (the 73rd; `alliance-sim world build --date {FIT_DATE}`)"
     header = fit_header(fit, where, FIT_BUDGET, FIT_REPLICATES, FIT_SEED)
     return parameters_yaml(fit.parameters, header)
 

@@ -30,6 +30,7 @@ from sim.common.inputs import InputError, load_yaml, read_bytes
 from sim.experiments.spec import MAX_RUNS, load_sweep
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loading import load_scenario
+from sim.scenario.world import run_scenario
 
 FUZZ = settings(
     max_examples=40,
@@ -763,3 +764,129 @@ def test_file_names_in_a_scenario(tmp_path: Path, field: str, name: str) -> None
         load_scenario(folder / "s.yaml")
     except ScenarioError as exc:
         assert len(str(exc)) <= 300
+
+
+# ---- hypothesis: precedents and inherited issues (issue 21) -----------------------------
+
+
+def valid_precedented() -> dict[str, Any]:
+    """The dated world with issue ``y`` inheriting ``x``; Q names the record of R."""
+    data = valid_dated()
+    data["issues"]["y"] = {"default_opinion": 0.0, "inherits": "x"}
+    data["agenda"][1].update(issue="y", precedents=["A/RES/R"])
+    return data
+
+
+record_names = st.one_of(
+    st.sampled_from(["A/RES/R", "R", "A/RES/Q", "Q", "NOPE", "A/RES/", "", " ", "\0", "a b"]),
+    st.text(max_size=8),
+)
+precedent_lists = st.one_of(
+    st.lists(record_names, max_size=3),
+    st.lists(st.just("A/RES/R"), min_size=65, max_size=66),  # over MAX_PRECEDENTS
+    scalars,
+    values,
+)
+issue_names = st.one_of(st.sampled_from(["x", "y", "z", "", "X", "y "]), scalars)
+PRECEDENT_FIELDS = {
+    ("agenda", 0, "precedents"): precedent_lists,  # R: its own day's record is not before it
+    ("agenda", 1, "precedents"): precedent_lists,
+    ("agenda", 1, "precedents", 0): record_names,
+    ("agenda", 1, "date"): dates,
+    ("agenda", 1, "issue"): issue_names,
+    ("issues", "x", "inherits"): issue_names,
+    ("issues", "y", "inherits"): issue_names,
+    ("history", 0, "issue"): issue_names,
+}
+precedent_changes = st.lists(
+    st.sampled_from(sorted(PRECEDENT_FIELDS, key=str)).flatmap(
+        lambda path: st.tuples(st.just(path), PRECEDENT_FIELDS[path])
+    ),
+    min_size=1,
+    max_size=3,
+)
+
+
+@FUZZ
+@given(changes=precedent_changes)
+def test_precedents_and_inherits_grammar(
+    tmp_path: Path, changes: list[tuple[tuple[Any, ...], Any]]
+) -> None:
+    """Bad precedents or inheritance: one short ScenarioError naming the field; else it runs."""
+    data = valid_precedented()
+    for path, value in changes:
+        _put(data, path, copy.deepcopy(value))
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    try:
+        (folder / "rec.csv").write_text(RECORD_HEAD + RECORD_ROWS)
+        (folder / "s.yaml").write_text(yaml.safe_dump(data))
+    except (yaml.YAMLError, UnicodeEncodeError, ValueError):
+        return
+    try:
+        scenario = load_scenario(folder / "s.yaml").scenario
+    except ScenarioError as exc:
+        message = str(exc)
+        assert len(message) <= 300 and "\n" not in message
+        fields = {path[2] if path[0] == "agenda" else path[-1] for path, _ in changes}
+        if fields == {"precedents"}:
+            assert "precedents" in message, message
+        if fields == {"inherits"}:
+            assert "inherits" in message, message
+        return
+    history = {r.resolution: r.date for r in scenario.history}
+    for item in scenario.agenda:
+        assert all(history[p] < item.date for p in item.precedents if item.date is not None)
+    for name in scenario.issues:
+        seen = [name]
+        while (parent := scenario.issues[seen[-1]].inherits) is not None:
+            assert parent in scenario.issues and parent not in seen
+            seen.append(parent)
+    run_scenario(scenario, rng=0)  # what loads, runs
+
+
+PRECEDENT_CORPUS: dict[str, tuple[Any, str]] = {
+    "unknown_precedent": (
+        lambda d: d["agenda"][1].update(precedents=["A/RES/NOPE"]),
+        "agenda[1].precedents[0]",
+    ),
+    "precedent_of_the_same_day": (
+        lambda d: d["agenda"][0].update(precedents=["A/RES/R"]),
+        "agenda[0].precedents[0]",
+    ),
+    "precedent_of_an_undated_item": (
+        lambda d: d["agenda"][1].update(date=None, round=2),
+        "agenda",
+    ),
+    "precedent_not_a_list": (
+        lambda d: d["agenda"][1].update(precedents={"a": 1}),
+        "agenda[1].precedents",
+    ),
+    "too_many_precedents": (
+        lambda d: d["agenda"][1].update(precedents=["A/RES/R"] * 65),
+        "agenda[1].precedents",
+    ),
+    "inherits_unknown": (lambda d: d["issues"]["y"].update(inherits="z"), "issues.y.inherits"),
+    "inherits_itself": (lambda d: d["issues"]["y"].update(inherits="y"), "issues.y.inherits"),
+    "inherits_loop": (lambda d: d["issues"]["x"].update(inherits="y"), "inherits"),
+    "inherits_not_a_name": (lambda d: d["issues"]["y"].update(inherits=[1]), "issues.y.inherits"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PRECEDENT_CORPUS))
+def test_precedent_corpus_rejected_in_one_line_naming_the_field(
+    case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    change, field = PRECEDENT_CORPUS[case]
+    data = valid_precedented()
+    change(data)
+    (tmp_path / "rec.csv").write_text(RECORD_HEAD + RECORD_ROWS)
+    line = bad_line(tmp_path, run_argv(write_yaml(tmp_path / "s.yaml", data), tmp_path), capsys)
+    assert field in line, line
+
+
+def test_the_precedented_world_itself_runs(tmp_path: Path) -> None:
+    (tmp_path / "rec.csv").write_text(RECORD_HEAD + RECORD_ROWS)
+    scenario = load_scenario(write_yaml(tmp_path / "s.yaml", valid_precedented())).scenario
+    assert scenario.agenda[1].precedents == ["A/RES/R"]
+    assert scenario.issues["y"].inherits == "x"
+    assert len(run_scenario(scenario, rng=0).record.votes) == 2

@@ -8,10 +8,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from sim.cli import main
 from sim.empirical.session import agreement_matrix, correlation, format_session, score_session
-from sim.empirical.world_build import build_world
+from sim.empirical.world_build import build_world, one_per_symbol
 from sim.empirical.world_data import clean_title, kappa, symbol_of
 from sim.scenario.loading import load_scenario
 
@@ -111,6 +112,8 @@ def test_world_of_a_date_has_exactly_the_facts_known_before_it(tmp_path: Path) -
     assert agenda[["id", "title", "issue", "target", "sponsors", "date"]].values.tolist() == [
         ["A/RES/74/1", "Nuclear", "nu", "BBB", "CCC", "2019-11-07"]
     ]
+    # its precedent is the history's roll call of the same title (the persistence rule)
+    assert agenda["precedents"].tolist() == ["A/RES/73/1"]
     history = pd.read_csv(out / "history" / "index.csv")
     assert history[["symbol", "title", "issue"]].values.tolist() == [
         ["A/RES/73/1", "Nuclear", "nu"],
@@ -124,7 +127,14 @@ def test_world_of_a_date_has_exactly_the_facts_known_before_it(tmp_path: Path) -
     ]
     loaded = load_scenario(out / "scenario.yaml").scenario
     assert [r.resolution for r in loaded.history] == ["A/RES/73/1", "A/RES/73/2"]
-    assert "Sponsors" in (out / "SOURCES.md").read_text()
+    assert loaded.agenda[0].precedents == ["A/RES/73/1"]
+    # backtest.yaml: the same world with the agenda's record in its history, so that
+    # `backtest --cutoff <day before>` scores it with the votes before it known
+    backtest = load_scenario(out / "backtest.yaml").scenario
+    assert [r.resolution for r in backtest.history] == ["A/RES/73/1", "A/RES/73/2", "A/RES/74/1"]
+    assert backtest.agenda == loaded.agenda
+    sources = (out / "SOURCES.md").read_text()
+    assert "Sponsors" in sources and "**Precedents** (1 of 1 items)" in sources
 
 
 def _dates(table: pd.DataFrame) -> set[dt.date]:
@@ -216,3 +226,67 @@ def test_session_score_baselines_on_the_fixture_world(tmp_path: Path) -> None:
     assert report.all_yes_accuracy == 0.0
     assert [v.variant for v in report.variants] == ["full", "mechanisms only"]
     assert "persistence" in format_session(report)
+
+
+def test_bundled_session_names_the_same_text_last_session_as_precedent() -> None:
+    loaded = load_scenario(REPO / "scenarios" / "unga_74.yaml").scenario
+    items = {r.id: r for r in loaded.agenda}
+    # "The situation in Afghanistan" was A/RES/73/88 in session 73
+    assert items["A/RES/74/9"].precedents == ["A/RES/73/88"]
+    history = {h.resolution for h in loaded.history}
+    named = [r for r in loaded.agenda if r.precedents]
+    # the persistence baseline's 58 recurring items, each naming one session-73 record
+    assert len(named) == 58
+    assert all(len(r.precedents) == 1 and r.precedents[0] in history for r in named)
+
+
+def test_world_fit_writes_a_parameters_file_that_says_what_it_was_fitted_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "world"
+    build_world(_fixture(tmp_path / "data"), DATE, out)
+    target = tmp_path / "fitted.yaml"
+    argv = ["world", "fit", str(out / "scenario.yaml"), "--out", str(target)]
+    assert main([*argv, "--budget", "4", "--fit", "commitment_weight"]) == 0
+    text = target.read_text()
+    header = " ".join(line[2:] for line in text.splitlines() if line.startswith("# "))
+    assert header.startswith("Fitted by `alliance-sim world fit` on the session of")
+    assert "absence_habit chosen from 0, 1, 2, 3, 5, 10, 20, then commitment_weight by" in header
+    fitted = yaml.safe_load(text)["parameters"]
+    assert fitted["absence_habit"] in (0, 1, 2, 3, 5, 10, 20)
+    assert 0.0 <= fitted["commitment_weight"] <= 6.0
+    # the file is a parameters_file a scenario can take: the world scores with it
+    (out / "parameters.yaml").write_text(text)
+    assert (
+        load_scenario(out / "scenario.yaml").scenario.parameters.absence_habit
+        == (fitted["absence_habit"])
+    )
+    capsys.readouterr()
+    assert main([*argv, "--budget", "4"]) == 2
+    assert "exists (use --force" in capsys.readouterr().err
+
+
+def test_backtest_scores_a_built_worlds_session(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "world"
+    build_world(_fixture(tmp_path / "data"), DATE, out)
+    argv = ["backtest", str(out / "backtest.yaml"), "--cutoff", "2019-11-06", "--json"]
+    assert main([*argv, "--replicates", "1", "--out", str(tmp_path / "bt")]) == 0
+    text = capsys.readouterr().out
+    assert '"A/RES/74/1"' in text and "2019-11-07" in text
+
+
+def test_history_keeps_the_titled_vote_on_the_whole_resolution() -> None:
+    # Voeten's data: A/RES/72/50 (the whole text, titled) and, under the same symbol, three
+    # untitled separate votes on its paragraphs; a resolution voted twice with titles keeps
+    # its last roll call; an untitled resolution keeps its last too
+    calls = pd.DataFrame(
+        {
+            "rcid": [1, 2, 3, 4, 5, 6, 7, 8],
+            "symbol": ["A/72/50", "A/72/50", "A/72/50", "A/72/50", "B", "B", "C", "C"],
+            "title": ["Nuclear", "", "", "", "Old", "New", "", ""],
+        }
+    )
+    kept = one_per_symbol(calls)
+    assert kept["rcid"].tolist() == [1, 6, 8]

@@ -2,7 +2,10 @@
 
 The 74th session's 90 recorded roll calls (7 Nov - 27 Dec 2019) on a world dated 2019-11-07,
 the day of its first roll call: history is session 73 (the 400 days before), nothing of session
-74 informs it. Run from the repository root::
+74 informs it. Its weights are fitted on the session before: the world of 2018-10-16 (the 73rd
+session's first roll call; history session 72) is built in a temporary folder and
+``alliance-sim world fit`` is run on its 95 roll calls (a few minutes on 2 cores), so no weight
+sees a vote of session 74. Run from the repository root::
 
     python tools/bundle_unga_74.py
 """
@@ -12,17 +15,47 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
+import tempfile
 from pathlib import Path
 
-from sim.empirical.world_build import build_world
+from sim.common.files import atomic_write
+from sim.empirical.session import fit_header, fit_session
+from sim.empirical.world_build import build_world, parameters_yaml
+from sim.scenario.loading import load_scenario
 
 REPO = Path(__file__).resolve().parents[1]
+DATE = dt.date(2019, 11, 7)
+"""The 74th session's first roll call."""
+FIT_DATE = dt.date(2018, 10, 16)
+"""The 73rd session's first roll call: the world the weights are fitted on."""
+FIT_BUDGET = 300
+FIT_REPLICATES = 2
+FIT_SEED = 0
+
+
+def fitted_parameters(data: Path) -> str:
+    """Build the world of :data:`FIT_DATE`, fit it, and return the parameters file's text."""
+    with tempfile.TemporaryDirectory() as tmp:
+        built = build_world(data, FIT_DATE, Path(tmp) / "world", name="unga_73")
+        scenario = load_scenario(built.yaml).scenario
+        fit = fit_session(
+            scenario,
+            built.yaml.parent,
+            budget=FIT_BUDGET,
+            replicates=FIT_REPLICATES,
+            seed=FIT_SEED,
+        )
+    where = f"the world of {FIT_DATE} (the 73rd; `alliance-sim world build --date {FIT_DATE}`)"
+    header = fit_header(fit, where, FIT_BUDGET, FIT_REPLICATES, FIT_SEED)
+    return parameters_yaml(fit.parameters, header)
 
 
 def main() -> int:
-    """Build the world into scenarios/unga_74/ and move its YAML beside the folder."""
+    """Build the world into scenarios/unga_74/, fit its weights on session 73, move its YAML."""
     folder = REPO / "scenarios" / "unga_74"
-    built = build_world(REPO / "data", dt.date(2019, 11, 7), folder, name="unga_74", force=True)
+    parameters = fitted_parameters(REPO / "data")
+    built = build_world(REPO / "data", DATE, folder, name="unga_74", force=True)
+    atomic_write(folder / "parameters.yaml", parameters)
     text = built.yaml.read_text(encoding="utf-8")
     text = re.sub(r"(record: |_file: |: )(history/|[a-z_]+\.(?:csv|yaml))", r"\1unga_74/\2", text)
     (REPO / "scenarios" / "unga_74.yaml").write_text(text, encoding="utf-8")

@@ -32,7 +32,7 @@ def add_world(verbs: Verbs) -> None:
         description="Build a dated scenario folder from UN votes, ATOP, TSS and COW IGO, or "
         "score a simulated session against its recorded roll calls.",
     )
-    sub = world.add_subparsers(dest="world_verb", required=True, metavar="{build,score}")
+    sub = world.add_subparsers(dest="world_verb", required=True, metavar="{build,score,fit}")
     build = sub.add_parser(
         "build",
         help="write the scenario folder of a date",
@@ -63,6 +63,28 @@ def add_world(verbs: Verbs) -> None:
     )
     score.add_argument("--seeds", type=int, default=3, help="replicate seeds (default 3)")
     score.set_defaults(handler=cmd_world_score)
+    fit = sub.add_parser(
+        "fit",
+        help="fit a few global weights to a built world's session",
+        description="Fit global weights to the whole session in the folder's records/ (mean "
+        "accuracy over the session, agreement r breaking ties) and write a parameters file. "
+        "Fit on one session and score another.",
+    )
+    fit.add_argument("scenario", type=bundled.resolve_scenario, help="a built world's YAML")
+    fit.add_argument("--folder", type=Path, default=None, help="as for `world score`")
+    fit.add_argument(
+        "--fit",
+        action="append",
+        default=[],
+        metavar="NAME[=LOW:HIGH]",
+        help="a weight to fit (repeatable; default: sim.empirical.session.SESSION_FIT)",
+    )
+    fit.add_argument("--budget", type=int, default=120, help="model evaluations (default 120)")
+    fit.add_argument("--replicates", type=int, default=2, help="seeds per evaluation (2)")
+    fit.add_argument("--seed", type=int, default=0, help="seed of the search (default 0)")
+    fit.add_argument("--out", type=Path, required=True, help="parameters file to write")
+    fit.add_argument("--force", action="store_true", help="replace an existing --out")
+    fit.set_defaults(handler=cmd_world_fit)
 
 
 def cmd_world_build(args: argparse.Namespace) -> int:
@@ -86,9 +108,44 @@ def cmd_world_score(args: argparse.Namespace) -> int:
     if args.seeds < 1:
         raise CommandError("--seeds must be at least 1")
     loaded = load_scenario(args.scenario)
-    folder = args.folder
-    if folder is None:
-        beside = args.scenario.with_suffix("")
-        folder = beside if (beside / "records").is_dir() else args.scenario.parent
+    folder = _records_folder(args.scenario, args.folder)
     print(format_session(score_session(loaded.scenario, folder, args.seeds)))
+    return EXIT_OK
+
+
+def _records_folder(scenario: Path, folder: Path | None) -> Path:
+    """Return the folder with records/: given, or the YAML's folder, or <yaml stem>/ beside it."""
+    if folder is not None:
+        return folder
+    beside = scenario.with_suffix("")
+    return beside if (beside / "records").is_dir() else scenario.parent
+
+
+def cmd_world_fit(args: argparse.Namespace) -> int:
+    """Fit the weights to the session, write the parameters file and print the scores."""
+    from sim.common.files import atomic_write
+    from sim.empirical.calibrate import parse_bounds
+    from sim.empirical.session import SESSION_FIT, fit_header, fit_session
+    from sim.empirical.world_build import parameters_yaml
+    from sim.scenario.loading import load_scenario
+
+    if args.budget < 2 or args.replicates < 1:
+        raise CommandError("--budget must be at least 2 and --replicates at least 1")
+    if args.out.exists() and not args.force:
+        raise CommandError(f"{args.out}: exists (use --force to replace it)")
+    bounds = parse_bounds(args.fit) if args.fit else dict(SESSION_FIT)
+    loaded = load_scenario(args.scenario)
+    folder = _records_folder(args.scenario, args.folder)
+    fit = fit_session(
+        loaded.scenario,
+        folder,
+        bounds,
+        budget=args.budget,
+        replicates=args.replicates,
+        seed=args.seed,
+    )
+    header = fit_header(fit, str(args.scenario), args.budget, args.replicates, args.seed)
+    atomic_write(args.out, parameters_yaml(fit.parameters, header))
+    print("\n".join(header))
+    print(args.out)
     return EXIT_OK

@@ -11,14 +11,19 @@ model and with the history-driven channels (commitment, prior alignment) switche
 from __future__ import annotations
 
 import csv
+import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from sim.common.seeds import replicate_seeds
+from sim.empirical.calibrate import Fit, Objective, search
+from sim.empirical.recurring import latest_by_title, title_key
 from sim.model.model import AllianceModel
 from sim.model.votes import Vote
+from sim.model.world import World
 from sim.scenario.errors import ScenarioError
 from sim.scenario.records import read_roll_call
 from sim.scenario.schema import Scenario
@@ -37,6 +42,9 @@ class SessionScore:
     accuracy: float
     accuracy_recurring: float
     seeds: int
+    agreement_sd: float = 0.0
+    accuracy_sd: float = 0.0
+    """Standard deviations over the seeds (0 for one seed)."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +92,11 @@ def accuracy(simulated: np.ndarray, recorded: np.ndarray, mask: np.ndarray) -> f
     return float(np.mean(simulated[mask] == recorded[mask])) if mask.any() else float("nan")
 
 
+def sample_sd(values: list[float]) -> float:
+    """Return the seeds' sample standard deviation (n - 1), 0 for one seed."""
+    return float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
+
+
 def read_index(folder: Path) -> list[dict[str, str]]:
     """Rows of a world's ``index.csv`` (``symbol``, ``title``, ``file``...)."""
     path = folder / "index.csv"
@@ -109,24 +122,31 @@ def recorded_codes(scenario: Scenario, folder: Path) -> tuple[np.ndarray, list[s
 
 
 def persistence_codes(scenario: Scenario, folder: Path, titles: list[str]) -> np.ndarray:
-    """Each state's vote on the latest history roll call with the same title (0 if none)."""
+    """Each state's vote on the latest history roll call with the same title (0 if none).
+
+    The rule (:func:`~sim.empirical.recurring.latest_by_title`) is the one a built world's
+    agenda names its precedents by.
+    """
     ids = [c.id for c in scenario.countries]
-    latest: dict[str, str] = {}
-    for row in read_index(folder / "history"):
-        latest[row["title"]] = row["file"]
+    latest = latest_by_title(read_index(folder / "history"))
     out = np.zeros((len(ids), len(titles)), dtype=np.int8)
     for k, title in enumerate(titles):
-        if title in latest:
-            out[:, k] = read_roll_call(folder / "history" / latest[title]).codes(
-                ids, complete=False
-            )
+        row = latest.get(title_key(title))
+        if row is not None:
+            out[:, k] = read_roll_call(folder / "history" / row["file"]).codes(ids, complete=False)
     return out
 
 
-def simulate_session(scenario: Scenario, seed_count: int) -> list[np.ndarray]:
-    """Run the whole agenda once per seed; each run's first vote on each item (states x items)."""
+def simulate_session(
+    scenario: Scenario, seed_count: int, world: World | None = None
+) -> list[np.ndarray]:
+    """Run the whole agenda once per seed; each run's first vote on each item (states x items).
+
+    ``world`` is ``build_world(scenario)`` when already built: it does not depend on the
+    parameters, so the candidates of a fit share one.
+    """
     runs = []
-    world = build_world(scenario)
+    world = build_world(scenario) if world is None else world
     for seed in replicate_seeds(scenario.seed, seed_count):
         model = AllianceModel(scenario, world, rng=seed.generator())
         model.run()
@@ -160,17 +180,20 @@ def score_session(scenario: Scenario, folder: Path, seeds: int = 3) -> SessionRe
     recorded_agreement = agreement_matrix(recorded)
     repeat = persisted.any(axis=0)
     variants = []
+    world = build_world(scenario)
     for name, variant in (("full", scenario), ("mechanisms only", without_history(scenario))):
-        runs = simulate_session(variant, seeds)
+        runs = simulate_session(variant, seeds, world)
+        r = [correlation(agreement_matrix(run), recorded_agreement) for run in runs]
+        hits = [accuracy(run, recorded, voted) for run in runs]
         variants.append(
             SessionScore(
                 variant=name,
-                agreement_correlation=float(
-                    np.mean([correlation(agreement_matrix(r), recorded_agreement) for r in runs])
-                ),
-                accuracy=float(np.mean([accuracy(r, recorded, voted) for r in runs])),
-                accuracy_recurring=float(np.mean([accuracy(r, recorded, recurring) for r in runs])),
+                agreement_correlation=float(np.mean(r)),
+                accuracy=float(np.mean(hits)),
+                accuracy_recurring=float(np.mean([accuracy(x, recorded, recurring) for x in runs])),
                 seeds=seeds,
+                agreement_sd=sample_sd(r),
+                accuracy_sd=sample_sd(hits),
             )
         )
     return SessionReport(
@@ -185,20 +208,120 @@ def score_session(scenario: Scenario, folder: Path, seeds: int = 3) -> SessionRe
     )
 
 
+SESSION_FIT: dict[str, tuple[float, float]] = {
+    "commitment_weight": (0.0, 6.0),
+    "prior_alignment_weight": (0.0, 4.0),
+    "security_weight": (0.0, 3.0),
+    "organisations_weight": (0.0, 3.0),
+    "shared_adversaries_weight": (0.0, 2.0),
+    "regime_weight": (0.0, 3.0),
+    "abstention_band": (0.05, 2.0),
+    "neutrality": (0.0, 5.0),
+}
+"""Fitted on a session when no ``--fit`` is given: the weights of the channels the built worlds
+have data for, the band and neutrality (eight, :data:`~sim.empirical.calibrate.MAX_FITTED`;
+trade (COW trade ends in 2014), domestic and quid pro quo stay 0, own adversaries keeps its
+value). Commitment's bound is wider than the registry's 3: with
+precedents, a state's own vote on the same text may deserve more than one unit of pull."""
+
+
+ABSENCE_HABITS = (0, 1, 2, 3, 5, 10, 20)
+"""The habitual-absence streaks a session fit chooses from (an integer, so chosen on this grid
+before the weights are searched, as :mod:`sim.empirical.crossval` chooses it for a record)."""
+
+
+def session_objective(scenario: Scenario, folder: Path, replicates: int) -> Objective:
+    """Return the objective of a session fit: mean (accuracy, agreement r) over ``replicates``.
+
+    Every candidate simulates the whole agenda with the same seeds (common random numbers) and
+    none of the session's records known -- as the session is scored -- so a fitted weight is
+    judged on the forecast it will be used for. Accuracy comes first, r breaks ties (the order
+    :func:`~sim.empirical.calibrate.search` compares).
+    """
+    recorded, _ = recorded_codes(scenario, folder)
+    voted = recorded != Vote.ABSENT
+    target = agreement_matrix(recorded)
+    world = build_world(scenario)
+
+    def objective(candidate: Scenario) -> tuple[float, float]:
+        runs = simulate_session(candidate, replicates, world)
+        r = [correlation(agreement_matrix(run), target) for run in runs]
+        return (
+            float(np.mean([accuracy(run, recorded, voted) for run in runs])),
+            float(np.mean(np.nan_to_num(r, nan=-1.0))),
+        )
+
+    return objective
+
+
+def fit_session(
+    scenario: Scenario,
+    folder: Path,
+    bounds: dict[str, tuple[float, float]] | None = None,
+    *,
+    budget: int = 120,
+    replicates: int = 2,
+    seed: int = 0,
+    progress: Callable[[int], None] | None = None,
+) -> Fit:
+    """Fit a few global weights to a whole session's records (``alliance-sim world fit``).
+
+    First the habitual-absence streak is chosen from :data:`ABSENCE_HABITS` at the start
+    weights (the last recorded votes of a session, often thinly attended, would otherwise keep
+    states away from the whole next one), then the search of :mod:`sim.empirical.calibrate`
+    (Latin hypercube, then compass search) fits ``bounds`` (default :data:`SESSION_FIT`),
+    maximising :func:`session_objective`; ``absence_habit`` is among the fitted parameters.
+    Fit on one session and score another: the weights never see the votes they are scored on.
+    ``Fit.score["kappa"]`` holds the agreement r (the tie-breaker's slot).
+    """
+    objective = session_objective(scenario, folder, replicates)
+    bounds = dict(SESSION_FIT) if bounds is None else bounds
+
+    def habit(streak: int) -> Scenario:
+        update = {"absence_habit": streak}
+        return scenario.model_copy(
+            update={"parameters": scenario.parameters.model_copy(update=update)}
+        )
+
+    scores = {streak: objective(habit(streak)) for streak in ABSENCE_HABITS}
+    chosen = max(ABSENCE_HABITS, key=lambda streak: scores[streak])
+    fit = search(habit(chosen), objective, bounds, budget=budget, seed=seed, progress=progress)
+    fit.parameters = {**fit.parameters, "absence_habit": chosen}
+    return fit
+
+
+def fit_header(fit: Fit, scenario: str, budget: int, replicates: int, seed: int) -> list[str]:
+    """Return the comment lines of a session fit's parameters file: what was fitted on what."""
+    weights = ", ".join(n for n in fit.parameters if n != "absence_habit")
+    text = (
+        f"Fitted by `alliance-sim world fit` on the session of {scenario} (its records/, mean "
+        f"over {replicates} seeds), never on the session these weights are used for: "
+        f"absence_habit chosen from {', '.join(map(str, ABSENCE_HABITS))}, then {weights} by "
+        f"Latin hypercube + compass search, budget {budget}, search seed {seed}. Score there: "
+        f"accuracy {fit.score['accuracy']:.4f}, agreement r {fit.score['kappa']:.4f} (start, "
+        f"the built world's weights with that habit: accuracy {fit.start_score['accuracy']:.4f}, r "
+        f"{fit.start_score['kappa']:.4f}). The other weights are the built world's defaults: "
+        "trade_weight 0 (COW trade ends in 2014), domestic_weight and quid_pro_quo_weight 0 "
+        "(no poll or favour sourced; SOURCES.md)."
+    )
+    return [f"# {line}" for line in textwrap.wrap(text, 94, break_on_hyphens=False)]
+
+
 def format_session(report: SessionReport) -> str:
     """Return the report as text, one line per variant and baseline."""
     lines = [
         f"{report.votes} votes, {report.recurring} recur by title in the history",
-        f"{'':18}{'agreement r':>12}{'accuracy':>10}{'recurring':>10}",
+        f"{'':18}{'agreement r':>16}{'accuracy':>16}{'recurring':>10}",
     ]
     for v in report.variants:
         lines.append(
-            f"{v.variant:18}{v.agreement_correlation:12.3f}{v.accuracy:10.3f}"
-            f"{v.accuracy_recurring:10.3f}"
+            f"{v.variant:18}{v.agreement_correlation:10.3f} ± {v.agreement_sd:.3f}"
+            f"{v.accuracy:10.3f} ± {v.accuracy_sd:.3f}{v.accuracy_recurring:10.3f}"
         )
-    lines.append(f"{'all yes':18}{'':12}{report.all_yes_accuracy:10.3f}")
+    lines.append(f"{'all yes':18}{'':16}{report.all_yes_accuracy:10.3f}")
     lines.append(
-        f"{'persistence':18}{report.persistence_correlation:12.3f}{'':10}"
+        f"{'persistence':18}{report.persistence_correlation:10.3f}{'':22}"
         f"{report.persistence_accuracy:10.3f}"
     )
+    lines.append(f"(means ± sd over {report.variants[0].seeds} seeds)")
     return "\n".join(lines)

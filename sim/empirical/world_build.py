@@ -18,6 +18,7 @@ import pandas as pd
 
 from sim.common.files import publish_dir
 from sim.empirical import world_ties as ties
+from sim.empirical.recurring import latest_by_title, title_key
 from sim.empirical.world_data import ISSUES, Datasets, load_datasets, members_at
 from sim.scenario.errors import ScenarioError
 
@@ -55,6 +56,19 @@ class BuiltWorld:
 
     yaml: Path
     counts: dict[str, int]
+
+
+def one_per_symbol(calls: pd.DataFrame) -> pd.DataFrame:
+    """Keep one roll call per resolution symbol: the vote on the whole text.
+
+    Voeten's data holds a resolution's separate votes (on paragraphs) beside the vote on the
+    whole, under the same symbol (``R/72/50`` beside ``A/RES/72/50``) and without a title; the
+    titled roll call is kept, and among several titled (or several untitled) the last. A
+    scenario's history names each resolution once.
+    """
+    titled = calls["title"] != ""
+    has_titled = calls["symbol"].isin(set(calls.loc[titled, "symbol"]))
+    return calls[titled | ~has_titled].drop_duplicates("symbol", keep="last")
 
 
 def agenda_calls(data: Datasets, date: dt.date) -> pd.DataFrame:
@@ -99,13 +113,33 @@ def write_records(
     return files
 
 
+def precedents(calls: pd.DataFrame, history: pd.DataFrame) -> list[str]:
+    """Each roll call's precedent: the latest history roll call with its title, or ``""``.
+
+    The rule of the persistence baseline (:func:`~sim.empirical.recurring.latest_by_title`);
+    the history is dated before the world, so every precedent precedes its item.
+    """
+    rows = [
+        {"title": t, "symbol": str(s)}
+        for t, s in zip(history["title"], history["symbol"], strict=True)
+    ]
+    latest = latest_by_title(rows)
+    return [
+        latest[key]["symbol"] if (key := title_key(t)) in latest else "" for t in calls["title"]
+    ]
+
+
 def agenda_table(
-    data: Datasets, date: dt.date, calls: pd.DataFrame, members: list[str]
+    data: Datasets, date: dt.date, calls: pd.DataFrame, members: list[str], history: pd.DataFrame
 ) -> pd.DataFrame:
-    """Return the agenda: each roll call's symbol, title, issue, date and target (by rule)."""
+    """Return the agenda: each roll call's symbol, title, issue, date, target and precedent.
+
+    The target is chosen by rule; the precedent is the same title in the history.
+    """
     by_issue = ties.issue_targets(data, date, members)
+    prior = precedents(calls, history)
     rows = []
-    for call in calls.itertuples():
+    for call, precedent in zip(calls.itertuples(), prior, strict=True):
         named = ties.title_target(str(call.title), members)
         target, why = named or (
             by_issue.get(str(call.issue)),
@@ -123,11 +157,13 @@ def agenda_table(
                 "issue": call.issue,
                 "target": target or "",
                 "sponsors": " ".join(sponsors),
+                "precedents": precedent,
                 "salience": 1.0,
                 "majority": "simple",
                 "date": str(call.date),
                 "source": f"{UNVOTES_SHORT} rcid {call.rcid}; target: {why}; sponsors: "
-                f"{sponsor_source}",
+                f"{sponsor_source}; precedent: "
+                + (f"{precedent}, the same title in the history" if precedent else "none"),
             }
         )
     return pd.DataFrame(rows)
@@ -174,12 +210,8 @@ def build_world(
     data = load_datasets(data_folder)
     members = members_at(data, date)
     calls = agenda_calls(data, date)
-    # A resolution voted on more than once (separate paragraphs, then the whole) keeps its
-    # last roll call: a scenario's history names each resolution once.
-    history = ties.earlier_calls(data, date, ties.HISTORY_DAYS).drop_duplicates(
-        "symbol", keep="last"
-    )
-    agenda = agenda_table(data, date, calls, members)
+    history = one_per_symbol(ties.earlier_calls(data, date, ties.HISTORY_DAYS))
+    agenda = agenda_table(data, date, calls, members, history)
     parties = sorted(
         {t for t in agenda["target"] if t} | {s for v in agenda["sponsors"] for s in v.split()}
     )
@@ -192,16 +224,29 @@ def build_world(
         "alignment": ties.alignment(data, date, members, parties),
         "agenda": agenda,
     }
-    counts = {k: len(t) for k, t in tables.items()} | {"history": len(history)}
+    counts = {k: len(t) for k, t in tables.items()} | {
+        "history": len(history),
+        "precedents": int((agenda["precedents"] != "").sum()),
+    }
     name = name or f"world_{date:%Y_%m_%d}"
 
     def fill(staging: Path) -> None:
         for key, table in tables.items():
             table.to_csv(staging / f"{key}.csv", index=False, lineterminator="\n")
         files = write_records(data, history, staging / "history", members)
-        write_records(data, calls, staging / "records", members)
+        records = write_records(data, calls, staging / "records", members)
+        known = [f"history/{f}" for f in files]
+        issues = list(history["issue"])
         text = {
-            "scenario.yaml": scenario_yaml(name, date, history, files, members),
+            "scenario.yaml": scenario_yaml(name, date, known, issues, members),
+            "backtest.yaml": scenario_yaml(
+                f"{name}_backtest",
+                date,
+                known + [f"records/{f}" for f in records],
+                issues + list(calls["issue"]),
+                members,
+                backtest=True,
+            ),
             "parameters.yaml": parameters_yaml(),
             "SOURCES.md": sources_md(date, counts, history, calls),
         }
@@ -213,18 +258,40 @@ def build_world(
 
 
 def scenario_yaml(
-    name: str, date: dt.date, history: pd.DataFrame, files: Sequence[str], members: list[str]
+    name: str,
+    date: dt.date,
+    files: Sequence[str],
+    issues: Sequence[str],
+    members: list[str],
+    *,
+    backtest: bool = False,
 ) -> str:
     """Return the scenario file of a built world (tables beside it).
 
-    The reference states are the United States and Russia, or the first two members where
-    either is missing (a small test world).
+    ``files`` are the history's record files (paths in the folder) and ``issues`` theirs. The
+    reference states are the United States and Russia, or the first two members where either
+    is missing (a small test world). With ``backtest`` the agenda's own records are in the
+    history (``files``): the rolling-origin test of ``alliance-sim backtest``, where each
+    recorded vote is simulated with the records before it known (Tashman 2000).
     """
     n = len(members)
     poles = ["USA", "RUS"] if {"USA", "RUS"} <= set(members) else members[:2]
-    lines = [
-        f"# Built by `alliance-sim world build --date {date}`: every fact dated before {date};",
-        "# sources in SOURCES.md. The recorded votes of the agenda (records/) inform nothing.",
+    day_before = date - dt.timedelta(days=1)
+    built = f"# Built by `alliance-sim world build --date {date}`: every fact dated before {date}"
+    lines = (
+        [
+            f"{built},",
+            "# but the agenda's records, which are also in the history: for `alliance-sim",
+            f"# backtest backtest.yaml --cutoff {day_before}` (each vote simulated with the votes",
+            "# before it known). Not a forecast of the session: scenario.yaml is. SOURCES.md.",
+        ]
+        if backtest
+        else [
+            f"{built};",
+            "# sources in SOURCES.md. The recorded votes of the agenda (records/) inform nothing.",
+        ]
+    )
+    lines += [
         f"name: {name}",
         f"description: The {n} UN members before {date}, from Voeten's UN votes, ATOP, TSS and "
         "COW IGO (SOURCES.md).",
@@ -249,24 +316,32 @@ def scenario_yaml(
             for t in ("security", "adversaries", "organisations", "alignment", "trade")
         ],
         "history:",
-        *[
-            f"  - {{record: history/{f}, issue: {issue}}}"
-            for f, issue in zip(files, history["issue"], strict=True)
-        ],
+        *[f"  - {{record: {f}, issue: {issue}}}" for f, issue in zip(files, issues, strict=True)],
         "agenda: agenda.csv",
     ]
     return "\n".join(lines) + "\n"
 
 
-def parameters_yaml() -> str:
-    """Return the parameters file: un_2022's weights, the channels without data off."""
-    lines = [
-        "# un_2022's calibrated weights; regime_weight fitted on the world of 2018-09-18",
-        "# (session 73); trade_weight 0 (COW trade ends in 2014; it did not help on session 73),",
-        "# domestic_weight and quid_pro_quo_weight 0: no poll or favour sourced (SOURCES.md).",
-        "parameters:",
-    ]
-    lines += [f"  {k}: {v}" for k, v in PARAMETERS.items()]
+def parameters_yaml(
+    fitted: dict[str, float] | None = None, header: Sequence[str] | None = None
+) -> str:
+    """Return the parameters file: un_2022's weights, the channels without data off.
+
+    ``fitted`` replaces some of them (a session fit, unrounded so that the file reproduces its
+    score) and ``header`` then says what was fitted on what.
+    """
+    lines = (
+        list(header)
+        if header is not None
+        else [
+            "# un_2022's calibrated weights; regime_weight fitted on the world of 2018-09-18",
+            "# (session 73); trade_weight 0 (COW trade ends in 2014; it did not help on session",
+            "# 73), domestic_weight and quid_pro_quo_weight 0: no poll or favour sourced",
+            "# (SOURCES.md).",
+        ]
+    )
+    lines.append("parameters:")
+    lines += [f"  {k}: {v}" for k, v in (PARAMETERS | (fitted or {})).items()]
     return "\n".join(lines) + "\n"
 
 
@@ -282,6 +357,7 @@ def sources_md(
         agenda_rows=counts["agenda"],
         **{k: v for k, v in counts.items() if k != "agenda"},
         history_days=ties.HISTORY_DAYS,
+        day_before=date - dt.timedelta(days=1),
         years=ties.ALIGNMENT_YEARS,
         igo=ties.IGO_PARTNERS,
         trade_partners=ties.TRADE_PARTNERS,
@@ -326,7 +402,9 @@ Each table, its rows, its dataset (version, licence) and the rule that cut it:
   unvotes 0.3.0 (MIT): Häge's quadratic kappa with each agenda target over the roll calls of
   the {years} years before the date.
 - `history/` ({history}): the same data: every roll call of the {history_days} days before the
-  date ({span}), with its issue as Voeten codes it.
+  date ({span}), with its issue as Voeten codes it; one per resolution
+  symbol: the titled vote on the whole text (Voeten's separate votes on a resolution's
+  paragraphs share its symbol, have no title and are left out).
 - `agenda.csv` ({agenda_rows}): the same data: every roll call of the session from the date on
   ({agenda_span}); `id` is the resolution symbol (`R/68/262` written as `A/RES/68/262`).
 
@@ -357,6 +435,16 @@ member.
   alliances only.
 - **Favours**: none sourced; quid_pro_quo_weight is 0.
 - **Majority**: simple majority for every item (the recorded outcome is not used).
+- **Precedents** ({precedents} of {agenda_rows} items): an agenda item's precedent is the latest
+  roll call in `history/` with exactly its title (Voeten's short title, catalogue suffix cut;
+  an item without a title has none): the same text voted in an earlier session. A state's vote
+  on it is its own record for the item (commitment channel), ahead of its later votes on the
+  issue. It is the rule of the persistence baseline of `alliance-sim world score` (each state
+  votes as on that roll call; one function, `sim.empirical.recurring.latest_by_title`, serves
+  both). The history is dated before {date}, so every precedent precedes its item.
 
 The agenda's own recorded votes are in `records/` for scoring; the scenario does not read them.
+`backtest.yaml` is the same world with them added to its history, for the rolling-origin test
+`alliance-sim backtest backtest.yaml --cutoff {day_before}`: each recorded vote simulated with
+the votes before it known (a one-step-ahead test, not a forecast of the session).
 """

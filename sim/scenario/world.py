@@ -6,6 +6,7 @@ favour schedule and per-resolution facts the model reads (no randomness involved
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -46,48 +47,94 @@ def _fail(loc: tuple[int | str, ...], message: str) -> NoReturn:
 
 @lru_cache(maxsize=64)
 def _code(word: str) -> Vote:
-    """``Vote.from_word``, cached: history is read once per agenda item (big sessions)."""
+    """``Vote.from_word``, cached: every history cell is read once per world."""
     return Vote.from_word(word)
 
 
-def _latest(
-    records: Iterable[HistoryRecord], index: dict[str, int]
-) -> tuple[FloatArray, FloatArray]:
-    """Return each country's position in the latest of ``records`` where it voted, and its time."""
-    position = np.zeros(len(index))
-    time = np.full(len(index), -np.inf)
-    for record in sorted(records, key=lambda r: r.date):  # later records overwrite earlier ones
-        for country, word in record.votes.items():
-            code = _code(word)
-            if country in index and code != Vote.ABSENT:
-                position[index[country]] = POSITION_OF_VOTE[code]
-                time[index[country]] = record.date.toordinal()
-    return position, time
+class _History:
+    """The history as vote codes (records x countries, by date), read once per world.
+
+    Each agenda item asks for the latest positions on its issue and its absence streaks as of
+    its date; many items share a date and an issue, so the answers are cached per (date,
+    issue): a session of 90 items over 10 days reads the history about 10 times per issue, not
+    90, and the loop over a record's votes is an array operation.
+    """
+
+    def __init__(self, records: Iterable[HistoryRecord], ids: tuple[str, ...]) -> None:
+        ordered = sorted(records, key=lambda r: r.date)  # stable: file order within a day
+        self.records = ordered
+        self.n = len(ids)
+        self.codes = np.array(
+            [[_code(r.votes.get(c, "absent")) for c in ids] for r in ordered], dtype=np.int8
+        ).reshape(len(ordered), self.n)
+        self.days = [r.date for r in ordered]
+        self.ordinals = [float(r.date.toordinal()) for r in ordered]
+        self._latest: dict[tuple[dt.date, str], tuple[FloatArray, FloatArray]] = {}
+        self._streaks: dict[dt.date, IntArray] = {}
+        self.by_symbol: dict[str, int] = {}
+        for k, record in enumerate(ordered):
+            self.by_symbol.setdefault(symbol_key(record.resolution), k)
+
+    def earlier(self, day: dt.date) -> int:
+        """Return how many records are dated strictly before ``day``."""
+        return bisect.bisect_left(self.days, day)
+
+    def latest(self, rows: Iterable[int]) -> tuple[FloatArray, FloatArray]:
+        """Each country's position in the latest of ``rows`` where it voted, and its time."""
+        position = np.zeros(self.n)
+        time = np.full(self.n, -np.inf)
+        for k in rows:  # in date order: later records overwrite earlier ones
+            cast = self.codes[k] != Vote.ABSENT
+            position[cast] = POSITION_OF_VOTE[self.codes[k][cast]]
+            time[cast] = self.ordinals[k]
+        return position, time
+
+    def on_issue(self, day: dt.date, issue: str) -> tuple[FloatArray, FloatArray]:
+        """:meth:`latest` over the records on ``issue`` dated before ``day`` (cached)."""
+        key = (day, issue)
+        if key not in self._latest:
+            stop = self.earlier(day)
+            self._latest[key] = self.latest(
+                k for k in range(stop) if self.records[k].issue == issue
+            )
+        return self._latest[key]
+
+    def absent_streak(self, day: dt.date) -> IntArray:
+        """Consecutive recorded absences of every country before ``day`` (cached)."""
+        if day not in self._streaks:
+            streak = np.zeros(self.n, dtype=np.int64)
+            still = np.ones(self.n, dtype=bool)
+            for k in reversed(range(self.earlier(day))):
+                still &= self.codes[k] == Vote.ABSENT
+                if not still.any():
+                    break
+                streak += still
+            self._streaks[day] = streak
+        return self._streaks[day].copy()
 
 
-def _known(
-    scenario: Scenario, ids: tuple[str, ...], resolution: Resolution, chain: tuple[str, ...]
-) -> Known:
+def _known(history: _History, resolution: Resolution, chain: tuple[str, ...]) -> Known:
     """Each country's own record for an agenda item from the history dated before it.
 
     Its vote on the item's precedents where it cast one; else its latest position on the
     item's issue; else, following ``chain`` (the issues the item's issue inherits), on the
     nearest of those where it has one.
     """
-    n, day = len(ids), resolution.date
+    n, day = history.n, resolution.date
     if day is None:
         return Known(position=np.zeros(n), known=np.zeros(n, bool), time=np.full(n, -np.inf))
-    index = {c: i for i, c in enumerate(ids)}
-    earlier = [r for r in scenario.history if r.date < day]
     position, time = np.zeros(n), np.full(n, -np.inf)
     for issue in chain:
         missing = ~np.isfinite(time)
         if not missing.any():
             break
-        found, when = _latest((r for r in earlier if r.issue == issue), index)
+        found, when = history.on_issue(day, issue)
         position[missing], time[missing] = found[missing], when[missing]
     keys = {symbol_key(p) for p in resolution.precedents}
-    found, when = _latest((r for r in earlier if symbol_key(r.resolution) in keys), index)
+    stop = history.earlier(day)
+    found, when = history.latest(
+        k for k in range(stop) if symbol_key(history.records[k].resolution) in keys
+    )
     precedent = np.isfinite(when)
     position[precedent], time[precedent] = found[precedent], when[precedent]
     return Known(position=position, known=np.isfinite(time), time=time, precedent=precedent)
@@ -101,22 +148,6 @@ def issue_chain(scenario: Scenario, issue: str) -> tuple[str, ...]:
     return tuple(chain)
 
 
-def _absent_streak(scenario: Scenario, ids: tuple[str, ...], day: dt.date | None) -> IntArray:
-    """Consecutive recorded absences of every country up to ``day`` (latest records first)."""
-    streak = np.zeros(len(ids), dtype=np.int64)
-    if day is None:
-        return streak
-    records = sorted((r for r in scenario.history if r.date < day), key=lambda r: r.date)
-    still = np.ones(len(ids), dtype=bool)
-    for record in reversed(records):
-        absent = np.array([_code(record.votes.get(c, "absent")) == Vote.ABSENT for c in ids])
-        still &= absent
-        if not still.any():
-            break
-        streak += still
-    return streak
-
-
 def _facts(
     scenario: Scenario,
     resolution: Resolution,
@@ -125,6 +156,7 @@ def _facts(
     arrears: BoolArray,
     opinion: FloatArray,
     absences: AbsenceHistory,
+    history: _History,
 ) -> ResolutionFacts:
     """Parties, fixed votes, opinion and history of one agenda item (see ResolutionFacts)."""
     index = [position[s] for s in resolution.sponsors]
@@ -169,9 +201,9 @@ def _facts(
         inherits=tuple(issues.index(name) for name in chain[1:]),
         opinion=column,
         day=day,
-        known=_known(scenario, ids, resolution, chain),
+        known=_known(history, resolution, chain),
         recorded=recorded,
-        absent_streak=_absent_streak(scenario, ids, day),
+        absent_streak=np.zeros(len(ids), np.int64) if day is None else history.absent_streak(day),
         absence_rate=absences.rate(day),
     )
 
@@ -190,6 +222,7 @@ def build_world(scenario: Scenario) -> World:
     ).reshape(n, len(issues))
     arrears = np.array([c.arrears for c in scenario.countries], bool)
     absences = AbsenceHistory.of(((r.date, r.votes) for r in scenario.history), tuple(position))
+    history = _History(scenario.history, tuple(position))
     timeline = timeline_of(scenario, _fail)
     favours: dict[int, list[Grant]] = {}
     unused = 0
@@ -237,7 +270,7 @@ def build_world(scenario: Scenario) -> World:
         },
         favours=favours,
         resolutions={
-            r.id: _facts(scenario, r, position, issues, arrears, opinion, absences)
+            r.id: _facts(scenario, r, position, issues, arrears, opinion, absences, history)
             for r in scenario.agenda
         },
         timeline=timeline,

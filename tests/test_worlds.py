@@ -224,7 +224,11 @@ def test_session_score_baselines_on_the_fixture_world(tmp_path: Path) -> None:
     assert (report.votes, report.recurring) == (1, 1)
     assert report.persistence_accuracy == pytest.approx(0.5)
     assert report.all_yes_accuracy == 0.0
-    assert [v.variant for v in report.variants] == ["full", "mechanisms only"]
+    assert [v.variant for v in report.variants] == [
+        "full",
+        "history channels off",
+        "mechanisms only",
+    ]
     assert "persistence" in format_session(report)
 
 

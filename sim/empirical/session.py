@@ -157,12 +157,34 @@ def simulate_session(
     return runs
 
 
-def without_history(scenario: Scenario) -> Scenario:
+def history_channels_off(scenario: Scenario) -> Scenario:
     """Return the scenario with the history-driven channels' weights set to 0."""
     parameters = scenario.parameters.model_copy(
         update={f"{c}_weight": 0.0 for c in HISTORY_CHANNELS}
     )
     return scenario.model_copy(update={"parameters": parameters})
+
+
+def without_history(scenario: Scenario) -> Scenario:
+    """Return the scenario with no earlier vote at all: the mechanisms alone.
+
+    The history-driven channels are off (:func:`history_channels_off`) *and* the recorded
+    history and the items' precedents are dropped, because the history also seeds each state's
+    first expected position in the best-response search (:func:`sim.model.rule.decide_votes`)
+    and keeps habitual absentees away: with those left in, earlier votes still select the
+    outcome through the tie channels.
+    """
+    agenda = [item.model_copy(update={"precedents": []}) for item in scenario.agenda]
+    return history_channels_off(scenario).model_copy(update={"history": [], "agenda": agenda})
+
+
+VARIANTS = (
+    ("full", lambda s: s),
+    ("history channels off", history_channels_off),
+    ("mechanisms only", without_history),
+)
+"""The scored variants: the model as given, with commitment and prior alignment off, and with
+no earlier vote at all."""
 
 
 def score_session(scenario: Scenario, folder: Path, seeds: int = 3) -> SessionReport:
@@ -180,9 +202,9 @@ def score_session(scenario: Scenario, folder: Path, seeds: int = 3) -> SessionRe
     recorded_agreement = agreement_matrix(recorded)
     repeat = persisted.any(axis=0)
     variants = []
-    world = build_world(scenario)
-    for name, variant in (("full", scenario), ("mechanisms only", without_history(scenario))):
-        runs = simulate_session(variant, seeds, world)
+    for name, change in VARIANTS:
+        variant = change(scenario)
+        runs = simulate_session(variant, seeds)
         r = [correlation(agreement_matrix(run), recorded_agreement) for run in runs]
         hits = [accuracy(run, recorded, voted) for run in runs]
         variants.append(
@@ -311,16 +333,16 @@ def format_session(report: SessionReport) -> str:
     """Return the report as text, one line per variant and baseline."""
     lines = [
         f"{report.votes} votes, {report.recurring} recur by title in the history",
-        f"{'':18}{'agreement r':>16}{'accuracy':>16}{'recurring':>10}",
+        f"{'':22}{'agreement r':>16}{'accuracy':>16}{'recurring':>10}",
     ]
     for v in report.variants:
         lines.append(
-            f"{v.variant:18}{v.agreement_correlation:10.3f} ± {v.agreement_sd:.3f}"
+            f"{v.variant:22}{v.agreement_correlation:10.3f} ± {v.agreement_sd:.3f}"
             f"{v.accuracy:10.3f} ± {v.accuracy_sd:.3f}{v.accuracy_recurring:10.3f}"
         )
-    lines.append(f"{'all yes':18}{'':16}{report.all_yes_accuracy:10.3f}")
+    lines.append(f"{'all yes':22}{'':16}{report.all_yes_accuracy:10.3f}")
     lines.append(
-        f"{'persistence':18}{report.persistence_correlation:10.3f}{'':22}"
+        f"{'persistence':22}{report.persistence_correlation:10.3f}{'':22}"
         f"{report.persistence_accuracy:10.3f}"
     )
     lines.append(f"(means ± sd over {report.variants[0].seeds} seeds)")

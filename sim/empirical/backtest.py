@@ -53,15 +53,37 @@ def record_codes(record: HistoryRecord, ids: list[str]) -> VoteArray:
     return np.array([Vote.from_word(record.votes.get(c, "absent")) for c in ids], dtype=np.int8)
 
 
+def issue_chain(scenario: Scenario, issue: str) -> tuple[str, ...]:
+    """Return ``issue`` and the issues it inherits, nearest first (``Issue.inherits``)."""
+    chain = [issue]
+    parent = scenario.issues[issue].inherits if issue in scenario.issues else None
+    while parent is not None and parent not in chain:
+        chain.append(parent)
+        parent = scenario.issues[parent].inherits
+    return tuple(chain)
+
+
 def persistence(scenario: Scenario, issue: str, day: dt.date) -> VoteArray:
-    """Each state's latest recorded vote on ``issue`` before ``day``; yes where none."""
+    """Each state's latest recorded vote on ``issue`` before ``day``; yes where none.
+
+    A state with no record on ``issue`` takes its latest on the nearest issue ``issue``
+    inherits (the record the model's commitment reads, :func:`issue_chain`).
+    """
     ids = [c.id for c in scenario.countries]
     forecast = np.full(len(ids), Vote.YES, dtype=np.int8)
-    for record in sorted(scenario.history, key=lambda r: r.date):
-        if record.issue == issue and record.date < day:
-            for i, country in enumerate(ids):
-                if country in record.votes:
-                    forecast[i] = Vote.from_word(record.votes[country])
+    found = np.zeros(len(ids), dtype=bool)
+    for name in issue_chain(scenario, issue):
+        latest = forecast.copy()
+        here = np.zeros(len(ids), dtype=bool)
+        for record in sorted(scenario.history, key=lambda r: r.date):
+            if record.issue == name and record.date < day:
+                for i, country in enumerate(ids):
+                    if country in record.votes:
+                        latest[i] = Vote.from_word(record.votes[country])
+                        here[i] = True
+        take = here & ~found
+        forecast[take] = latest[take]
+        found |= here
     return forecast
 
 
@@ -174,7 +196,7 @@ def score_vote(
     persist = persistence(scenario, record.issue, record.date)
     yes = np.full(len(ids), Vote.YES, dtype=np.int8)
     tallies = [tally(s) for s in runs]
-    switch = switch_rate(scenario, record.issue, record.date)
+    switch = switch_rate(scenario, issue_chain(scenario, record.issue), record.date)
     forecast = Forecast(
         resolution=resolution,
         model=replicate_probabilities(runs),

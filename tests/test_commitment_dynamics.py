@@ -4,14 +4,17 @@ the walk-forward's proper-score objective (issue 20)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import write_yaml
 from pydantic import ValidationError
-from test_timeline import D1, THREE, dated_world, record, votes
+from test_timeline import D1, SCRIPTED, THREE, dated_world, record, votes
 
-from sim.empirical.backtest import issue_chain, persistence, record_codes
+from sim.cli import main
+from sim.empirical.backtest import issue_chain, modal_votes, persistence, record_codes
 from sim.empirical.forecast import switch_rate
 from sim.empirical.walkforward import OBJECTIVES, fit_records, training_records
 from sim.model.channels import REGISTRY
@@ -96,3 +99,30 @@ def test_the_objective_is_accuracy_or_a_proper_score() -> None:
     # and the mean accuracy as the tie-break
     assert -2.0 <= fit.score["accuracy"] < 0.0
     assert 0.8 < fit.score["kappa"] <= 1.0
+
+
+def test_backtest_walk_forward_objective_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = dated_world(
+        SCRIPTED["countries"], THREE, {"domestic_weight": 1.0}, history=SCRIPTED["records"]
+    )
+    path = write_yaml(tmp_path / "s.yaml", data)
+    argv = ["backtest", str(path), "--cutoff", D1, "--replicates", "2", "--walk-forward", "3"]
+    fit = ["--fit", "domestic_weight=0:2", "--out", str(tmp_path / "wf"), "--json"]
+    assert main([*argv, *fit, "--objective", "brier"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert "objective brier" in document["weights"]
+    for row in document["rows"]:
+        assert row["objective"] == "brier"
+        assert 0.0 <= row["training_brier"] <= 2.0
+        assert 0.0 <= row["training_accuracy"] <= 1.0
+        assert set(row["modal_misses"].split(";")) <= {"", "S", "T", "A", "B", "C"}
+    assert main([*argv, *fit, "--objective", "kappa"]) == 2
+
+
+def test_the_modal_vote_is_the_most_frequent_and_ties_go_to_the_lower_code() -> None:
+    runs = np.array([[1, 2, 3, 0], [1, 3, 3, 1], [2, 3, 1, 0], [1, 2, 1, 1]], dtype=np.int8)
+    # state 0: yes 3x; state 1: abstain 2, no 2 -> abstain; state 2: no 2, yes 2 -> yes;
+    # state 3: absent 2, yes 2 -> absent
+    assert modal_votes(runs).tolist() == [1, 2, 1, 0]

@@ -13,7 +13,9 @@ all-yes
     Every state votes yes.
 
 Accuracy, kappa and F1 are means and standard deviations over replicates (seeds), never the
-best seed. Beside them each row has the proper scores of the probabilistic forecasts of
+best seed; ``modal_misses`` lists (``;``-separated) the states whose most frequent simulated
+vote is not the recorded one (those missed on most backtested votes are the chronic misses).
+Beside them each row has the proper scores of the probabilistic forecasts of
 :mod:`sim.empirical.forecast` (Brier score and log loss of the model's smoothed replicate
 shares, of persistence with its earlier switch rate, and the Brier score of all-yes).
 """
@@ -85,6 +87,13 @@ def persistence(scenario: Scenario, issue: str, day: dt.date) -> VoteArray:
         forecast[take] = latest[take]
         found |= here
     return forecast
+
+
+def modal_votes(runs: np.ndarray) -> VoteArray:
+    """Each state's most frequent vote over ``(replicates, n)`` runs (ties: the lower code)."""
+    counts = np.stack([(np.atleast_2d(runs) == v).sum(axis=0) for v in Vote], axis=1)
+    modal: VoteArray = np.argmax(counts, axis=1).astype(np.int8)
+    return modal
 
 
 @dataclass(frozen=True)
@@ -228,6 +237,7 @@ def score_vote(
         "all_yes_brier": brier(point_probabilities(yes, 0.0), recorded),
         "tallies": {w: float(np.mean([t[w] for t in tallies])) for w in tallies[0]},
         "recorded_tallies": tally(recorded),
+        "modal_misses": ";".join(ids[i] for i in np.flatnonzero(modal_votes(runs) != recorded)),
     }
     return row, forecast
 

@@ -44,10 +44,10 @@ WALK_FORWARD_FIT: dict[str, tuple[float, float]] = {
     "neutrality": (0.0, 5.0),
     "abstention_band": (0.05, 2.0),
     "commitment_weight": (0.0, 3.0),
-    "commitment_half_life": (7.0, 1460.0),
     "prior_alignment_weight": (0.0, 4.0),
     "organisations_weight": (0.0, 3.0),
     "quid_pro_quo_weight": (0.0, 3.0),
+    "commitment_half_life": (7.0, 1460.0),
 }
 """Refitted when no ``--fit`` is given: the weights and bounds of the shipped second-stage fit
 (``un_2022/parameters.yaml``) with two changes (issue 20). Quid pro quo has no floor (0, not

@@ -3,9 +3,9 @@
 Governments pay a cost for reversing a public position (audience costs, Fearon 1994;
 consistency in UN voting, Voeten 2000), and the cost fades as the record ages. How fast it
 fades is a global parameter, ``commitment_half_life`` (:data:`COMMITMENT_HALF_LIFE`), bounded
-and fitted like a weight: a record ``age`` days old counts ``0.5 ** (age / half-life)``
-(exponential forgetting of past positions, as in the discounting of older roll calls by
-Bailey, Strezhnev & Voeten 2017, who let ideal points drift between sessions).
+and fitted like a weight: a record ``age`` days old counts ``0.5 ** (age / half-life)``, the
+simplest fading with one rate (states' positions drift between sessions, Bailey, Strezhnev &
+Voeten 2017; the rate is not taken from them but fitted, e.g. by ``backtest --walk-forward``).
 """
 
 from __future__ import annotations

@@ -181,6 +181,13 @@ def add_backtest(verbs: Verbs) -> None:
         "--search-seed", type=seed, default=0, help="with --walk-forward: seed of the search"
     )
     backtest.add_argument(
+        "--objective",
+        choices=("accuracy", "brier", "log_loss"),
+        default="accuracy",
+        help="with --walk-forward: what each refit maximises (default accuracy; brier and "
+        "log_loss: minus the proper score of the replicate shares)",
+    )
+    backtest.add_argument(
         "--set", action="append", default=[], metavar="PATH=VALUE", help="override a value"
     )
     backtest.add_argument("--json", action="store_true", help="print one JSON document")
@@ -245,6 +252,7 @@ def _run_backtest(
             bounds=parse_bounds(args.fit) if args.fit else dict(WALK_FORWARD_FIT),
             seed=args.search_seed,
             progress=lambda done: bar.update(task, completed=done),
+            objective=args.objective,
         )
     if args.fit:
         raise CommandError("--fit needs --walk-forward")

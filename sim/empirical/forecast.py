@@ -58,14 +58,16 @@ def point_probabilities(codes: VoteArray, switch: float) -> FloatArray:
     return probabilities
 
 
-def switch_rate(scenario: Scenario, issue: str, day: dt.date) -> float:
-    """Smoothed share of states that changed vote between consecutive records on ``issue``.
+def switch_rate(scenario: Scenario, issues: str | tuple[str, ...], day: dt.date) -> float:
+    """Smoothed share of states that changed vote between consecutive records on ``issues``.
 
-    Only records dated before ``day`` count; a state counts for a pair when both records list
-    it (absent included).
+    ``issues`` is one issue or an issue and those it inherits (whose records are read as one
+    sequence). Only records dated before ``day`` count; a state counts for a pair when both
+    records list it (absent included).
     """
+    names = (issues,) if isinstance(issues, str) else issues
     earlier = sorted(
-        (r for r in scenario.history if r.issue == issue and r.date < day), key=lambda r: r.date
+        (r for r in scenario.history if r.issue in names and r.date < day), key=lambda r: r.date
     )
     changes = pairs = 0
     for before, after in itertools.pairwise(earlier):

@@ -9,7 +9,11 @@ rolling origin of Tashman (2000): no weight ever sees the vote it predicts or a 
 dynamics such as commitment are fitted on the sequence itself once it has more than one vote.
 
 Only global weights are fitted (the search of :mod:`sim.empirical.calibrate`); what is fitted,
-and the budget, are in each row (``trained_on``, ``weight_<name>``).
+and the budget, are in each row (``trained_on``, ``weight_<name>``). The objective is the mean
+accuracy (the default) or a proper score of the replicate shares over the training records
+(``brier`` or ``log_loss``, :mod:`sim.empirical.forecast`; Gneiting & Raftery 2007: a proper
+score rewards a forecast for the probabilities it gives, not only for its modal vote), with
+:data:`PROPER_REPLICATES` seeds per evaluation so that the shares are not too coarse.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import numpy as np
 
 from sim.empirical.backtest import Backtest, record_codes, score_vote, targets
 from sim.empirical.calibrate import Fit, search
+from sim.empirical.forecast import brier, log_loss, replicate_probabilities
 from sim.empirical.records import agenda_item
 from sim.empirical.validate import compare, simulate
 from sim.scenario.errors import ScenarioError
@@ -28,20 +33,29 @@ from sim.scenario.records import same_resolution
 from sim.scenario.schema import HistoryRecord, Scenario
 
 SEARCH_REPLICATES = 2
-"""Seeds per evaluation of the multi-record objective (common random numbers)."""
+"""Seeds per evaluation of the multi-record accuracy objective (common random numbers)."""
+PROPER_REPLICATES = 4
+"""Seeds per evaluation of a proper-score objective (the shares need more than two)."""
+OBJECTIVES = ("accuracy", "brier", "log_loss")
+"""What a refit maximises: mean accuracy (kappa breaks ties), or minus the mean Brier score
+or log loss of the smoothed replicate shares (mean accuracy breaks ties)."""
 WALK_FORWARD_FIT: dict[str, tuple[float, float]] = {
     "domestic_weight": (0.0, 6.0),
     "neutrality": (0.0, 5.0),
     "abstention_band": (0.05, 2.0),
-    "shared_adversaries_weight": (0.0, 2.0),
     "commitment_weight": (0.0, 3.0),
     "prior_alignment_weight": (0.0, 4.0),
     "organisations_weight": (0.0, 3.0),
     "quid_pro_quo_weight": (0.0, 3.0),
+    "commitment_half_life": (7.0, 1460.0),
 }
-"""Refitted when no ``--fit`` is given: the eight weights and bounds of the shipped second-stage
-fit (``un_2022/parameters.yaml``), except that quid pro quo has no floor (0, not 0.5), so the
-data may switch it off; trade and security keep the scenario's values."""
+"""Refitted when no ``--fit`` is given: the weights and bounds of the shipped second-stage fit
+(``un_2022/parameters.yaml``) with two changes (issue 20). Quid pro quo has no floor (0, not
+0.5), so the data may switch it off. The commitment's half-life is fitted with its weight (7
+days to 4 years), so that how fast a state's own record fades is learnt from the sequence of
+votes itself once it holds two votes weeks apart. Shared adversaries keeps the scenario's
+value, as trade and security do: a search fits at most eight parameters
+(:data:`~sim.empirical.calibrate.MAX_FITTED`)."""
 
 
 def training_records(scenario: Scenario, day: dt.date) -> list[HistoryRecord]:
@@ -62,22 +76,41 @@ def fit_records(
     bounds: dict[str, tuple[float, float]],
     budget: int,
     *,
-    replicates: int = SEARCH_REPLICATES,
+    replicates: int | None = None,
     seed: int = 0,
     progress: Callable[[int], None] | None = None,
+    objective: str = "accuracy",
 ) -> Fit:
-    """Fit the weights in ``bounds`` to the mean accuracy over ``records`` (kappa breaks ties)."""
+    """Fit the weights in ``bounds`` to ``records`` under ``objective`` (:data:`OBJECTIVES`).
+
+    ``accuracy``: the mean accuracy over the records, kappa breaking ties, with
+    :data:`SEARCH_REPLICATES` seeds unless ``replicates`` is given; ``brier`` / ``log_loss``:
+    minus the mean over the records of the proper score of the smoothed replicate shares,
+    mean accuracy breaking ties, with :data:`PROPER_REPLICATES` seeds unless given.
+    """
+    if objective not in OBJECTIVES:
+        raise ValueError(f"unknown objective {objective!r}; use one of {list(OBJECTIVES)}")
+    if replicates is None:
+        replicates = SEARCH_REPLICATES if objective == "accuracy" else PROPER_REPLICATES
     ids = [c.id for c in scenario.countries]
     items = [agenda_item(scenario, r.resolution).id for r in records]
     recorded = [record_codes(r, ids) for r in records]
+    score = brier if objective == "brier" else log_loss
 
-    def objective(candidate: Scenario) -> tuple[float, float]:
+    def evaluate(candidate: Scenario) -> tuple[float, float]:
         runs = simulate(candidate, items, replicates)
         reports = [compare(runs[i].votes, c) for i, c in zip(items, recorded, strict=True)]
+        accuracy = float(np.mean([r.accuracy for r in reports]))
+        if objective != "accuracy":
+            proper = [
+                score(replicate_probabilities(runs[i].votes), c)
+                for i, c in zip(items, recorded, strict=True)
+            ]
+            return -float(np.mean(proper)), accuracy
         kappas = [r.kappa if np.isfinite(r.kappa) else -1.0 for r in reports]
-        return float(np.mean([r.accuracy for r in reports])), float(np.mean(kappas))
+        return accuracy, float(np.mean(kappas))
 
-    return search(scenario, objective, bounds, budget=budget, seed=seed, progress=progress)
+    return search(scenario, evaluate, bounds, budget=budget, seed=seed, progress=progress)
 
 
 def _offset(progress: Callable[[int], None] | None, done: int) -> Callable[[int], None] | None:
@@ -97,6 +130,7 @@ def walk_forward(
     bounds: dict[str, tuple[float, float]] | None = None,
     seed: int = 0,
     progress: Callable[[int], None] | None = None,
+    objective: str = "accuracy",
 ) -> Backtest:
     """Refit on all earlier records before each vote after ``cutoff``, then predict it.
 
@@ -116,6 +150,8 @@ def walk_forward(
         Seed of the search (not of the model).
     progress
         Called with the evaluations done over all refits.
+    objective
+        What each refit maximises (:data:`OBJECTIVES`; :func:`fit_records`).
 
     Raises
     ------
@@ -134,7 +170,13 @@ def walk_forward(
                 "--walk-forward", record.resolution, "no agenda record dated before it to fit on"
             )
         fit = fit_records(
-            scenario, training, bounds, budget, seed=seed, progress=_offset(progress, k * budget)
+            scenario,
+            training,
+            bounds,
+            budget,
+            seed=seed,
+            progress=_offset(progress, k * budget),
+            objective=objective,
         )
         fitted = scenario.model_copy(
             update={"parameters": scenario.parameters.model_copy(update=fit.parameters)}
@@ -143,14 +185,16 @@ def walk_forward(
         runs = simulate(fitted, [item], replicates)[item].votes
         row, forecast = score_vote(fitted, record, item, runs)
         row["trained_on"] = ";".join(r.resolution for r in training)
-        row["training_accuracy"] = fit.score["accuracy"]
+        row["objective"] = objective
+        row["training_accuracy"] = fit.score["accuracy" if objective == "accuracy" else "kappa"]
+        if objective != "accuracy":
+            row[f"training_{objective}"] = -fit.score["accuracy"]
         row.update({f"weight_{name}": value for name, value in fit.parameters.items()})
         rows.append(row)
         forecasts.append(forecast)
     names = ", ".join(bounds)
     weights = (
         f"walk-forward: {names} refitted before each vote on all earlier agenda records, "
-        f"{budget} evaluations each ({SEARCH_REPLICATES} seeds per evaluation, search seed "
-        f"{seed})"
+        f"{budget} evaluations each, objective {objective} (search seed {seed})"
     )
     return Backtest(rows, cutoff, replicates, weights, {}, forecasts)

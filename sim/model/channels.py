@@ -35,6 +35,18 @@ from typing import Any, Generic, Literal, TypeVar
 import numpy as np
 from scipy import sparse
 
+from sim.model.commitment import (
+    COMMITMENT_HALF_LIFE,
+    ChannelParameter,
+    commitment_band,
+    commitment_term,
+)
+from sim.model.commitment import (
+    COMMITMENT_HALF_LIFE_DAYS as COMMITMENT_HALF_LIFE_DAYS,
+)
+from sim.model.commitment import (
+    record_fading as record_fading,
+)
 from sim.model.context import VoteContext
 from sim.model.regime import regime_inputs, regime_term
 from sim.model.votes import FloatArray, IntArray
@@ -121,6 +133,9 @@ class Channel(Generic[Prepared]):
         Optional (own channels): how much the channel widens each state's abstention band,
         ``band(prepared, weight)`` (n,) >= 0 (a reason to stay in the middle rather than a
         pull to a side).
+    parameters
+        Its global parameters other than the weight (e.g. a half-life), each bounded; the
+        scenario schema adds them to ``parameters`` like the weights.
     """
 
     name: str
@@ -135,6 +150,7 @@ class Channel(Generic[Prepared]):
     weighted: bool = True
     sanctioned: bool = False
     band: Callable[[Prepared, float], FloatArray] | None = None
+    parameters: tuple[ChannelParameter, ...] = ()
 
     def __post_init__(self) -> None:
         if (self.operator is None) == (self.term is None):
@@ -225,6 +241,11 @@ class Registry:
         return tuple(seen.values())
 
     @property
+    def channel_parameters(self) -> tuple[ChannelParameter, ...]:
+        """Every channel's parameters other than weights, in registry order."""
+        return tuple(p for c in self._channels for p in c.parameters)
+
+    @property
     def sanctioned_tables(self) -> tuple[str, ...]:
         """Names of the tie tables punishment cuts."""
         return tuple(
@@ -291,8 +312,6 @@ ORGANISATIONS = TieTable(
     "i and j are fellow members of an organisation; weight 1 / (its members - 1), one row per "
     "organisation, so that each organisation's rows of a member sum to 1",
 )
-COMMITMENT_HALF_LIFE_DAYS = 730.0
-"""Half-life of the commitment to one's own recorded position (dated agendas: days)."""
 
 DOMESTIC_PRESSURE = CountryAttribute(
     "domestic_pressure", 0.0, 1.0, "government accountability to its public in [0, 1]"
@@ -454,40 +473,6 @@ def prior_alignment_term(affinity: FloatArray, weight: float) -> FloatArray:
     return term
 
 
-def record_fading(context: VoteContext) -> tuple[FloatArray, FloatArray]:
-    """Each state's latest own position on the issue and ``0.5 ** (age / half-life)``."""
-    record = context.own_record
-    fading: FloatArray = np.exp2(-record.age / COMMITMENT_HALF_LIFE_DAYS)
-    return record.position, fading
-
-
-def commitment_term(record: tuple[FloatArray, FloatArray], weight: float) -> FloatArray:
-    """Return the pull of each state's own latest position on the issue, fading with its age.
-
-    ``weight * own_record * 0.5 ** (age / half-life)`` (``record`` is :func:`record_fading`):
-    governments pay a cost for reversing a public position (audience costs, Fearon 1994;
-    consistency in UN voting, Voeten 2000), which fades as the record ages. Zero where a state
-    has no recorded position.
-    """
-    position, fading = record
-    term: FloatArray = weight * position * fading
-    return term
-
-
-def commitment_band(record: tuple[FloatArray, FloatArray], weight: float) -> FloatArray:
-    """Return how much a recorded abstention widens each state's abstention band.
-
-    ``weight * 0.5 ** (age / half-life)`` for a state whose latest recorded position on the
-    issue is an abstention, else 0: leaving a public abstention for a side is a reversal too
-    (Fearon 1994), so such a state needs a clearer lean before it takes one. Fades like
-    :func:`commitment_term`.
-    """
-    position, fading = record
-    abstained = (position == 0.0) & (fading > 0.0)  # fading is 0 where no record
-    band: FloatArray = np.where(abstained, weight * fading, 0.0)
-    return band
-
-
 REGISTRY.register(
     Channel(
         "prior_alignment",
@@ -504,7 +489,8 @@ REGISTRY.register(
     Channel(
         "commitment",
         "Each state's own latest recorded position on the issue (history or earlier votes in the "
-        "run), halving every two years: a pull toward a recorded yes or no, a wider abstention "
+        "run), fading with its age (half-life commitment_half_life, default two years): a pull "
+        "toward a recorded yes or no, a wider abstention "
         "band after a recorded abstention; the cost of reversing oneself (Fearon 1994). 0 turns "
         "it off.",
         reads=("history", "earlier votes in the run"),
@@ -512,6 +498,7 @@ REGISTRY.register(
         prepare=record_fading,
         term=commitment_term,
         band=commitment_band,
+        parameters=(COMMITMENT_HALF_LIFE,),
     )
 )
 
@@ -569,5 +556,9 @@ def parameter_table() -> str:
         lines.append(
             f"| `{channel.weight_parameter}` | {channel.default:g} | {low:g}-{high:g} | {reads} "
             f"| {channel.doc} |"
+        )
+        lines.extend(
+            f"| `{p.name}` | {p.default:g} | {p.low:g}-{p.high:g} | {reads} | {p.description} |"
+            for p in channel.parameters
         )
     return "\n".join(lines)

@@ -58,6 +58,10 @@ class LedgerView:
         return self._ledger.balance_view
 
 
+DEFAULT_HALF_LIFE = 730.0
+"""Default half-life of a state's own record (``commitment_half_life``; two years in days)."""
+
+
 @dataclass(frozen=True)
 class OwnRecord:
     """Each state's own latest position on the vote's issue before the vote, and when.
@@ -74,6 +78,8 @@ class OwnRecord:
         From the run: position and when (``-inf`` where it has not voted on the issue).
     now
         When the vote is held (day ordinal on a dated agenda, else the round).
+    half_life
+        Age at which a record counts half (``commitment_half_life``, same unit as ``now``).
     """
 
     known_position: FloatArray
@@ -81,6 +87,7 @@ class OwnRecord:
     run_position: FloatArray
     run_time: FloatArray
     now: float
+    half_life: float = DEFAULT_HALF_LIFE
 
     @cached_property
     def latest(self) -> FloatArray:

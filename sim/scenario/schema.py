@@ -222,10 +222,14 @@ def _stage_fields() -> dict[str, Any]:
 
 
 def _weight_fields() -> dict[str, Any]:
-    return {
+    fields: dict[str, Any] = {
         c.weight_parameter: (NonNegative, Field(c.default, description=c.doc))
         for c in REGISTRY.weighted
     }
+    for p in REGISTRY.channel_parameters:  # a channel's bounded non-weight parameters
+        kind = Annotated[float, NotBool, _between(p.low, p.high)]
+        fields[p.name] = (kind, Field(p.default, description=p.description))
+    return fields
 
 
 def _attribute_fields() -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from test_forecast import scripted
 
-from sim.empirical.crossval import CV_FIT, PENALTY, RESET, cross_validate
+from sim.empirical.crossval import CV_FIT, PENALTY, RESET, cross_validate, majority
 from sim.model.votes import Vote
 from sim.scenario.schema import Parameters
 
@@ -44,3 +44,26 @@ def test_default_estimator_fixes_the_unidentified_weights() -> None:
     assert len(CV_FIT) == 7 and PENALTY == 0.0
     fixed = {"quid_pro_quo_weight", "shared_adversaries_weight", "commitment_weight"}
     assert not fixed & set(CV_FIT) and fixed <= set(RESET)
+
+
+def test_majority_over_members_and_ties_to_the_first() -> None:
+    A = Vote.ABSTAIN
+    runs = np.array(
+        [
+            [[Y, N, A]],  # member 0, one replicate, three states
+            [[N, A, A]],
+            [[N, Y, Y]],
+        ],
+        dtype=np.int8,
+    )
+    # state 0: N twice; state 1: a three-way tie, the first member's N; state 2: A twice
+    assert majority(runs).tolist() == [[N, N, A]]
+
+
+def test_a_bag_of_one_is_the_single_fit_and_a_bag_keeps_every_members_fit() -> None:
+    common = {"folds": 2, "budget": 4, "replicates": 2, "bounds": BOUNDS}
+    one = cross_validate(scripted(), RECORDED, "R1", **common)  # type: ignore[arg-type]
+    bag = cross_validate(scripted(), RECORDED, "R1", members=3, **common)  # type: ignore[arg-type]
+    assert [f.parameters for f in bag.folds] == [f.parameters for f in one.folds]
+    assert all(len(f.members) == 2 for f in bag.folds) and bag.members == 3
+    assert all(f.members == [] for f in one.folds)

@@ -68,6 +68,12 @@ def add_validate(verbs: Verbs) -> None:
         "sim.empirical.crossval.CV_FIT)",
     )
     validate.add_argument(
+        "--members",
+        type=lambda text: bounded(text, 1, 20),
+        default=1,
+        help="with --cv: fits per fold (search seeds); held-out votes by their majority",
+    )
+    validate.add_argument(
         "--penalty",
         type=_penalty,
         default=None,
@@ -124,6 +130,7 @@ def _cross_validate(args: argparse.Namespace, scenario: Scenario) -> int:
         bounds=parse_bounds(args.fit) if args.fit else None,
         seed=args.search_seed,
         penalty=PENALTY if args.penalty is None else args.penalty,
+        members=args.members,
     )
     print(json.dumps(result.to_json(), indent=2) if args.json else format_cross_validation(result))
     return EXIT_OK

@@ -34,7 +34,7 @@ predicts its own held-out states with the same seed), reported as mean and sd ov
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -47,6 +47,8 @@ from sim.scenario.schema import Parameters, Scenario
 
 HABIT_CHOICES = (0, 1, 2)
 """Habitual-absence streaks tried in every fold (0: the stage off)."""
+MEMBER_SEED = 7919
+"""Search seed step between the fits of a fold's bag (:func:`cross_validate` ``members``)."""
 RATE_CHOICES = (0.0, 0.5)
 """Absence-rate thresholds tried at each habit's fitted weights (:mod:`sim.model.absence`; 0:
 the stage off; 0.5: a state that missed half the roll calls so far stays away)."""
@@ -91,6 +93,8 @@ class Fold:
     training_accuracy: float
     held_out_accuracy: float
     absence_rate: float = 0.0
+    members: list[dict[str, Any]] = field(default_factory=list)
+    """The other members' fits (weights and rules) when the fold predicts by a bag of fits."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,7 @@ class CrossValidation:
     replicates: int
     budget: int
     penalty: float = 0.0
+    members: int = 1
 
     def to_json(self) -> dict[str, Any]:
         """Return the result as plain JSON types."""
@@ -114,6 +119,7 @@ class CrossValidation:
             "replicates": self.replicates,
             "budget_per_fit": self.budget,
             "penalty": self.penalty,
+            "members": self.members,
             "folds": [vars(f) for f in self.folds],
         }
 
@@ -171,6 +177,55 @@ def _fit_fold(
     return best[1], best[2], best[3]
 
 
+def majority(runs: np.ndarray) -> VoteArray:
+    """Return ``(replicates, n)`` votes: per cell the most common over ``(members, ...)``.
+
+    Ties go to the first member's vote.
+    """
+    counts = np.stack([(runs == v).sum(axis=0) for v in range(4)])
+    first = runs[0].astype(np.int64)
+    tied = counts.max(axis=0) == np.take_along_axis(counts, first[None], axis=0)[0]
+    votes: VoteArray = np.where(tied, first, counts.argmax(axis=0)).astype(np.int8)
+    return votes
+
+
+def _bag(
+    scenario: Scenario,
+    recorded: VoteArray,
+    resolution: str,
+    train: np.ndarray,
+    bounds: dict[str, tuple[float, float]],
+    budget: int,
+    seed: int,
+    penalty: float,
+    members: int,
+    replicates: int,
+    tick: Callable[[int], None],
+) -> tuple[VoteArray, list[dict[str, Any]]]:
+    """Fit ``members`` times (search seeds apart); return their majority votes and fits."""
+    fits: list[dict[str, Any]] = []
+    runs_by_member = []
+    for m in range(members):
+        start, fit, habit = _fit_fold(
+            scenario,
+            recorded,
+            resolution,
+            train,
+            bounds,
+            budget,
+            seed + MEMBER_SEED * m,
+            penalty,
+            tick,
+        )
+        fitted = start.model_copy(
+            update={"parameters": start.parameters.model_copy(update=fit.parameters)}
+        )
+        runs_by_member.append(simulate_resolution(fitted, resolution, replicates).votes)
+        rate = float(start.parameters.model_dump()["absence_rate"])
+        fits.append({"parameters": fit.parameters, "absence_habit": habit, "absence_rate": rate})
+    return majority(np.stack(runs_by_member)), fits
+
+
 def cross_validate(
     scenario: Scenario,
     recorded: VoteArray,
@@ -182,6 +237,7 @@ def cross_validate(
     bounds: dict[str, tuple[float, float]] | None = None,
     seed: int = 0,
     penalty: float = PENALTY,
+    members: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> CrossValidation:
     """Refit per fold over states (weights and habit choice) and score the held-out states.
@@ -203,6 +259,10 @@ def cross_validate(
         Seed of the split into folds and of the search.
     penalty
         Ridge penalty of the objective (:data:`PENALTY`; 0: plain training accuracy).
+    members
+        Fits per fold, each from its own search seed; the fold predicts each state, per model
+        seed, by the majority of their votes (ties: the first fit's vote). Bagging (Breiman
+        1996) averages away the fits' dependence on which near-equal optimum a search found.
     progress
         Called after every evaluation with the total so far.
     """
@@ -217,25 +277,21 @@ def cross_validate(
         if progress is not None:
             progress(done[0])
 
+    fit_args = (bounds, budget, seed, penalty, members, replicates, tick)
     out = []
     for k in range(folds):
         held = assignment == k
-        start, fit, habit = _fit_fold(
-            scenario, recorded, resolution, ~held, bounds, budget, seed, penalty, tick
-        )
-        fitted = start.model_copy(
-            update={"parameters": start.parameters.model_copy(update=fit.parameters)}
-        )
-        runs = simulate_resolution(fitted, resolution, replicates).votes
+        runs, fits = _bag(scenario, recorded, resolution, ~held, *fit_args)
         pooled[:, held] = runs[:, held]
         out.append(
             Fold(
                 held_out=[i for i, h in zip(ids, held, strict=True) if h],
-                absence_habit=habit,
-                parameters=fit.parameters,
+                absence_habit=fits[0]["absence_habit"],
+                parameters=fits[0]["parameters"],
                 training_accuracy=float(np.mean(runs[:, ~held] == recorded[~held])),
                 held_out_accuracy=float(np.mean(runs[:, held] == recorded[held])),
-                absence_rate=float(start.parameters.model_dump()["absence_rate"]),
+                absence_rate=fits[0]["absence_rate"],
+                members=fits[1:],
             )
         )
     per_seed = np.mean(pooled == recorded[None, :], axis=1)
@@ -247,6 +303,7 @@ def cross_validate(
         replicates=replicates,
         budget=budget,
         penalty=penalty,
+        members=members,
     )
 
 
@@ -254,7 +311,8 @@ def format_cross_validation(result: CrossValidation) -> str:
     """Human-readable cross-validation: pooled held-out accuracy and each fold's fit."""
     lines = [
         f"{result.resolution}: {len(result.folds)}-fold cross-validation over states, "
-        f"{result.budget} evaluations per fit, ridge penalty {result.penalty:g}, "
+        f"{result.budget} evaluations per fit, {result.members} fit(s) per fold, "
+        f"ridge penalty {result.penalty:g}, "
         f"{result.replicates} seeds",
         f"  held-out accuracy {result.accuracy:.3f} +/- {result.accuracy_sd:.3f} "
         "(pooled over folds; mean +/- sd over seeds)",

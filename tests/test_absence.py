@@ -13,31 +13,9 @@ from sim.scenario.loading import load_scenario
 from sim.scenario.world import run_scenario
 
 D = dt.date
-# free states that missed at least half of the 9 recorded roll calls of 2014-2021 (history)
-AWAY_ON_ES_11_1 = set(
-    [
-        "AFG",
-        "AZE",
-        "BFA",
-        "CAF",
-        "COD",
-        "COG",
-        "DMA",
-        "GMB",
-        "GNB",
-        "GNQ",
-        "GRD",
-        "KNA",
-        "LBN",
-        "MAR",
-        "MDG",
-        "SOM",
-        "STP",
-        "SWZ",
-        "TKM",
-        "TLS",
-    ]
-)
+# free states that missed at least half of the roll calls before ES-11/1: 307 of 2017-2019
+# (Voeten's data) and the 9 Ukraine records of 2014-2021 (history)
+AWAY_ON_ES_11_1 = {"DMA", "SOM", "SSD", "STP"}
 
 
 def test_rate_counts_only_records_dated_before_the_vote() -> None:
@@ -55,6 +33,26 @@ def test_rate_counts_only_records_dated_before_the_vote() -> None:
     assert history.rate(D(2022, 1, 1)) == pytest.approx([1 / 3, 2 / 3])
 
 
+def test_prior_is_pooled_roll_call_by_roll_call_with_the_history() -> None:
+    history = AbsenceHistory.of(
+        [(D(2020, 1, 1), {"A": "yes", "B": "absent"}), (D(2021, 1, 1), {"A": "absent"})],
+        ["A", "B"],
+        prior=(np.array([3.0, 0.0]), np.array([10.0, 10.0])),
+    )
+    assert history.rate(None) == pytest.approx([0.3, 0.0])
+    assert history.rate(D(2020, 6, 1)) == pytest.approx([3 / 11, 1 / 11])
+    assert history.rate(D(2022, 1, 1)) == pytest.approx([4 / 12, 2 / 12])
+
+
+def test_un_2022_prior_is_sessions_72_to_74_of_voetens_data() -> None:
+    countries = {c.id: c for c in load_scenario("scenarios/un_2022.yaml").scenario.countries}
+    assert {c.absence_prior_roll_calls for c in countries.values()} == {307.0}
+    # Dominica missed 223 of the 307 roll calls of 2017-2019; the United States none
+    assert countries["DMA"].absence_prior_missed == 223
+    assert countries["USA"].absence_prior_missed == 0
+    assert "sessions 72-74" in countries["DMA"].sources["absence_prior"]
+
+
 def test_un_2022_rates_and_the_stage_on_records_habitual_absentees_absent() -> None:
     scenario = load_scenario("scenarios/un_2022.yaml").scenario
     off = run_scenario(scenario)
@@ -63,7 +61,11 @@ def test_un_2022_rates_and_the_stage_on_records_habitual_absentees_absent() -> N
     facts = off.world.resolutions
     rate = facts["ES-11/1"].absence_rate
     assert rate is not None
-    history = AbsenceHistory.of(((r.date, r.votes) for r in scenario.history), ids)
+    prior = (
+        np.array([c.absence_prior_missed for c in scenario.countries]),
+        np.array([c.absence_prior_roll_calls for c in scenario.countries]),
+    )
+    history = AbsenceHistory.of(((r.date, r.votes) for r in scenario.history), ids, prior)
     assert history.missed.shape == (15, 193)
     assert np.array_equal(rate, history.rate(D(2022, 3, 2)))
     parameters = scenario.parameters.model_copy(update={"absence_rate": 0.5})

@@ -64,12 +64,36 @@ def add_validate(verbs: Verbs) -> None:
         action="append",
         default=[],
         metavar="NAME[=LOW:HIGH]",
-        help="with --cv: a weight to refit (repeatable; default as backtest --walk-forward)",
+        help="with --cv: a weight to refit (repeatable; default the seven of "
+        "sim.empirical.crossval.CV_FIT)",
+    )
+    validate.add_argument(
+        "--members",
+        type=lambda text: bounded(text, 1, 20),
+        default=1,
+        help="with --cv: fits per fold (search seeds); held-out votes by their majority",
+    )
+    validate.add_argument(
+        "--penalty",
+        type=_penalty,
+        default=None,
+        help="with --cv: ridge penalty of each fold's objective (default 0: none)",
     )
     validate.add_argument(
         "--search-seed", type=seed, default=0, help="with --cv: seed of the folds and search"
     )
     validate.set_defaults(handler=cmd_validate)
+
+
+def _penalty(text: str) -> float:
+    """Argument type: a finite ridge penalty >= 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text[:40]!r}") from None
+    if not 0.0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be finite and >= 0, got {value}")
+    return value
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -82,6 +106,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return _cross_validate(args, loaded.scenario)
     if args.fit:
         raise CommandError("--fit needs --cv")
+    if args.penalty is not None:
+        raise CommandError("--penalty needs --cv")
     report = validate(loaded.scenario, args.record, args.resolution, args.replicates)
     print(json.dumps(report.to_json(), indent=2) if args.json else format_report(report))
     return EXIT_OK
@@ -90,9 +116,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def _cross_validate(args: argparse.Namespace, scenario: Scenario) -> int:
     """Print the cross-validation over states (text or JSON)."""
     from sim.empirical.calibrate import parse_bounds
-    from sim.empirical.crossval import cross_validate, format_cross_validation
+    from sim.empirical.crossval import PENALTY, cross_validate, format_cross_validation
     from sim.empirical.records import agenda_item, read_record
-    from sim.empirical.walkforward import WALK_FORWARD_FIT
 
     record = read_record(args.record, scenario, args.resolution)
     result = cross_validate(
@@ -102,8 +127,10 @@ def _cross_validate(args: argparse.Namespace, scenario: Scenario) -> int:
         folds=args.cv,
         budget=args.budget,
         replicates=args.replicates,
-        bounds=parse_bounds(args.fit) if args.fit else dict(WALK_FORWARD_FIT),
+        bounds=parse_bounds(args.fit) if args.fit else None,
         seed=args.search_seed,
+        penalty=PENALTY if args.penalty is None else args.penalty,
+        members=args.members,
     )
     print(json.dumps(result.to_json(), indent=2) if args.json else format_cross_validation(result))
     return EXIT_OK

@@ -217,6 +217,9 @@ class AllianceModel(mesa.Model, Generic[S]):  # type: ignore[misc]
             name=list(self.world.names),
             index=list(range(n)),
         )
+        # mesa 3.3 keys a class-level id counter by model (Agent._ids), which keeps every model
+        # ever built alive (~1.2 MB each: calibration ran out of memory). All agents exist now.
+        mesa.Agent._ids.pop(self, None)
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 "round": "round",

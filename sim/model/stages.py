@@ -429,7 +429,7 @@ class AbsenceRateParameters:
     absence_rate: float = parameter(
         0.0,
         "A free voter that missed at least this share of the recorded votes dated before "
-        "the vote (history, every issue) stays away (0 = off).",
+        "the vote (history and prior roll calls, every issue) stays away (0 = off).",
         low=0.0,
         high=1.0,
     )

@@ -150,7 +150,9 @@ class CountryBase(_Strict):
     """One state. ``sources`` maps an attribute name to where its value comes from.
 
     The numeric attributes channels read (``domestic_pressure`` ...) are added to this class
-    from the registry; read them with :meth:`attribute`.
+    from the registry; read them with :meth:`attribute`. ``absence_prior_missed`` of
+    ``absence_prior_roll_calls`` recorded roll calls before the scenario's history were missed
+    (pooled with the history into each vote's absence rate, :mod:`sim.model.absence`).
     """
 
     id: CountryId
@@ -158,6 +160,12 @@ class CountryBase(_Strict):
     public_opinion: dict[str, Signed] = Field(default_factory=dict)
     arrears: bool = False
     patron_budget: NonNegative = 0.0
+    absence_prior_missed: NonNegative = Field(
+        0.0, description="recorded roll calls missed before the history (a dated count)"
+    )
+    absence_prior_roll_calls: NonNegative = Field(
+        0.0, description="recorded roll calls counted for absence_prior_missed"
+    )
     sources: dict[str, str] = Field(default_factory=dict)
 
     def attribute(self, name: str) -> float:

@@ -221,7 +221,14 @@ def build_world(scenario: Scenario) -> World:
         dtype=float,
     ).reshape(n, len(issues))
     arrears = np.array([c.arrears for c in scenario.countries], bool)
-    absences = AbsenceHistory.of(((r.date, r.votes) for r in scenario.history), tuple(position))
+    absences = AbsenceHistory.of(
+        ((r.date, r.votes) for r in scenario.history),
+        tuple(position),
+        prior=(
+            np.array([c.absence_prior_missed for c in scenario.countries], float),
+            np.array([c.absence_prior_roll_calls for c in scenario.countries], float),
+        ),
+    )
     history = _History(scenario.history, tuple(position))
     timeline = timeline_of(scenario, _fail)
     favours: dict[int, list[Grant]] = {}

@@ -20,7 +20,9 @@ from sim.common.files import publish_dir
 from sim.empirical import world_ties as ties
 from sim.empirical.recurring import latest_by_title, title_key
 from sim.empirical.world_data import ISSUES, Datasets, load_datasets, members_at
+from sim.model.channels import REGISTRY
 from sim.scenario.errors import ScenarioError
+from sim.scenario.schema import Parameters
 
 LAST_DATE = dt.date(2022, 12, 31)
 """No roll call dated after 2022 is shipped or simulated."""
@@ -28,26 +30,23 @@ DEFAULT_OPINION = 0.0
 """No poll on these issues was sourced: no public is given a lean (as un_2022 for human rights)."""
 NO_PRESSURE = 0.0
 """No poll was sourced: accountability x opinion would be 0 anyway; the domestic channel is off."""
-PARAMETERS = {
-    # un_2022's calibrated weights (un_2022/parameters.yaml), unchanged except trade (COW trade
-    # ends in 2014, and adding it did not raise the session-73 score), domestic (no poll
-    # sourced) and quid_pro_quo (no favours sourced), which are 0.
-    "trade_weight": 0.0,
-    "security_weight": 1.8575,
-    "shared_adversaries_weight": 0.3297,
-    "own_adversaries_weight": 0.0638,
-    "domestic_weight": 0.0,
-    "quid_pro_quo_weight": 0.0,
-    "prior_alignment_weight": 2.0113,
-    "commitment_weight": 0.0946,
-    "organisations_weight": 1.289,
-    # fitted on the world of 2018-09-18 (session 73), never on a later session (SOURCES.md)
-    "regime_weight": 1.0,
-    "abstention_band": 1.135,
-    "neutrality": 2.4364,
-    "reciprocity": "diffuse",
-    "absence_habit": 2,
-}
+OFF_WITHOUT_DATA = {"trade_weight": 0.0, "domestic_weight": 0.0, "quid_pro_quo_weight": 0.0}
+"""Channels a built world switches off: no poll (domestic) or favour (quid pro quo) is sourced for
+an arbitrary date, and COW trade ends in 2014, too stale for most dates; one rule for every date
+(``world fit --fit trade_weight=0:3`` fits it where wanted)."""
+
+
+def default_parameters() -> dict[str, float | int]:
+    """Return a built world's parameters before any fit.
+
+    The model's defaults, never a weight fitted on a later vote (un_2022's were fitted on a
+    2022 vote), with the channels of :data:`OFF_WITHOUT_DATA` off.
+    """
+    defaults = Parameters()
+    names = [c.weight_parameter for c in REGISTRY.weighted]
+    names += ["abstention_band", "neutrality", "absence_habit"]
+    values: dict[str, float | int] = {n: getattr(defaults, n) for n in names}
+    return values | OFF_WITHOUT_DATA
 
 
 @dataclass(frozen=True)
@@ -325,23 +324,23 @@ def scenario_yaml(
 def parameters_yaml(
     fitted: dict[str, float] | None = None, header: Sequence[str] | None = None
 ) -> str:
-    """Return the parameters file: un_2022's weights, the channels without data off.
+    """Return the parameters file: :func:`default_parameters`, some replaced by ``fitted``.
 
-    ``fitted`` replaces some of them (a session fit, unrounded so that the file reproduces its
-    score) and ``header`` then says what was fitted on what.
+    ``fitted`` is a session fit (unrounded so that the file reproduces its score) and ``header``
+    then says what was fitted on what.
     """
     lines = (
         list(header)
         if header is not None
         else [
-            "# un_2022's calibrated weights; regime_weight fitted on the world of 2018-09-18",
-            "# (session 73); trade_weight 0 (COW trade ends in 2014; it did not help on session",
-            "# 73), domestic_weight and quid_pro_quo_weight 0: no poll or favour sourced",
-            "# (SOURCES.md).",
+            "# The model's default weights (no fit): nothing dated on or after the world's date",
+            "# informs them. trade_weight, domestic_weight and quid_pro_quo_weight are 0 (COW",
+            "# trade ends in 2014; no poll or favour sourced; SOURCES.md). Fit them on an earlier",
+            "# session with `alliance-sim world fit`.",
         ]
     )
     lines.append("parameters:")
-    lines += [f"  {k}: {v}" for k, v in (PARAMETERS | (fitted or {})).items()]
+    lines += [f"  {k}: {v}" for k, v in (default_parameters() | (fitted or {})).items()]
     return "\n".join(lines) + "\n"
 
 
@@ -388,16 +387,15 @@ Each table, its rows, its dataset (version, licence) and the rule that cut it:
   package for size; extract in `data/trade/`): each state's {trade_partners} largest partners
   in the last year before the date that the data covers (it ends in 2014: approx. for later
   worlds), weight = the partner's share of the state's trade (imports plus exports) with
-  members. trade_weight is 0 (it did not raise the score of the world of 2018-09-18); the
-  table is there to turn it on.
+  members. trade_weight is 0 (stale for most dates; one rule for every date); the table is
+  there to fit it (`world fit --fit trade_weight=0:3`).
 - `countries.csv` column `democracy`: V-Dem v10's electoral democracy index `v2x_polyarchy`
   (Coppedge et al. 2020; CC BY-SA 4.0) in the year before the date, via peacesciencer 1.2.9
   (`ccode_democracy`, unchanged since commit 2bb3321; extract in `data/democracy/`); the 21
   members V-Dem does not code take the value predicted from Marquez's extended Unified
   Democracy Scores (Pemstein, Meserve & Melton 2010; Marquez 2016) by the line fitted in the
   same year on the members coded by both (approx.; each row's `democracy_source` says which).
-  Read by the regime channel (`sim/model/regime.py`, Gartzke 1998), weight 1.0 fitted on the
-  world of 2018-09-18.
+  Read by the regime channel (`sim/model/regime.py`, Gartzke 1998).
 - `alignment.csv` ({alignment}): Voeten's UNGA votes (Harvard Dataverse hdl:1902.1/12379) via
   unvotes 0.3.0 (MIT): Häge's quadratic kappa with each agenda target over the roll calls of
   the {years} years before the date.
@@ -435,6 +433,9 @@ member.
   alliances only.
 - **Favours**: none sourced; quid_pro_quo_weight is 0.
 - **Majority**: simple majority for every item (the recorded outcome is not used).
+- **Weights**: `parameters.yaml` holds the model's defaults (no weight fitted on a later vote),
+  with trade, domestic and quid pro quo off; `alliance-sim world fit` fits a few of them on an
+  earlier session's records (as `tools/bundle_unga_74.py` does for unga_74 on session 73).
 - **Precedents** ({precedents} of {agenda_rows} items): an agenda item's precedent is the latest
   roll call in `history/` with exactly its title (Voeten's short title, catalogue suffix cut;
   an item without a title has none): the same text voted in an earlier session. A state's vote

@@ -46,7 +46,13 @@ from sim.model.commitment import (
     record_fading as record_fading,
 )
 from sim.model.context import VoteContext
-from sim.model.regime import regime_inputs, regime_term
+from sim.model.regime import (
+    DEMOCRACY,
+    DEMOCRACY_DESCRIPTION,
+    NEUTRAL_DEMOCRACY,
+    regime_inputs,
+    regime_term,
+)
 from sim.model.votes import FloatArray, IntArray
 
 TieOperator = Callable[[Mapping[str, sparse.csr_array]], sparse.csr_array]
@@ -555,9 +561,7 @@ REGISTRY.register(
         "target (sim.model.regime); "
         "joint democracy predicts UN affinity (Gartzke 1998; Voeten 2000). 0 turns it off.",
         reads=(
-            CountryAttribute(
-                "democracy", 0.0, 1.0, "democracy index in [0, 1] (V-Dem in built worlds)", 0.5
-            ),
+            CountryAttribute(DEMOCRACY, 0.0, 1.0, DEMOCRACY_DESCRIPTION, NEUTRAL_DEMOCRACY),
             "agenda.sponsors",
             "agenda.target",
         ),

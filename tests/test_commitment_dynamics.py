@@ -17,8 +17,7 @@ from sim.cli import main
 from sim.empirical.backtest import issue_chain, modal_votes, persistence, record_codes
 from sim.empirical.forecast import switch_rate
 from sim.empirical.walkforward import OBJECTIVES, fit_records, training_records
-from sim.model.channels import REGISTRY
-from sim.model.commitment import COMMITMENT_HALF_LIFE, COMMITMENT_HALF_LIFE_DAYS
+from sim.model.channels import COMMITMENT_HALF_LIFE, COMMITMENT_HALF_LIFE_DAYS, REGISTRY
 from sim.scenario.loading import load_scenario
 from sim.scenario.schema import Parameters
 

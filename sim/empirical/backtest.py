@@ -46,6 +46,7 @@ from sim.model.votes import Vote, VoteArray
 from sim.scenario.errors import ScenarioError
 from sim.scenario.records import same_resolution
 from sim.scenario.schema import HistoryRecord, LoadedScenario, Scenario
+from sim.scenario.world import issue_chain
 
 DEFAULT_CUTOFF = dt.date(2022, 3, 2)
 
@@ -53,16 +54,6 @@ DEFAULT_CUTOFF = dt.date(2022, 3, 2)
 def record_codes(record: HistoryRecord, ids: list[str]) -> VoteArray:
     """Return a history record's votes in the order of ``ids`` (absent where it has no row)."""
     return np.array([Vote.from_word(record.votes.get(c, "absent")) for c in ids], dtype=np.int8)
-
-
-def issue_chain(scenario: Scenario, issue: str) -> tuple[str, ...]:
-    """Return ``issue`` and the issues it inherits, nearest first (``Issue.inherits``)."""
-    chain = [issue]
-    parent = scenario.issues[issue].inherits if issue in scenario.issues else None
-    while parent is not None and parent not in chain:
-        chain.append(parent)
-        parent = scenario.issues[parent].inherits
-    return tuple(chain)
 
 
 def persistence(scenario: Scenario, issue: str, day: dt.date) -> VoteArray:

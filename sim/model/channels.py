@@ -36,19 +36,23 @@ import numpy as np
 from scipy import sparse
 
 from sim.model.commitment import (
-    COMMITMENT_HALF_LIFE,
-    ChannelParameter,
-    commitment_band,
-    commitment_term,
+    COMMITMENT_HALF_LIFE_DAYS as COMMITMENT_HALF_LIFE_DAYS,
 )
 from sim.model.commitment import (
-    COMMITMENT_HALF_LIFE_DAYS as COMMITMENT_HALF_LIFE_DAYS,
+    commitment_band,
+    commitment_term,
 )
 from sim.model.commitment import (
     record_fading as record_fading,
 )
 from sim.model.context import VoteContext
-from sim.model.regime import regime_inputs, regime_term
+from sim.model.regime import (
+    DEMOCRACY,
+    DEMOCRACY_DESCRIPTION,
+    NEUTRAL_DEMOCRACY,
+    regime_inputs,
+    regime_term,
+)
 from sim.model.votes import FloatArray, IntArray
 
 TieOperator = Callable[[Mapping[str, sparse.csr_array]], sparse.csr_array]
@@ -96,6 +100,29 @@ class TieTable:
     row_sum_max: float | None = None
     unique_pairs: bool = False
     signed: bool = False
+
+
+@dataclass(frozen=True)
+class ChannelParameter:
+    """A channel's global parameter other than its weight (a rate or a scale), bounded.
+
+    Attributes
+    ----------
+    name
+        Its name in a scenario's ``parameters``.
+    default
+        Default value.
+    low, high
+        Bounds: the schema refuses values outside them, and searches stay inside.
+    description
+        What it is, its unit and where it comes from.
+    """
+
+    name: str
+    default: float
+    low: float
+    high: float
+    description: str
 
 
 @dataclass(frozen=True)
@@ -485,6 +512,16 @@ REGISTRY.register(
         term=prior_alignment_term,
     )
 )
+COMMITMENT_HALF_LIFE = ChannelParameter(
+    "commitment_half_life",
+    COMMITMENT_HALF_LIFE_DAYS,
+    7.0,
+    3650.0,
+    "Half-life of the commitment to one's own recorded position (days on a dated agenda, "
+    "else rounds): a record that old counts half (Fearon 1994 on audience costs that fade). "
+    "Default two years; backtest --walk-forward may fit it.",
+)
+"""Bounded and fitted like a weight (:mod:`sim.model.commitment`)."""
 REGISTRY.register(
     Channel(
         "commitment",
@@ -524,9 +561,7 @@ REGISTRY.register(
         "target (sim.model.regime); "
         "joint democracy predicts UN affinity (Gartzke 1998; Voeten 2000). 0 turns it off.",
         reads=(
-            CountryAttribute(
-                "democracy", 0.0, 1.0, "democracy index in [0, 1] (V-Dem in built worlds)", 0.5
-            ),
+            CountryAttribute(DEMOCRACY, 0.0, 1.0, DEMOCRACY_DESCRIPTION, NEUTRAL_DEMOCRACY),
             "agenda.sponsors",
             "agenda.target",
         ),

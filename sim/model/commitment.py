@@ -2,56 +2,23 @@
 
 Governments pay a cost for reversing a public position (audience costs, Fearon 1994;
 consistency in UN voting, Voeten 2000), and the cost fades as the record ages. How fast it
-fades is a global parameter, ``commitment_half_life`` (:data:`COMMITMENT_HALF_LIFE`), bounded
-and fitted like a weight: a record ``age`` days old counts ``0.5 ** (age / half-life)``, the
-simplest fading with one rate (states' positions drift between sessions, Bailey, Strezhnev &
-Voeten 2017; the rate is not taken from them but fitted, e.g. by ``backtest --walk-forward``).
+fades is a global parameter, ``commitment_half_life``
+(:data:`sim.model.channels.COMMITMENT_HALF_LIFE`, a registry
+:class:`~sim.model.channels.ChannelParameter`), bounded and fitted like a weight: a record
+``age`` days old counts ``0.5 ** (age / half-life)``, the simplest fading with one rate
+(states' positions drift between sessions, Bailey, Strezhnev & Voeten 2017; the rate is not
+taken from them but fitted, e.g. by ``backtest --walk-forward``).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 
 from sim.model.context import DEFAULT_HALF_LIFE, VoteContext
 from sim.model.votes import FloatArray
 
-
-@dataclass(frozen=True)
-class ChannelParameter:
-    """A channel's global parameter other than its weight (a rate or a scale), bounded.
-
-    Attributes
-    ----------
-    name
-        Its name in a scenario's ``parameters``.
-    default
-        Default value.
-    low, high
-        Bounds: the schema refuses values outside them, and searches stay inside.
-    description
-        What it is, its unit and where it comes from.
-    """
-
-    name: str
-    default: float
-    low: float
-    high: float
-    description: str
-
-
 COMMITMENT_HALF_LIFE_DAYS = DEFAULT_HALF_LIFE
 """Default half-life of the commitment to one's own recorded position (dated agendas: days)."""
-COMMITMENT_HALF_LIFE = ChannelParameter(
-    "commitment_half_life",
-    COMMITMENT_HALF_LIFE_DAYS,
-    7.0,
-    3650.0,
-    "Half-life of the commitment to one's own recorded position (days on a dated agenda, "
-    "else rounds): a record that old counts half (Fearon 1994 on audience costs that fade). "
-    "Default two years; backtest --walk-forward may fit it.",
-)
 
 
 def record_fading(context: VoteContext) -> tuple[FloatArray, FloatArray]:

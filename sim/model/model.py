@@ -20,8 +20,8 @@ import mesa
 import numpy as np
 
 from sim.model.agents import Country
-from sim.model.channels import REGISTRY
-from sim.model.context import DEFAULT_HALF_LIFE, LedgerView, OwnRecord, VoteContext
+from sim.model.channels import COMMITMENT_HALF_LIFE, REGISTRY
+from sim.model.context import LedgerView, OwnRecord, VoteContext
 from sim.model.ledger import DENSE_CELLS, FAVOUR_EPSILON, FavourLedger, cut_ties
 from sim.model.rule import (
     VoteOutcome,
@@ -301,9 +301,8 @@ class AllianceModel(mesa.Model, Generic[S]):  # type: ignore[misc]
                 run_position=run_position,
                 run_time=run_time,
                 now=self._now(facts.day),
-                half_life=float(
-                    getattr(self.parameters, "commitment_half_life", DEFAULT_HALF_LIFE)
-                ),
+                # a registry ChannelParameter: a field of every schema Parameters
+                half_life=float(getattr(self.parameters, COMMITMENT_HALF_LIFE.name)),
             ),
             noise=self.parameters.noise_sd * self.rng.standard_normal(self.world.size),
             inducement=np.zeros(self.world.size),

@@ -18,6 +18,14 @@ from sim.model.votes import FloatArray
 
 DEMOCRACY = "democracy"
 """The country attribute the channel reads (declared with the channel in ``channels``)."""
+NEUTRAL_DEMOCRACY = 0.5
+"""A state's democracy score where the scenario gives none: the scale's midpoint, at which
+:func:`regime_similarity` is 0 with every party (the state feels no regime pull either way)."""
+DEMOCRACY_DESCRIPTION = (
+    "democracy index in [0, 1] (V-Dem in built worlds); a blank cell (or no column) is 0.5, "
+    "the scale's neutral midpoint: regime term 0, no pull either way"
+)
+"""The attribute's description in the scenario schema and docs/SCENARIO.md."""
 
 
 def regime_similarity(a: FloatArray, b: FloatArray) -> FloatArray:

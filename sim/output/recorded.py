@@ -117,19 +117,7 @@ def figure_recorded(results: RunResults) -> Figure:
         ax.set_visible(False)
     for ax, (round_number, resolution) in zip(axes.flat, keys, strict=False):
         part = table[(table["round"] == round_number) & (table["resolution"] == resolution)]
-        counts = confusion(part)
-        ax.imshow(np.log1p(counts), cmap="Blues", vmin=0, vmax=np.log1p(max(counts.max(), 1)))
-        peak = counts.max()
-        for (r, c), value in np.ndenumerate(counts):
-            colour = "white" if value > 0.5 * peak else "black"
-            weight = "bold" if r == c else "normal"
-            ax.text(c, r, str(value), ha="center", va="center", color=colour, weight=weight)
-        ax.set_xticks(range(len(VOTE_ORDER)), VOTE_ORDER, fontsize=8)
-        ax.set_yticks(range(len(VOTE_ORDER)), VOTE_ORDER, fontsize=8)
-        ax.set_xlabel("simulated", fontsize=9)
-        ax.set_ylabel("recorded", fontsize=9)
-        right = int(np.trace(counts))
-        ax.set_title(f"R{round_number} {resolution}: {right}/{counts.sum()} same", fontsize=10)
+        _confusion_panel(ax, confusion(part), f"R{round_number} {resolution}", text_size=None)
     fig.suptitle("Recorded against simulated votes (diagonal: the run got the vote right)")
     return fig
 
@@ -156,13 +144,18 @@ def _figure_recorded_by_issue(results: RunResults, table: pd.DataFrame) -> Figur
     return fig
 
 
-def _confusion_panel(ax: Any, counts: np.ndarray, name: str) -> None:
+def _confusion_panel(ax: Any, counts: np.ndarray, name: str, text_size: float | None = 8) -> None:
+    """Draw one confusion panel titled ``name``: counts in its cells, the diagonal bold.
+
+    ``text_size`` is the font size of the counts (None: matplotlib's default size).
+    """
     ax.imshow(np.log1p(counts), cmap="Blues", vmin=0, vmax=np.log1p(max(counts.max(), 1)))
     peak = counts.max()
+    size = {} if text_size is None else {"fontsize": text_size}
     for (r, c), value in np.ndenumerate(counts):
         colour = "white" if value > 0.5 * peak else "black"
         weight = "bold" if r == c else "normal"
-        ax.text(c, r, str(value), ha="center", va="center", color=colour, weight=weight, fontsize=8)
+        ax.text(c, r, str(value), ha="center", va="center", color=colour, weight=weight, **size)
     ax.set_xticks(range(len(VOTE_ORDER)), VOTE_ORDER, fontsize=8)
     ax.set_yticks(range(len(VOTE_ORDER)), VOTE_ORDER, fontsize=8)
     ax.set_xlabel("simulated", fontsize=9)

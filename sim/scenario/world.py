@@ -71,9 +71,6 @@ class _History:
         self.ordinals = [float(r.date.toordinal()) for r in ordered]
         self._latest: dict[tuple[dt.date, str], tuple[FloatArray, FloatArray]] = {}
         self._streaks: dict[dt.date, IntArray] = {}
-        self.by_symbol: dict[str, int] = {}
-        for k, record in enumerate(ordered):
-            self.by_symbol.setdefault(symbol_key(record.resolution), k)
 
     def earlier(self, day: dt.date) -> int:
         """Return how many records are dated strictly before ``day``."""
@@ -141,10 +138,14 @@ def _known(history: _History, resolution: Resolution, chain: tuple[str, ...]) ->
 
 
 def issue_chain(scenario: Scenario, issue: str) -> tuple[str, ...]:
-    """Return an issue and those it inherits from, nearest first (acyclic: checked on loading)."""
+    """Return an issue and those it inherits from, nearest first (``Issue.inherits``).
+
+    Chains are acyclic (checked on loading); an issue the scenario does not declare is a
+    chain of its own (the backtest asks of history records' issues).
+    """
     chain = [issue]
-    while (parent := scenario.issues[chain[-1]].inherits) is not None:
-        chain.append(parent)
+    while (known := scenario.issues.get(chain[-1])) is not None and known.inherits is not None:
+        chain.append(known.inherits)
     return tuple(chain)
 
 

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import world, write_yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sim.bundled import SCENARIOS_DIR
@@ -30,6 +30,7 @@ from sim.common.inputs import InputError, load_yaml, read_bytes
 from sim.experiments.spec import MAX_RUNS, load_sweep
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loading import load_scenario
+from sim.scenario.records import symbol_key
 from sim.scenario.world import run_scenario
 
 FUZZ = settings(
@@ -809,6 +810,7 @@ precedent_changes = st.lists(
 
 @FUZZ
 @given(changes=precedent_changes)
+@example(changes=[(("agenda", 1, "precedents", 0), "R")])  # names the record A/RES/R
 def test_precedents_and_inherits_grammar(
     tmp_path: Path, changes: list[tuple[tuple[Any, ...], Any]]
 ) -> None:
@@ -833,9 +835,10 @@ def test_precedents_and_inherits_grammar(
         if fields == {"inherits"}:
             assert "inherits" in message, message
         return
-    history = {r.resolution: r.date for r in scenario.history}
+    history = {symbol_key(r.resolution): r.date for r in scenario.history}  # as the loader matches
     for item in scenario.agenda:
-        assert all(history[p] < item.date for p in item.precedents if item.date is not None)
+        dates = [history[symbol_key(p)] for p in item.precedents]
+        assert all(d < item.date for d in dates if item.date is not None)
     for name in scenario.issues:
         seen = [name]
         while (parent := scenario.issues[seen[-1]].inherits) is not None:

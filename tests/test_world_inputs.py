@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from test_worlds import DATE, _fixture
 
 from sim.cli import main
+from sim.empirical.session import read_index
 from sim.empirical.world_build import build_world
+from sim.scenario.errors import ScenarioError
 
 
 @pytest.fixture(scope="module")
@@ -75,3 +79,66 @@ def test_world_help_names_all_three_verbs(capsys: pytest.CaptureFixture[str]) ->
     assert main(["world", "--help"]) == 0
     description = capsys.readouterr().out.split("positional arguments")[0]
     assert "fit a few global weights" in " ".join(description.split())
+
+
+def _index(built: Path, tmp_path: Path, rewrite: Callable[[str], str]) -> Path:
+    """A copy of the built world with its records/index.csv rewritten."""
+    copy = tmp_path / "copy"
+    shutil.copytree(built, copy)
+    index = copy / "records" / "index.csv"
+    index.write_text(rewrite(index.read_text()))
+    return copy
+
+
+def _first_file(text: str, name: str) -> str:
+    """The index with its first row's ``file`` cell (the last column) replaced by ``name``."""
+    head, first, *rest = text.splitlines()
+    return "\n".join([head, first.rsplit(",", 1)[0] + "," + name, *rest]) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("rewrite", "says"),
+    [
+        (lambda t: t.replace(",file", ",path"), "index.csv: file: no such column"),
+        (lambda t: t.replace("symbol,", "sym,", 1), "index.csv: symbol: no such column"),
+        (lambda t: t.replace(",title,", ",name,", 1), "index.csv: title: no such column"),
+        (lambda t: _first_file(t, "../../../../etc/hostname"), "[0].file (line 2): must be"),
+        (lambda t: _first_file(t, "/etc/hostname"), "[0].file (line 2): must be a file name"),
+        (lambda t: _first_file(t, ".."), "[0].file (line 2): must be a file name"),
+        (lambda t: _first_file(t, ""), "[0].file (line 2): empty"),
+        (lambda t: "", "index.csv: symbol: no such column"),
+        (lambda t: t + "\0", "index.csv: contains a NUL byte"),
+    ],
+)
+def test_a_bad_records_index_is_one_line_naming_the_index_and_field(
+    built: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    rewrite: Callable[[str], str],
+    says: str,
+) -> None:
+    copy = _index(built, tmp_path, rewrite)
+    line = _error(["world", "score", str(copy / "scenario.yaml"), "--seeds", "1"], capsys)
+    assert says in line, line
+
+
+def test_a_records_index_may_not_follow_a_link_out_of_its_folder(
+    built: Path, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.csv"
+    secret.write_text("resolution,date,iso3,vote\nA/RES/74/1,2019-11-07,AAA,yes\n")
+    copy = _index(built, tmp_path, lambda t: _first_file(t, "link.csv"))
+    (copy / "records" / "link.csv").symlink_to(secret)
+    with pytest.raises(ScenarioError, match=r"\[0\]\.file .*'link\.csv' leads outside records/"):
+        read_index(copy / "records")
+    (copy / "records" / "inside.csv").symlink_to(copy / "records" / "link.csv")
+    with pytest.raises(ScenarioError, match="leads outside"):
+        read_index(copy / "records")
+
+
+def test_the_built_index_reads_as_before(built: Path) -> None:
+    rows = read_index(built / "records")
+    assert [(r["symbol"], r["title"], r["file"]) for r in rows] == [
+        ("A/RES/74/1", "Nuclear", rows[0]["file"])
+    ]
+    assert (built / "records" / rows[0]["file"]).is_file()

@@ -11,6 +11,7 @@ model and with the history-driven channels (commitment, prior alignment) switche
 from __future__ import annotations
 
 import csv
+import io
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.common.inputs import InputError, read_text, shorten
 from sim.common.seeds import replicate_seeds
 from sim.empirical.calibrate import Fit, Objective, search
 from sim.empirical.recurring import latest_by_title, title_key
@@ -97,14 +99,68 @@ def sample_sd(values: list[float]) -> float:
     return float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
 
 
+INDEX_COLUMNS = ("symbol", "title", "file")
+"""The columns of a world's ``index.csv`` that scoring reads (the builder writes more)."""
+
+
 def read_index(folder: Path) -> list[dict[str, str]]:
-    """Rows of a world's ``index.csv`` (``symbol``, ``title``, ``file``...)."""
+    """Rows of a world's ``index.csv`` (``symbol``, ``title``, ``file``...), read within limits.
+
+    The file is read through :func:`sim.common.inputs.read_text` (a regular file, at most
+    :data:`~sim.common.inputs.MAX_FILE_BYTES`). Every ``file`` names a record in ``folder``
+    itself: a bare file name that stays inside the folder once symbolic links are resolved.
+
+    Parameters
+    ----------
+    folder
+        The ``records/`` or ``history/`` folder of a built world.
+
+    Returns
+    -------
+    list of dict
+        One dict per row, column name to cell (a missing cell is ``""``).
+
+    Raises
+    ------
+    ScenarioError
+        Naming ``index.csv`` and the column or row, if it cannot be read, lacks a column of
+        :data:`INDEX_COLUMNS`, or a row's ``file`` is empty or not a file in ``folder``.
+    """
     path = folder / "index.csv"
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            return list(csv.DictReader(handle))
-    except OSError as exc:
-        raise ScenarioError(path, "file", f"cannot read ({exc.strerror})") from None
+        text = read_text(path)
+    except FileNotFoundError:
+        raise ScenarioError(path, "", "file not found") from None
+    except InputError as exc:
+        raise ScenarioError(path, "", str(exc)) from None
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        columns = reader.fieldnames or []
+        for column in INDEX_COLUMNS:
+            if column not in columns:
+                needed = ", ".join(INDEX_COLUMNS)
+                raise ScenarioError(path, column, f"no such column (an index needs {needed})")
+        rows = [{k: v or "" for k, v in row.items() if k is not None} for row in reader]
+    except csv.Error as exc:
+        raise ScenarioError(path, "", f"cannot read CSV: {str(exc)[:100]}") from None
+    for number, row in enumerate(rows):
+        problem = _outside(folder, row["file"])
+        if problem:
+            raise ScenarioError(path, f"[{number}].file (line {number + 2})", problem)
+    return rows
+
+
+def _outside(folder: Path, name: str) -> str:
+    """Why ``name`` is not a file directly in ``folder`` ("" if it is)."""
+    if not name.strip():
+        return "empty: name the record file"
+    if "/" in name or "\\" in name or name in (".", "..") or "\0" in name:
+        return f"must be a file name in {folder.name}/, got {shorten(name)}"
+    try:
+        inside = (folder / name).resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError, ValueError):
+        inside = False
+    return "" if inside else f"{shorten(name)} leads outside {folder.name}/"
 
 
 def recorded_codes(scenario: Scenario, folder: Path) -> tuple[np.ndarray, list[str]]:

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.common.inputs import InputError, read_text, shorten
+from sim.common.measures import alignment
 from sim.common.seeds import replicate_seeds
 from sim.empirical.calibrate import Fit, Objective, search
 from sim.empirical.recurring import latest_by_title, title_key
@@ -65,18 +66,10 @@ def agreement_matrix(codes: np.ndarray) -> np.ndarray:
     """Pairwise agreement over joint non-absent votes (states x votes in, states x states out).
 
     1 for the same vote, 0.5 when one abstained, 0 for yes against no; NaN where a pair
-    shares no vote (Voeten 2013; the US State Department's voting coincidence).
+    shares no vote (Voeten 2013; the US State Department's voting coincidence). The agreement
+    of :func:`sim.common.measures.alignment`, which the run's outputs report.
     """
-    n = codes.shape[0]
-    total, joint = np.zeros((n, n)), np.zeros((n, n))
-    for column in codes.T.astype(float):
-        cast = column > 0
-        both = cast[:, None] & cast[None, :]
-        score = 1.0 - np.abs(column[:, None] - column[None, :]) / 2.0
-        total += np.where(both, score, 0.0)
-        joint += both
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(joint > 0, total / np.maximum(joint, 1), np.nan)
+    return alignment(codes).agreement
 
 
 def correlation(a: np.ndarray, b: np.ndarray) -> float:

@@ -4,8 +4,10 @@ Measures (seed means): the Pearson correlation between the simulated and the rec
 pairwise agreement over the session (states as rows; each pair's agreement over the votes both
 cast, yes/abstain/no, Voeten 2013's agreement index), and per-vote accuracy over the members
 that voted, beside two baselines: all-yes and persistence (each state's vote on the same
-resolution, matched by title, in the history, where it recurs). Both are scored for the full
-model and with the history-driven channels (commitment, prior alignment) switched off.
+resolution, matched by title, in the history, where it recurs). Three variants are scored
+(:data:`VARIANTS`): the full model, the history-driven channels (commitment, prior alignment)
+switched off, and the mechanisms only (those channels off and no earlier vote at all).
+:func:`fit_session` fits a few global weights to one session's records, to score another.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ from sim.scenario.schema import Scenario
 from sim.scenario.world import build_world
 
 HISTORY_CHANNELS = ("commitment", "prior_alignment")
-"""The channels that read earlier votes; the mechanisms-only variant sets their weights to 0."""
+"""The channels that read earlier votes; the "history channels off" variant sets their weights
+to 0 (:func:`history_channels_off`), and "mechanisms only" also drops the history."""
 
 
 @dataclass(frozen=True)
@@ -340,10 +343,40 @@ def fit_session(
     First the habitual-absence streak is chosen from :data:`ABSENCE_HABITS` at the start
     weights (the last recorded votes of a session, often thinly attended, would otherwise keep
     states away from the whole next one), then the search of :mod:`sim.empirical.calibrate`
-    (Latin hypercube, then compass search) fits ``bounds`` (default :data:`SESSION_FIT`),
-    maximising :func:`session_objective`; ``absence_habit`` is among the fitted parameters.
-    Fit on one session and score another: the weights never see the votes they are scored on.
-    ``Fit.score["kappa"]`` holds the agreement r (the tie-breaker's slot).
+    (Latin hypercube, McKay, Beckman & Conover 1979, then compass search, Kolda, Lewis &
+    Torczon 2003) fits ``bounds``, maximising :func:`session_objective`. The score is in-sample
+    for this session: fit on one session and score another, so that the weights never see the
+    votes they are scored on (Tashman 2000 on out-of-sample evaluation).
+
+    Parameters
+    ----------
+    scenario
+        A built world's scenario; its parameters are the start of the search.
+    folder
+        The world's folder, with the ``records/`` of the session fitted on.
+    bounds
+        Global parameters to fit and their bounds (default :data:`SESSION_FIT`); each must
+        lie in the schema's range (:func:`~sim.empirical.calibrate.check_bounds`).
+    budget
+        Model evaluations of the search (after the :data:`ABSENCE_HABITS` are tried).
+    replicates
+        Seeds per evaluation, the same for every candidate (common random numbers).
+    seed
+        Seed of the search, not of the model.
+    progress
+        Called with the evaluations of the search done, after each one.
+
+    Returns
+    -------
+    Fit
+        The fitted parameters (``absence_habit`` among them), their score and the start's:
+        ``score["accuracy"]`` the mean accuracy over the session, ``score["kappa"]`` the mean
+        agreement r (the tie-breaker's slot).
+
+    Raises
+    ------
+    ScenarioError
+        If a record of the session is missing or bad, or a bound is outside the schema.
     """
     objective = session_objective(scenario, folder, replicates)
     bounds = dict(SESSION_FIT) if bounds is None else bounds
@@ -366,7 +399,8 @@ def fit_header(fit: Fit, scenario: str, budget: int, replicates: int, seed: int)
     weights = ", ".join(n for n in fit.parameters if n != "absence_habit")
     text = (
         f"Fitted by `alliance-sim world fit` on the session of {scenario} (its records/, mean "
-        f"over {replicates} seeds), never on the session these weights are used for: "
+        f"over {replicates} seeds; the score below is in-sample: score the weights on another "
+        "session): "
         f"absence_habit chosen from {', '.join(map(str, ABSENCE_HABITS))}, then {weights} by "
         f"Latin hypercube + compass search, budget {budget}, search seed {seed}. Score there: "
         f"accuracy {fit.score['accuracy']:.4f}, agreement r {fit.score['kappa']:.4f} (start, "

@@ -65,6 +65,7 @@ def test_a_session_fit_header_claims_only_what_the_tool_knows() -> None:
         start_parameters={"commitment_weight": 1.0},
         start_score={"accuracy": 0.5, "kappa": 0.6},
         evaluations=4,
+        score_names=("accuracy", "agreement r"),
     )
     text = " ".join(line[2:] for line in session.fit_header(fit, "w.yaml", 4, 2, 0))
     assert "never on the session" not in text

@@ -154,6 +154,17 @@ class Fit:
     complete: dict[str, Any] = field(default_factory=dict)
     """Every global parameter: the scenario's, with the fitted ones replaced (what
     :func:`write_parameters_file` writes, so that the file alone reproduces the score)."""
+    score_names: tuple[str, str] = ("accuracy", "kappa")
+    """What the objective's two values are: ``score["accuracy"]`` holds the first (what is
+    maximised), ``score["kappa"]`` the second (the tie-breaker), whatever the objective; a
+    session fit's are ("accuracy", "agreement r"), a proper-score walk-forward refit's
+    ("minus brier", "accuracy"). Print and write scores by these names (:meth:`named`)."""
+
+    def named(self, start: bool = False) -> dict[str, float]:
+        """Return the score (or the start's) keyed by what each value is (:attr:`score_names`)."""
+        score = self.start_score if start else self.score
+        first, second = self.score_names
+        return {first: score["accuracy"], second: score["kappa"]}
 
 
 def widen(
@@ -242,14 +253,16 @@ def search(
     seed: int = 0,
     progress: Callable[[int], None] | None = None,
     method: str = "compass",
+    score_names: tuple[str, str] = ("accuracy", "kappa"),
 ) -> Fit:
     """Maximise ``objective`` over the global weights in ``bounds`` (the module's search).
 
-    ``objective`` scores a copy of ``scenario`` with candidate weights; the other arguments are
-    those of :func:`calibrate`. Bounds that exclude the scenario's value are widened to
-    include it (:attr:`Fit.widened`), and the result is never worse than the start. Bounds
-    outside the schema's range are refused (:func:`check_bounds`), so every candidate is a
-    model the loader accepts.
+    ``objective`` scores a copy of ``scenario`` with candidate weights and ``score_names`` says
+    what its two values are (:attr:`Fit.score_names`); the other arguments are those of
+    :func:`calibrate`. Bounds that exclude the scenario's value are widened to include it
+    (:attr:`Fit.widened`), and the result is never worse than the start. Bounds outside the
+    schema's range are refused (:func:`check_bounds`), so every candidate is a model the
+    loader accepts.
     """
     check_bounds(bounds)
     names = list(bounds)
@@ -309,6 +322,7 @@ def search(
         history=history,
         widened=widened,
         complete={**scenario.parameters.model_dump(mode="json"), **fitted},
+        score_names=score_names,
     )
 
 

@@ -369,9 +369,9 @@ def fit_session(
     Returns
     -------
     Fit
-        The fitted parameters (``absence_habit`` among them), their score and the start's:
-        ``score["accuracy"]`` the mean accuracy over the session, ``score["kappa"]`` the mean
-        agreement r (the tie-breaker's slot).
+        The fitted parameters (``absence_habit`` among them), their score and the start's,
+        named ("accuracy", "agreement r") (:meth:`~sim.empirical.calibrate.Fit.named`): the
+        mean accuracy over the session and the mean agreement r (the tie-breaker).
 
     Raises
     ------
@@ -389,7 +389,15 @@ def fit_session(
 
     scores = {streak: objective(habit(streak)) for streak in ABSENCE_HABITS}
     chosen = max(ABSENCE_HABITS, key=lambda streak: scores[streak])
-    fit = search(habit(chosen), objective, bounds, budget=budget, seed=seed, progress=progress)
+    fit = search(
+        habit(chosen),
+        objective,
+        bounds,
+        budget=budget,
+        seed=seed,
+        progress=progress,
+        score_names=("accuracy", "agreement r"),
+    )
     fit.parameters = {**fit.parameters, "absence_habit": chosen}
     return fit
 
@@ -397,15 +405,16 @@ def fit_session(
 def fit_header(fit: Fit, scenario: str, budget: int, replicates: int, seed: int) -> list[str]:
     """Return the comment lines of a session fit's parameters file: what was fitted on what."""
     weights = ", ".join(n for n in fit.parameters if n != "absence_habit")
+    score, start = fit.named(), fit.named(start=True)
     text = (
         f"Fitted by `alliance-sim world fit` on the session of {scenario} (its records/, mean "
         f"over {replicates} seeds; the score below is in-sample: score the weights on another "
         "session): "
         f"absence_habit chosen from {', '.join(map(str, ABSENCE_HABITS))}, then {weights} by "
         f"Latin hypercube + compass search, budget {budget}, search seed {seed}. Score there: "
-        f"accuracy {fit.score['accuracy']:.4f}, agreement r {fit.score['kappa']:.4f} (start, "
-        f"the built world's weights with that habit: accuracy {fit.start_score['accuracy']:.4f}, r "
-        f"{fit.start_score['kappa']:.4f}). The other weights are the built world's defaults: "
+        f"accuracy {score['accuracy']:.4f}, agreement r {score['agreement r']:.4f} (start, "
+        f"the built world's weights with that habit: accuracy {start['accuracy']:.4f}, r "
+        f"{start['agreement r']:.4f}). The other weights are the built world's defaults: "
         "trade_weight 0 (COW trade ends in 2014), domestic_weight and quid_pro_quo_weight 0 "
         "(no poll or favour sourced; SOURCES.md)."
     )

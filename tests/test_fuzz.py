@@ -5,7 +5,8 @@ class the issue's fuzz found (deep nesting, alias bombs, devices, FIFOs, symlink
 bytes, non-finite numbers, huge counts, files outside the scenario's folder). The promise: a
 run either succeeds or exits 2 with one ``error:`` line of at most 300 characters, leaves
 nothing in ``--out``, and never echoes a file's content. ``tools/fuzz.py`` runs the same
-classes at scale in child processes under a memory limit and a timeout.
+classes at scale in child processes under a memory limit and a timeout. A built world's
+records index and the ``world fit`` options are drawn too.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import world, write_yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sim.bundled import SCENARIOS_DIR
@@ -30,6 +31,8 @@ from sim.common.inputs import InputError, load_yaml, read_bytes
 from sim.experiments.spec import MAX_RUNS, load_sweep
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loading import load_scenario
+from sim.scenario.records import symbol_key
+from sim.scenario.schema import Parameters
 from sim.scenario.world import run_scenario
 
 FUZZ = settings(
@@ -339,6 +342,148 @@ def test_empirical_cli_grammar(
         assert all(len(line) <= 300 for line in lines if "error:" in line)
         out = folder / "out"
         assert not (out.is_dir() and any(out.iterdir())), "nothing may be left in --out"
+
+
+# ---- hypothesis: a built world's records index and the world verbs' options ---------------
+
+SECRET = "SECRET-0f-another-folder"
+
+
+def session_folder(root: Path, index: str | None = None) -> Path:
+    """The dated world as a built world's folder: s.yaml, records/ (R and Q) and history/."""
+    folder = Path(tempfile.mkdtemp(dir=root))
+    (folder / "rec.csv").write_text(RECORD_HEAD + RECORD_ROWS)
+    write_yaml(folder / "s.yaml", valid_dated())
+    for name in ("records", "history"):
+        (folder / name).mkdir()
+    for item, day, vote in (("R", "2022-03-02", "yes"), ("Q", "2022-04-07", "no")):
+        rows = "".join(f"A/RES/{item},{day},{c},{vote}\n" for c in "STAB")
+        (folder / "records" / f"{item}.csv").write_text(RECORD_HEAD + rows)
+    (folder / "records" / "index.csv").write_text(
+        index if index is not None else "symbol,title,file\nR,r,R.csv\nQ,q,Q.csv\n"
+    )
+    (folder / "history" / "index.csv").write_text("symbol,title,file\n")
+    (root / "outside.csv").write_text(f"{RECORD_HEAD}{SECRET},2022-03-02,S,yes\n")
+    return folder
+
+
+def _one_error_line(code: int, err: str) -> None:
+    assert code in (0, 2), err
+    assert "Traceback" not in err
+    if code == 2:
+        lines = [line for line in err.splitlines() if "error:" in line]
+        assert len(lines) == 1 and len(lines[0]) <= 300, err
+
+
+index_columns = st.one_of(
+    st.permutations(["symbol", "title", "file", "rcid"]),
+    st.lists(st.sampled_from(["symbol", "title", "file", "rcid", "date", "", "file"]), max_size=5),
+)
+index_files = st.one_of(
+    st.sampled_from(
+        [
+            "R.csv",
+            "Q.csv",
+            "../outside.csv",
+            "../../outside.csv",
+            "/etc/hostname",
+            "records/R.csv",
+            "..",
+            ".",
+            "",
+            "\\R.csv",
+            "nope.csv",
+            "index.csv",
+            "link.csv",
+        ]
+    ),
+    st.text(max_size=10),
+)
+BOTH = [("R", "r", "R.csv"), ("Q", "q", "Q.csv")]
+any_rows = st.lists(
+    st.tuples(st.sampled_from(["R", "Q", "A/RES/R", "", "Z"]), st.text(max_size=4), index_files),
+    max_size=4,
+)
+index_rows = st.one_of(st.just(BOTH), any_rows.map(lambda rows: [*BOTH, *rows]), any_rows)
+
+
+@FUZZ
+@given(columns=index_columns, rows=index_rows, link=st.booleans())
+def test_records_index_grammar(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    columns: list[str],
+    rows: list[tuple[str, str, str]],
+    link: bool,
+) -> None:
+    """A records index: exit 0, or 2 with one short line; never a file outside records/."""
+    cells = {"symbol": 0, "title": 1, "file": 2}
+    lines = [",".join(columns)]
+    for row in rows:
+        lines.append(",".join(_csv_cell(row[cells[c]]) if c in cells else "1" for c in columns))
+    folder = session_folder(tmp_path, "\n".join(lines) + "\n")
+    if link:
+        (folder / "records" / "link.csv").symlink_to(tmp_path / "outside.csv")
+    code = main(["world", "score", str(folder / "s.yaml"), "--seeds", "1"])
+    captured = capsys.readouterr()
+    _one_error_line(code, captured.err)
+    assert SECRET not in captured.err + captured.out  # the outside file is never read
+
+
+def _csv_cell(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+world_fit_options = st.lists(
+    st.one_of(
+        st.tuples(st.just("--seed"), st.sampled_from(["-1", "0", "7", str(2**63), "x", "1.5"])),
+        st.tuples(st.just("--budget"), st.sampled_from(["-1", "0", "1", "2", "3", "100001"])),
+        st.tuples(st.just("--replicates"), st.sampled_from(["0", "1", "2", "1001", "x"])),
+        st.tuples(
+            st.just("--fit"),
+            st.sampled_from(
+                [
+                    "commitment_half_life",
+                    "commitment_half_life=0:5",
+                    "commitment_half_life=30:60",
+                    "commitment_weight=0:1e300",
+                    "expectation_weight=0:1",
+                    "bloc_agreement=0.2:0.9",
+                    "neutrality",
+                    "absence_habit",
+                    "max_iterations=1:5",
+                    "nope",
+                    "noise_sd=1:0",
+                ]
+            ),
+        ),
+    ),
+    max_size=4,
+)
+
+
+@FUZZ
+@given(options=world_fit_options)
+def test_world_fit_options_grammar(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], options: list[tuple[str, str]]
+) -> None:
+    """``world fit``: exit 2 with one short line and nothing written, or a file that loads."""
+    folder = session_folder(tmp_path)
+    out = folder / "fitted.yaml"
+    argv = ["world", "fit", str(folder / "s.yaml"), "--out", str(out)]
+    flags = {flag for flag, _ in options}
+    argv += [] if "--budget" in flags else ["--budget", "2"]
+    argv += [] if "--replicates" in flags else ["--replicates", "1"]
+    for flag, value in options:
+        argv += [flag, value]
+    code = main(argv)
+    captured = capsys.readouterr()
+    _one_error_line(code, captured.err)
+    if code == 2:
+        assert not out.exists()
+        return
+    fitted = yaml.safe_load(out.read_text())["parameters"]
+    Parameters.model_validate(fitted)  # whatever the search tried, the loader takes
 
 
 # ---- hypothesis: sweep grammar ----------------------------------------------------------
@@ -809,6 +954,7 @@ precedent_changes = st.lists(
 
 @FUZZ
 @given(changes=precedent_changes)
+@example(changes=[(("agenda", 1, "precedents", 0), "R")])  # names the record A/RES/R
 def test_precedents_and_inherits_grammar(
     tmp_path: Path, changes: list[tuple[tuple[Any, ...], Any]]
 ) -> None:
@@ -833,9 +979,10 @@ def test_precedents_and_inherits_grammar(
         if fields == {"inherits"}:
             assert "inherits" in message, message
         return
-    history = {r.resolution: r.date for r in scenario.history}
+    history = {symbol_key(r.resolution): r.date for r in scenario.history}  # as the loader matches
     for item in scenario.agenda:
-        assert all(history[p] < item.date for p in item.precedents if item.date is not None)
+        dates = [history[symbol_key(p)] for p in item.precedents]
+        assert all(d < item.date for d in dates if item.date is not None)
     for name in scenario.issues:
         seen = [name]
         while (parent := scenario.issues[seen[-1]].inherits) is not None:

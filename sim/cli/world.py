@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim import bundled
-from sim.cli.common import EXIT_OK, CommandError
+from sim.cli.common import EXIT_OK, MAX_BUDGET, CommandError, bounded, replicates, seed
 
 if TYPE_CHECKING:
     from sim.cli.common import Verbs
@@ -24,13 +24,20 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text[:40]!r}") from None
 
 
+def fit_budget(text: str) -> int:
+    """Argument type: a session fit's model evaluations, 2 (the start and one more) or more."""
+    return bounded(text, 2, MAX_BUDGET)
+
+
 def add_world(verbs: Verbs) -> None:
-    """Add ``world build`` and ``world score``."""
+    """Add ``world build``, ``world score`` and ``world fit``."""
     world = verbs.add_parser(
         "world",
-        help="build a dated world from the field's datasets, or score a session on one",
-        description="Build a dated scenario folder from UN votes, ATOP, TSS and COW IGO, or "
-        "score a simulated session against its recorded roll calls.",
+        help="build a dated world from the field's datasets; score a session on one, or fit "
+        "global weights to one",
+        description="Build a dated scenario folder from UN votes, ATOP, TSS and COW IGO, "
+        "score a simulated session against its recorded roll calls, or fit a few global "
+        "weights to one session's records (to score another).",
     )
     sub = world.add_subparsers(dest="world_verb", required=True, metavar="{build,score,fit}")
     build = sub.add_parser(
@@ -61,7 +68,9 @@ def add_world(verbs: Verbs) -> None:
         help="folder with records/ and "
         "history/ (default: the YAML's folder, or <yaml stem>/ beside it)",
     )
-    score.add_argument("--seeds", type=int, default=3, help="replicate seeds (default 3)")
+    score.add_argument(
+        "--seeds", type=replicates, default=3, help="replicate seeds (default 3, at most 1000)"
+    )
     score.set_defaults(handler=cmd_world_score)
     fit = sub.add_parser(
         "fit",
@@ -79,9 +88,11 @@ def add_world(verbs: Verbs) -> None:
         metavar="NAME[=LOW:HIGH]",
         help="a weight to fit (repeatable; default: sim.empirical.session.SESSION_FIT)",
     )
-    fit.add_argument("--budget", type=int, default=120, help="model evaluations (default 120)")
-    fit.add_argument("--replicates", type=int, default=2, help="seeds per evaluation (2)")
-    fit.add_argument("--seed", type=int, default=0, help="seed of the search (default 0)")
+    fit.add_argument(
+        "--budget", type=fit_budget, default=120, help="model evaluations (default 120)"
+    )
+    fit.add_argument("--replicates", type=replicates, default=2, help="seeds per evaluation (2)")
+    fit.add_argument("--seed", type=seed, default=0, help="seed of the search (default 0)")
     fit.add_argument("--out", type=Path, required=True, help="parameters file to write")
     fit.add_argument("--force", action="store_true", help="replace an existing --out")
     fit.set_defaults(handler=cmd_world_fit)
@@ -105,8 +116,6 @@ def cmd_world_score(args: argparse.Namespace) -> int:
     from sim.empirical.session import format_session, score_session
     from sim.scenario.loading import load_scenario
 
-    if args.seeds < 1:
-        raise CommandError("--seeds must be at least 1")
     loaded = load_scenario(args.scenario)
     folder = _records_folder(args.scenario, args.folder)
     print(format_session(score_session(loaded.scenario, folder, args.seeds)))
@@ -129,8 +138,6 @@ def cmd_world_fit(args: argparse.Namespace) -> int:
     from sim.empirical.world_build import parameters_yaml
     from sim.scenario.loading import load_scenario
 
-    if args.budget < 2 or args.replicates < 1:
-        raise CommandError("--budget must be at least 2 and --replicates at least 1")
     if args.out.exists() and not args.force:
         raise CommandError(f"{args.out}: exists (use --force to replace it)")
     bounds = parse_bounds(args.fit) if args.fit else dict(SESSION_FIT)

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 import yaml
+from pydantic import ValidationError
 from scipy.optimize import differential_evolution
 from scipy.stats import qmc
 
@@ -56,17 +57,54 @@ EXTRA_BOUNDS: dict[str, tuple[float, float]] = {
     "favour_decay": (0.0, 1.0),
     "favour_credit": (0.0, 1.0),
     "expectation_weight": (0.05, 1.0),
+    **{p.name: (p.low, p.high) for p in REGISTRY.channel_parameters},
 }
-"""Bounds of other global parameters fitted with ``--fit NAME`` alone (no ``=LOW:HIGH``)."""
+"""Bounds of other global parameters fitted with ``--fit NAME`` alone (no ``=LOW:HIGH``): a
+few by hand, and each channel parameter's as the registry declares it (the schema's range)."""
+
+
+def schema_problem(name: str, value: float) -> str:
+    """Return why the scenario schema refuses ``value`` for parameter ``name`` ("" if it does not).
+
+    A fit writes its values into a parameters file the loader validates, so a bound the schema
+    refuses would let the search try, and write, a model no scenario can hold.
+    """
+    try:
+        Parameters.model_validate({name: value})
+    except ValidationError as exc:
+        return str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+    return ""
+
+
+def check_bounds(bounds: dict[str, tuple[float, float]]) -> None:
+    """Refuse bounds whose ends the schema refuses (every candidate lies between them).
+
+    Raises
+    ------
+    ScenarioError
+        Naming ``--fit``, the parameter and its bounds, and the schema's reason.
+    """
+    for name, (low, high) in bounds.items():
+        for end, value in (("LOW", low), ("HIGH", high)):
+            problem = schema_problem(name, value)
+            if problem:
+                raise ScenarioError(
+                    "--fit", f"{name}={low:g}:{high:g}", f"{end} outside the schema: {problem}"
+                )
 
 
 def parse_bounds(specs: Sequence[str]) -> dict[str, tuple[float, float]]:
     """Parse ``NAME`` or ``NAME=LOW:HIGH`` items; ``NAME`` alone takes its default bounds.
 
+    The default bounds are a channel weight's or channel parameter's from the registry
+    (:data:`DEFAULT_BOUNDS`, :data:`EXTRA_BOUNDS`); given bounds must lie in the schema's range
+    for the parameter (:func:`check_bounds`).
+
     Raises
     ------
     ScenarioError
-        For unknown or non-numeric parameters, bad bounds, or more than :data:`MAX_FITTED`.
+        For unknown or non-numeric parameters, bad bounds or bounds outside the schema's range,
+        or more than :data:`MAX_FITTED`.
     """
     if not specs:
         return dict(DEFAULT_FIT)
@@ -95,6 +133,7 @@ def parse_bounds(specs: Sequence[str]) -> dict[str, tuple[float, float]]:
         if not (math.isfinite(low) and math.isfinite(high) and 0 <= low < high):
             raise ScenarioError("--fit", spec, "need 0 <= LOW < HIGH")
         bounds[name] = (low, high)
+    check_bounds(bounds)
     if len(bounds) > MAX_FITTED:
         raise ScenarioError("--fit", "", f"at most {MAX_FITTED} global weights, got {len(bounds)}")
     return bounds
@@ -115,6 +154,17 @@ class Fit:
     complete: dict[str, Any] = field(default_factory=dict)
     """Every global parameter: the scenario's, with the fitted ones replaced (what
     :func:`write_parameters_file` writes, so that the file alone reproduces the score)."""
+    score_names: tuple[str, str] = ("accuracy", "kappa")
+    """What the objective's two values are: ``score["accuracy"]`` holds the first (what is
+    maximised), ``score["kappa"]`` the second (the tie-breaker), whatever the objective; a
+    session fit's are ("accuracy", "agreement r"), a proper-score walk-forward refit's
+    ("minus brier", "accuracy"). Print and write scores by these names (:meth:`named`)."""
+
+    def named(self, start: bool = False) -> dict[str, float]:
+        """Return the score (or the start's) keyed by what each value is (:attr:`score_names`)."""
+        score = self.start_score if start else self.score
+        first, second = self.score_names
+        return {first: score["accuracy"], second: score["kappa"]}
 
 
 def widen(
@@ -203,13 +253,18 @@ def search(
     seed: int = 0,
     progress: Callable[[int], None] | None = None,
     method: str = "compass",
+    score_names: tuple[str, str] = ("accuracy", "kappa"),
 ) -> Fit:
     """Maximise ``objective`` over the global weights in ``bounds`` (the module's search).
 
-    ``objective`` scores a copy of ``scenario`` with candidate weights; the other arguments are
-    those of :func:`calibrate`. Bounds that exclude the scenario's value are widened to
-    include it (:attr:`Fit.widened`), and the result is never worse than the start.
+    ``objective`` scores a copy of ``scenario`` with candidate weights and ``score_names`` says
+    what its two values are (:attr:`Fit.score_names`); the other arguments are those of
+    :func:`calibrate`. Bounds that exclude the scenario's value are widened to include it
+    (:attr:`Fit.widened`), and the result is never worse than the start. Bounds outside the
+    schema's range are refused (:func:`check_bounds`), so every candidate is a model the
+    loader accepts.
     """
+    check_bounds(bounds)
     names = list(bounds)
     start = np.array([float(getattr(scenario.parameters, n)) for n in names])
     bounds, widened = widen(bounds, dict(zip(names, start, strict=True)))
@@ -267,6 +322,7 @@ def search(
         history=history,
         widened=widened,
         complete={**scenario.parameters.model_dump(mode="json"), **fitted},
+        score_names=score_names,
     )
 
 

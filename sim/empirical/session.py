@@ -4,13 +4,16 @@ Measures (seed means): the Pearson correlation between the simulated and the rec
 pairwise agreement over the session (states as rows; each pair's agreement over the votes both
 cast, yes/abstain/no, Voeten 2013's agreement index), and per-vote accuracy over the members
 that voted, beside two baselines: all-yes and persistence (each state's vote on the same
-resolution, matched by title, in the history, where it recurs). Both are scored for the full
-model and with the history-driven channels (commitment, prior alignment) switched off.
+resolution, matched by title, in the history, where it recurs). Three variants are scored
+(:data:`VARIANTS`): the full model, the history-driven channels (commitment, prior alignment)
+switched off, and the mechanisms only (those channels off and no earlier vote at all).
+:func:`fit_session` fits a few global weights to one session's records, to score another.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.common.inputs import InputError, read_text, shorten
+from sim.common.measures import alignment
 from sim.common.seeds import replicate_seeds
 from sim.empirical.calibrate import Fit, Objective, search
 from sim.empirical.recurring import latest_by_title, title_key
@@ -30,7 +35,8 @@ from sim.scenario.schema import Scenario
 from sim.scenario.world import build_world
 
 HISTORY_CHANNELS = ("commitment", "prior_alignment")
-"""The channels that read earlier votes; the mechanisms-only variant sets their weights to 0."""
+"""The channels that read earlier votes; the "history channels off" variant sets their weights
+to 0 (:func:`history_channels_off`), and "mechanisms only" also drops the history."""
 
 
 @dataclass(frozen=True)
@@ -63,18 +69,10 @@ def agreement_matrix(codes: np.ndarray) -> np.ndarray:
     """Pairwise agreement over joint non-absent votes (states x votes in, states x states out).
 
     1 for the same vote, 0.5 when one abstained, 0 for yes against no; NaN where a pair
-    shares no vote (Voeten 2013; the US State Department's voting coincidence).
+    shares no vote (Voeten 2013; the US State Department's voting coincidence). The agreement
+    of :func:`sim.common.measures.alignment`, which the run's outputs report.
     """
-    n = codes.shape[0]
-    total, joint = np.zeros((n, n)), np.zeros((n, n))
-    for column in codes.T.astype(float):
-        cast = column > 0
-        both = cast[:, None] & cast[None, :]
-        score = 1.0 - np.abs(column[:, None] - column[None, :]) / 2.0
-        total += np.where(both, score, 0.0)
-        joint += both
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(joint > 0, total / np.maximum(joint, 1), np.nan)
+    return alignment(codes).agreement
 
 
 def correlation(a: np.ndarray, b: np.ndarray) -> float:
@@ -97,14 +95,68 @@ def sample_sd(values: list[float]) -> float:
     return float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
 
 
+INDEX_COLUMNS = ("symbol", "title", "file")
+"""The columns of a world's ``index.csv`` that scoring reads (the builder writes more)."""
+
+
 def read_index(folder: Path) -> list[dict[str, str]]:
-    """Rows of a world's ``index.csv`` (``symbol``, ``title``, ``file``...)."""
+    """Rows of a world's ``index.csv`` (``symbol``, ``title``, ``file``...), read within limits.
+
+    The file is read through :func:`sim.common.inputs.read_text` (a regular file, at most
+    :data:`~sim.common.inputs.MAX_FILE_BYTES`). Every ``file`` names a record in ``folder``
+    itself: a bare file name that stays inside the folder once symbolic links are resolved.
+
+    Parameters
+    ----------
+    folder
+        The ``records/`` or ``history/`` folder of a built world.
+
+    Returns
+    -------
+    list of dict
+        One dict per row, column name to cell (a missing cell is ``""``).
+
+    Raises
+    ------
+    ScenarioError
+        Naming ``index.csv`` and the column or row, if it cannot be read, lacks a column of
+        :data:`INDEX_COLUMNS`, or a row's ``file`` is empty or not a file in ``folder``.
+    """
     path = folder / "index.csv"
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            return list(csv.DictReader(handle))
-    except OSError as exc:
-        raise ScenarioError(path, "file", f"cannot read ({exc.strerror})") from None
+        text = read_text(path)
+    except FileNotFoundError:
+        raise ScenarioError(path, "", "file not found") from None
+    except InputError as exc:
+        raise ScenarioError(path, "", str(exc)) from None
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        columns = reader.fieldnames or []
+        for column in INDEX_COLUMNS:
+            if column not in columns:
+                needed = ", ".join(INDEX_COLUMNS)
+                raise ScenarioError(path, column, f"no such column (an index needs {needed})")
+        rows = [{k: v or "" for k, v in row.items() if k is not None} for row in reader]
+    except csv.Error as exc:
+        raise ScenarioError(path, "", f"cannot read CSV: {str(exc)[:100]}") from None
+    for number, row in enumerate(rows):
+        problem = _outside(folder, row["file"])
+        if problem:
+            raise ScenarioError(path, f"[{number}].file (line {number + 2})", problem)
+    return rows
+
+
+def _outside(folder: Path, name: str) -> str:
+    """Why ``name`` is not a file directly in ``folder`` ("" if it is)."""
+    if not name.strip():
+        return "empty: name the record file"
+    if "/" in name or "\\" in name or name in (".", "..") or "\0" in name:
+        return f"must be a file name in {folder.name}/, got {shorten(name)}"
+    try:
+        inside = (folder / name).resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError, ValueError):
+        inside = False
+    return "" if inside else f"{shorten(name)} leads outside {folder.name}/"
 
 
 def recorded_codes(scenario: Scenario, folder: Path) -> tuple[np.ndarray, list[str]]:
@@ -291,10 +343,40 @@ def fit_session(
     First the habitual-absence streak is chosen from :data:`ABSENCE_HABITS` at the start
     weights (the last recorded votes of a session, often thinly attended, would otherwise keep
     states away from the whole next one), then the search of :mod:`sim.empirical.calibrate`
-    (Latin hypercube, then compass search) fits ``bounds`` (default :data:`SESSION_FIT`),
-    maximising :func:`session_objective`; ``absence_habit`` is among the fitted parameters.
-    Fit on one session and score another: the weights never see the votes they are scored on.
-    ``Fit.score["kappa"]`` holds the agreement r (the tie-breaker's slot).
+    (Latin hypercube, McKay, Beckman & Conover 1979, then compass search, Kolda, Lewis &
+    Torczon 2003) fits ``bounds``, maximising :func:`session_objective`. The score is in-sample
+    for this session: fit on one session and score another, so that the weights never see the
+    votes they are scored on (Tashman 2000 on out-of-sample evaluation).
+
+    Parameters
+    ----------
+    scenario
+        A built world's scenario; its parameters are the start of the search.
+    folder
+        The world's folder, with the ``records/`` of the session fitted on.
+    bounds
+        Global parameters to fit and their bounds (default :data:`SESSION_FIT`); each must
+        lie in the schema's range (:func:`~sim.empirical.calibrate.check_bounds`).
+    budget
+        Model evaluations of the search (after the :data:`ABSENCE_HABITS` are tried).
+    replicates
+        Seeds per evaluation, the same for every candidate (common random numbers).
+    seed
+        Seed of the search, not of the model.
+    progress
+        Called with the evaluations of the search done, after each one.
+
+    Returns
+    -------
+    Fit
+        The fitted parameters (``absence_habit`` among them), their score and the start's,
+        named ("accuracy", "agreement r") (:meth:`~sim.empirical.calibrate.Fit.named`): the
+        mean accuracy over the session and the mean agreement r (the tie-breaker).
+
+    Raises
+    ------
+    ScenarioError
+        If a record of the session is missing or bad, or a bound is outside the schema.
     """
     objective = session_objective(scenario, folder, replicates)
     bounds = dict(SESSION_FIT) if bounds is None else bounds
@@ -307,7 +389,15 @@ def fit_session(
 
     scores = {streak: objective(habit(streak)) for streak in ABSENCE_HABITS}
     chosen = max(ABSENCE_HABITS, key=lambda streak: scores[streak])
-    fit = search(habit(chosen), objective, bounds, budget=budget, seed=seed, progress=progress)
+    fit = search(
+        habit(chosen),
+        objective,
+        bounds,
+        budget=budget,
+        seed=seed,
+        progress=progress,
+        score_names=("accuracy", "agreement r"),
+    )
     fit.parameters = {**fit.parameters, "absence_habit": chosen}
     return fit
 
@@ -315,14 +405,16 @@ def fit_session(
 def fit_header(fit: Fit, scenario: str, budget: int, replicates: int, seed: int) -> list[str]:
     """Return the comment lines of a session fit's parameters file: what was fitted on what."""
     weights = ", ".join(n for n in fit.parameters if n != "absence_habit")
+    score, start = fit.named(), fit.named(start=True)
     text = (
         f"Fitted by `alliance-sim world fit` on the session of {scenario} (its records/, mean "
-        f"over {replicates} seeds), never on the session these weights are used for: "
+        f"over {replicates} seeds; the score below is in-sample: score the weights on another "
+        "session): "
         f"absence_habit chosen from {', '.join(map(str, ABSENCE_HABITS))}, then {weights} by "
         f"Latin hypercube + compass search, budget {budget}, search seed {seed}. Score there: "
-        f"accuracy {fit.score['accuracy']:.4f}, agreement r {fit.score['kappa']:.4f} (start, "
-        f"the built world's weights with that habit: accuracy {fit.start_score['accuracy']:.4f}, r "
-        f"{fit.start_score['kappa']:.4f}). The other weights are the built world's defaults: "
+        f"accuracy {score['accuracy']:.4f}, agreement r {score['agreement r']:.4f} (start, "
+        f"the built world's weights with that habit: accuracy {start['accuracy']:.4f}, r "
+        f"{start['agreement r']:.4f}). The other weights are the built world's defaults: "
         "trade_weight 0 (COW trade ends in 2014), domestic_weight and quid_pro_quo_weight 0 "
         "(no poll or favour sourced; SOURCES.md)."
     )

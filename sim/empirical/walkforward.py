@@ -110,7 +110,10 @@ def fit_records(
         kappas = [r.kappa if np.isfinite(r.kappa) else -1.0 for r in reports]
         return accuracy, float(np.mean(kappas))
 
-    return search(scenario, evaluate, bounds, budget=budget, seed=seed, progress=progress)
+    names = ("accuracy", "kappa") if objective == "accuracy" else (f"minus {objective}", "accuracy")
+    return search(
+        scenario, evaluate, bounds, budget=budget, seed=seed, progress=progress, score_names=names
+    )
 
 
 def _offset(progress: Callable[[int], None] | None, done: int) -> Callable[[int], None] | None:
@@ -186,9 +189,10 @@ def walk_forward(
         row, forecast = score_vote(fitted, record, item, runs)
         row["trained_on"] = ";".join(r.resolution for r in training)
         row["objective"] = objective
-        row["training_accuracy"] = fit.score["accuracy" if objective == "accuracy" else "kappa"]
+        scores = fit.named()
+        row["training_accuracy"] = scores["accuracy"]
         if objective != "accuracy":
-            row[f"training_{objective}"] = -fit.score["accuracy"]
+            row[f"training_{objective}"] = -scores[f"minus {objective}"]
         row.update({f"weight_{name}": value for name, value in fit.parameters.items()})
         rows.append(row)
         forecasts.append(forecast)

@@ -1,0 +1,73 @@
+"""A session's agreement matrix is the project's one agreement measure; its docstrings."""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import pytest
+
+from sim.common.measures import alignment
+from sim.empirical import session
+from sim.empirical.calibrate import Fit
+from sim.empirical.session import agreement_matrix
+
+
+def _by_hand(codes: np.ndarray) -> np.ndarray:
+    """Voeten's agreement pair by pair: mean of 1 - |a - b| / 2 over votes both cast."""
+    n = codes.shape[0]
+    out = np.full((n, n), np.nan)
+    for i in range(n):
+        for j in range(n):
+            both = (codes[i] > 0) & (codes[j] > 0)
+            if both.any():
+                out[i, j] = np.mean(1.0 - np.abs(codes[i, both] - codes[j, both]) / 2.0)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_session_agreement_is_the_alignment_agreement(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    states, votes = int(rng.integers(1, 25)), int(rng.integers(0, 30))
+    shares = rng.dirichlet(np.ones(4))  # code 0 (absent) included, sometimes most of them
+    codes = rng.choice(4, size=(states, votes), p=shares).astype(np.int8)
+    got = agreement_matrix(codes)
+    # one measure, bit for bit (the session's own loop differed in the last place)
+    assert np.array_equal(got, alignment(codes).agreement, equal_nan=True)
+    np.testing.assert_allclose(got, _by_hand(codes.astype(float)), rtol=0, atol=1e-15)
+
+
+def test_a_pair_with_no_joint_vote_has_no_agreement() -> None:
+    codes = np.array([[1, 0], [0, 3], [1, 3]], dtype=np.int8)
+    got = agreement_matrix(codes)
+    assert np.isnan(got[0, 1]) and got[0, 2] == 1.0 and got[1, 2] == 1.0
+
+
+def test_the_session_module_says_what_it_scores_and_fits() -> None:
+    doc = " ".join((session.__doc__ or "").split())
+    assert "Three variants" in doc
+    for name, _ in session.VARIANTS:
+        assert name.split()[0] in doc, name  # full, history (channels off), mechanisms (only)
+    source = inspect.getsource(session)
+    after = source.split("HISTORY_CHANNELS = ", 1)[1].split('"""')[1]
+    assert '"history channels off" variant sets their weights' in " ".join(after.split())
+    fit_doc = inspect.getdoc(session.fit_session) or ""
+    for section in ("Parameters\n----------", "Returns\n-------", "Raises\n------"):
+        assert section in fit_doc, section
+    for parameter in inspect.signature(session.fit_session).parameters:
+        assert f"\n{parameter}\n" in fit_doc, parameter
+
+
+def test_a_session_fit_header_claims_only_what_the_tool_knows() -> None:
+    fit = Fit(
+        parameters={"commitment_weight": 1.5, "absence_habit": 3},
+        score={"accuracy": 0.8, "kappa": 0.9},
+        start_parameters={"commitment_weight": 1.0},
+        start_score={"accuracy": 0.5, "kappa": 0.6},
+        evaluations=4,
+        score_names=("accuracy", "agreement r"),
+    )
+    text = " ".join(line[2:] for line in session.fit_header(fit, "w.yaml", 4, 2, 0))
+    assert "never on the session" not in text
+    assert "(its records/, mean over 2 seeds; the score below is in-sample: score" in text
+    assert "accuracy 0.8000, agreement r 0.9000" in text

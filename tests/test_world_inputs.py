@@ -1,0 +1,144 @@
+"""Bad input to the ``world`` verbs and a built world's records index: exit 2, one line."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from test_worlds import DATE, _fixture
+
+from sim.cli import main
+from sim.empirical.session import read_index
+from sim.empirical.world_build import build_world
+from sim.scenario.errors import ScenarioError
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A built world (four states, one recorded vote) to point the verbs at."""
+    root = tmp_path_factory.mktemp("world")
+    out = root / "world"
+    build_world(_fixture(root / "data"), DATE, out)
+    return out
+
+
+def _error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if "error:" in line]
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "says"),
+    [
+        ("--seed", "-1", "--seed: must be at least 0, got -1"),
+        ("--seed", str(2**63), "--seed: must be at most"),
+        ("--budget", "1", "--budget: must be at least 2, got 1"),
+        ("--budget", "100001", "--budget: must be at most 100000"),
+        ("--replicates", "0", "--replicates: must be at least 1, got 0"),
+        ("--replicates", "1001", "--replicates: must be at most 1000"),
+        ("--budget", "x", "--budget: must be a whole number"),
+    ],
+)
+def test_world_fit_refuses_out_of_range_options_in_one_line(
+    built: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    option: str,
+    value: str,
+    says: str,
+) -> None:
+    target = tmp_path / "fitted.yaml"
+    argv = ["world", "fit", str(built / "scenario.yaml"), "--out", str(target)]
+    line = _error([*argv, "--budget", "2", "--replicates", "1", option, value], capsys)
+    assert says in line, line
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [("0", "must be at least 1, got 0"), ("1001", "must be at most 1000"), ("-3", "at least 1")],
+)
+def test_world_score_bounds_its_seeds(
+    built: Path, capsys: pytest.CaptureFixture[str], value: str, says: str
+) -> None:
+    line = _error(["world", "score", str(built / "scenario.yaml"), "--seeds", value], capsys)
+    assert "--seeds" in line and says in line, line
+
+
+def test_world_help_names_all_three_verbs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    top = " ".join(capsys.readouterr().out.split())
+    assert "world build a dated world" in top and "or fit global weights to one" in top, top
+    assert main(["world", "--help"]) == 0
+    description = capsys.readouterr().out.split("positional arguments")[0]
+    assert "fit a few global weights" in " ".join(description.split())
+
+
+def _index(built: Path, tmp_path: Path, rewrite: Callable[[str], str]) -> Path:
+    """A copy of the built world with its records/index.csv rewritten."""
+    copy = tmp_path / "copy"
+    shutil.copytree(built, copy)
+    index = copy / "records" / "index.csv"
+    index.write_text(rewrite(index.read_text()))
+    return copy
+
+
+def _first_file(text: str, name: str) -> str:
+    """The index with its first row's ``file`` cell (the last column) replaced by ``name``."""
+    head, first, *rest = text.splitlines()
+    return "\n".join([head, first.rsplit(",", 1)[0] + "," + name, *rest]) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("rewrite", "says"),
+    [
+        (lambda t: t.replace(",file", ",path"), "index.csv: file: no such column"),
+        (lambda t: t.replace("symbol,", "sym,", 1), "index.csv: symbol: no such column"),
+        (lambda t: t.replace(",title,", ",name,", 1), "index.csv: title: no such column"),
+        (lambda t: _first_file(t, "../../../../etc/hostname"), "[0].file (line 2): must be"),
+        (lambda t: _first_file(t, "/etc/hostname"), "[0].file (line 2): must be a file name"),
+        (lambda t: _first_file(t, ".."), "[0].file (line 2): must be a file name"),
+        (lambda t: _first_file(t, ""), "[0].file (line 2): empty"),
+        (lambda t: "", "index.csv: symbol: no such column"),
+        (lambda t: t + "\0", "index.csv: contains a NUL byte"),
+    ],
+)
+def test_a_bad_records_index_is_one_line_naming_the_index_and_field(
+    built: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    rewrite: Callable[[str], str],
+    says: str,
+) -> None:
+    copy = _index(built, tmp_path, rewrite)
+    line = _error(["world", "score", str(copy / "scenario.yaml"), "--seeds", "1"], capsys)
+    assert says in line, line
+
+
+def test_a_records_index_may_not_follow_a_link_out_of_its_folder(
+    built: Path, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.csv"
+    secret.write_text("resolution,date,iso3,vote\nA/RES/74/1,2019-11-07,AAA,yes\n")
+    copy = _index(built, tmp_path, lambda t: _first_file(t, "link.csv"))
+    (copy / "records" / "link.csv").symlink_to(secret)
+    with pytest.raises(ScenarioError, match=r"\[0\]\.file .*'link\.csv' leads outside records/"):
+        read_index(copy / "records")
+    (copy / "records" / "inside.csv").symlink_to(copy / "records" / "link.csv")
+    with pytest.raises(ScenarioError, match="leads outside"):
+        read_index(copy / "records")
+
+
+def test_the_built_index_reads_as_before(built: Path) -> None:
+    rows = read_index(built / "records")
+    assert [(r["symbol"], r["title"], r["file"]) for r in rows] == [
+        ("A/RES/74/1", "Nuclear", rows[0]["file"])
+    ]
+    assert (built / "records" / rows[0]["file"]).is_file()

@@ -13,6 +13,7 @@ from test_worlds import DATE, _fixture
 from sim.empirical.world_build import build_world
 from sim.model.regime import regime_affinity, regime_similarity
 from sim.scenario.loading import load_scenario
+from sim.scenario.schema import Parameters
 
 
 def test_joint_regime_term_is_signed_by_the_side_of_the_midpoint() -> None:
@@ -81,7 +82,12 @@ def test_a_built_world_reads_democracy_and_trade_in_the_years_before_its_date(
     loaded = load_scenario(out / "scenario.yaml").scenario
     assert [c.attribute("democracy") for c in loaded.countries] == pytest.approx([0.9, 0.3, 0.6])
     assert len(loaded.ties.trade) == 6
-    assert loaded.parameters.regime_weight == 1.0
+    # a built world starts from the model's defaults (no weight fitted on a later vote), with
+    # the channels it has no current data for off
+    assert loaded.parameters.regime_weight == Parameters().regime_weight == 0.0
+    assert loaded.parameters.security_weight == Parameters().security_weight
+    assert loaded.parameters.commitment_weight == Parameters().commitment_weight
+    assert loaded.parameters.trade_weight == loaded.parameters.domestic_weight == 0.0
 
 
 def test_a_world_without_the_extracts_has_no_democracy_and_no_trade(tmp_path: Path) -> None:

@@ -132,28 +132,32 @@ def fold_of_states(n: int, folds: int, seed: int) -> np.ndarray:
     return assignment
 
 
-def _fit_fold(
-    scenario: Scenario,
-    recorded: VoteArray,
-    resolution: str,
-    train: np.ndarray,
-    bounds: dict[str, tuple[float, float]],
-    budget: int,
-    seed: int,
-    penalty: float,
-    progress: Callable[[int], None] | None,
-) -> tuple[Scenario, Fit, int]:
+@dataclass(frozen=True)
+class FoldTask:
+    """What every fit of one cross-validation shares (:func:`cross_validate` sets them)."""
+
+    scenario: Scenario
+    recorded: VoteArray
+    resolution: str
+    bounds: dict[str, tuple[float, float]]
+    budget: int
+    penalty: float
+    progress: Callable[[int], None] | None
+
+
+def _fit_fold(task: FoldTask, train: np.ndarray, seed: int) -> tuple[Scenario, Fit, int]:
     """Fit the weights for every habit choice on the training states; keep the best."""
-    defaults = {name: Parameters.model_fields[name].default for name in {*RESET, *bounds}}
+    defaults = {name: Parameters.model_fields[name].default for name in {*RESET, *task.bounds}}
+    bounds, scenario = task.bounds, task.scenario
     width = {name: high - low for name, (low, high) in bounds.items()}
 
     def objective(candidate: Scenario) -> tuple[float, float]:
-        runs = simulate_resolution(candidate, resolution, SEARCH_REPLICATES).votes
-        report = compare(runs[:, train], recorded[train])
+        runs = simulate_resolution(candidate, task.resolution, SEARCH_REPLICATES).votes
+        report = compare(runs[:, train], task.recorded[train])
         values = candidate.parameters
         distance = np.mean([((getattr(values, n) - defaults[n]) / width[n]) ** 2 for n in bounds])
         kappa = report.kappa if np.isfinite(report.kappa) else -1.0
-        return report.accuracy - penalty * float(distance), kappa
+        return report.accuracy - task.penalty * float(distance), kappa
 
     best: tuple[tuple[float, float], Scenario, Fit, int] | None = None
     for habit in HABIT_CHOICES:
@@ -161,7 +165,9 @@ def _fit_fold(
         start = scenario.model_copy(
             update={"parameters": scenario.parameters.model_copy(update=update)}
         )
-        fit = search(start, objective, bounds, budget=budget, seed=seed, progress=progress)
+        fit = search(
+            start, objective, bounds, budget=task.budget, seed=seed, progress=task.progress
+        )
         candidates = [((fit.score["accuracy"], fit.score["kappa"]), start)]
         for rate in RATE_CHOICES[1:]:  # the absence-rate rule at the weights just fitted
             ruled = start.parameters.model_copy(update={**fit.parameters, "absence_rate": rate})
@@ -190,37 +196,17 @@ def majority(runs: np.ndarray) -> VoteArray:
 
 
 def _bag(
-    scenario: Scenario,
-    recorded: VoteArray,
-    resolution: str,
-    train: np.ndarray,
-    bounds: dict[str, tuple[float, float]],
-    budget: int,
-    seed: int,
-    penalty: float,
-    members: int,
-    replicates: int,
-    tick: Callable[[int], None],
+    task: FoldTask, train: np.ndarray, seed: int, members: int, replicates: int
 ) -> tuple[VoteArray, list[dict[str, Any]]]:
     """Fit ``members`` times (search seeds apart); return their majority votes and fits."""
     fits: list[dict[str, Any]] = []
     runs_by_member = []
     for m in range(members):
-        start, fit, habit = _fit_fold(
-            scenario,
-            recorded,
-            resolution,
-            train,
-            bounds,
-            budget,
-            seed + MEMBER_SEED * m,
-            penalty,
-            tick,
-        )
+        start, fit, habit = _fit_fold(task, train, seed + MEMBER_SEED * m)
         fitted = start.model_copy(
             update={"parameters": start.parameters.model_copy(update=fit.parameters)}
         )
-        runs_by_member.append(simulate_resolution(fitted, resolution, replicates).votes)
+        runs_by_member.append(simulate_resolution(fitted, task.resolution, replicates).votes)
         rate = float(start.parameters.model_dump()["absence_rate"])
         fits.append({"parameters": fit.parameters, "absence_habit": habit, "absence_rate": rate})
     return majority(np.stack(runs_by_member)), fits
@@ -277,11 +263,11 @@ def cross_validate(
         if progress is not None:
             progress(done[0])
 
-    fit_args = (bounds, budget, seed, penalty, members, replicates, tick)
+    task = FoldTask(scenario, recorded, resolution, bounds, budget, penalty, tick)
     out = []
     for k in range(folds):
         held = assignment == k
-        runs, fits = _bag(scenario, recorded, resolution, ~held, *fit_args)
+        runs, fits = _bag(task, ~held, seed, members, replicates)
         pooled[:, held] = runs[:, held]
         out.append(
             Fold(

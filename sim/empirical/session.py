@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.common.inputs import InputError, read_text, shorten
+from sim.common.inputs import shorten
 from sim.common.measures import alignment
 from sim.common.seeds import replicate_seeds
 from sim.empirical.calibrate import Fit, Objective, search
@@ -30,6 +30,7 @@ from sim.model.model import AllianceModel
 from sim.model.votes import Vote
 from sim.model.world import World
 from sim.scenario.errors import ScenarioError
+from sim.scenario.loading import read_input_file
 from sim.scenario.records import read_roll_call
 from sim.scenario.schema import Scenario
 from sim.scenario.world import build_world
@@ -102,7 +103,7 @@ INDEX_COLUMNS = ("symbol", "title", "file")
 def read_index(folder: Path) -> list[dict[str, str]]:
     """Rows of a world's ``index.csv`` (``symbol``, ``title``, ``file``...), read within limits.
 
-    The file is read through :func:`sim.common.inputs.read_text` (a regular file, at most
+    The file is read through :func:`sim.scenario.loading.read_input_file` (a regular file, at most
     :data:`~sim.common.inputs.MAX_FILE_BYTES`). Every ``file`` names a record in ``folder``
     itself: a bare file name that stays inside the folder once symbolic links are resolved.
 
@@ -123,12 +124,7 @@ def read_index(folder: Path) -> list[dict[str, str]]:
         :data:`INDEX_COLUMNS`, or a row's ``file`` is empty or not a file in ``folder``.
     """
     path = folder / "index.csv"
-    try:
-        text = read_text(path)
-    except FileNotFoundError:
-        raise ScenarioError(path, "", "file not found") from None
-    except InputError as exc:
-        raise ScenarioError(path, "", str(exc)) from None
+    text = read_input_file(path)
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
         columns = reader.fieldnames or []

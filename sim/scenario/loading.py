@@ -43,14 +43,19 @@ from sim.scenario.schema import (
 )
 
 
-def read_yaml_file(path: Path) -> Any:
-    """Read one YAML file within the limits of :mod:`sim.common.inputs`; errors name the file."""
+def read_input_file(path: Path) -> str:
+    """Read one text file within the limits of :mod:`sim.common.inputs`; errors name the file."""
     try:
-        text = read_text(path)
+        return read_text(path)
     except FileNotFoundError:
         raise ScenarioError(path, "", "file not found") from None
     except InputError as exc:
         raise ScenarioError(path, "", str(exc)) from None
+
+
+def read_yaml_file(path: Path) -> Any:
+    """Read one YAML file within the limits of :mod:`sim.common.inputs`; errors name the file."""
+    text = read_input_file(path)
     try:
         return load_yaml(text)
     except InputError as exc:

@@ -219,7 +219,10 @@ class AllianceModel(mesa.Model, Generic[S]):  # type: ignore[misc]
         )
         # mesa 3.3 keys a class-level id counter by model (Agent._ids), which keeps every model
         # ever built alive (~1.2 MB each: calibration ran out of memory). All agents exist now.
-        mesa.Agent._ids.pop(self, None)
+        # Mesa 3.5 has no such counter.
+        counters = getattr(mesa.Agent, "_ids", None)
+        if counters is not None:
+            counters.pop(self, None)
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 "round": "round",

@@ -154,7 +154,7 @@ def lead_members(
         with np.errstate(invalid="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # a member with no joint vote
             typical = np.nan_to_num(np.nanmean(inner, axis=1), nan=-1.0)
-        present_enough = present[members] * 2 >= present[members].max()
+        present_enough = present[members] * 2 >= np.max(present[members])
         best = min(
             np.flatnonzero(present_enough).tolist(),
             key=lambda k: (-round(float(typical[k]), 9), -present[members[k]], members[k]),

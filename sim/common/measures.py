@@ -57,8 +57,10 @@ def joint_counts(votes: NDArray[np.integer]) -> NDArray[np.int64]:
     numpy.ndarray
         ``(3, 3, n, n)`` integer counts.
     """
-    indicators = [(votes == code).astype(np.int64) for code in CODES]
-    return np.array([[a @ b.T for b in indicators] for a in indicators])
+    # float products use BLAS (integer ones do not: 5x slower at 193 x 90); every count is an
+    # integer far below 2**53, so the float sums are exact
+    indicators = [(votes == code).astype(np.float64) for code in CODES]
+    return np.array([[a @ b.T for b in indicators] for a in indicators]).astype(np.int64)
 
 
 def alignment(votes: NDArray[np.integer], kappa_power: int = 2) -> Alignment:

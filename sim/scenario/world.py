@@ -22,7 +22,7 @@ from sim.model.timeline import Timeline
 from sim.model.votes import NO_FIXED_VOTE, POSITION_OF_VOTE, BoolArray, FloatArray, IntArray, Vote
 from sim.model.world import Known, ResolutionFacts, TieEntry, World, tie_matrix
 from sim.scenario.errors import ScenarioError
-from sim.scenario.records import same_resolution, symbol_key
+from sim.scenario.records import symbol_key
 from sim.scenario.schema import HistoryRecord, Resolution, Scenario, Tie
 from sim.scenario.timeline import timeline_of
 
@@ -57,7 +57,8 @@ class _History:
     Each agenda item asks for the latest positions on its issue and its absence streaks as of
     its date; many items share a date and an issue, so the answers are cached per (date,
     issue): a session of 90 items over 10 days reads the history about 10 times per issue, not
-    90, and the loop over a record's votes is an array operation.
+    90, and the loop over a record's votes is an array operation. ``row_of`` finds a
+    resolution's own record (the latest by date) without a scan per item.
     """
 
     def __init__(self, records: Iterable[HistoryRecord], ids: tuple[str, ...]) -> None:
@@ -68,6 +69,8 @@ class _History:
             [[_code(r.votes.get(c, "absent")) for c in ids] for r in ordered], dtype=np.int8
         ).reshape(len(ordered), self.n)
         self.days = [r.date for r in ordered]
+        self.symbols = [symbol_key(r.resolution) for r in ordered]
+        self.row_of = {symbol: k for k, symbol in enumerate(self.symbols)}  # latest by date
         self.ordinals = [float(r.date.toordinal()) for r in ordered]
         self._latest: dict[tuple[dt.date, str], tuple[FloatArray, FloatArray]] = {}
         self._streaks: dict[dt.date, IntArray] = {}
@@ -127,10 +130,11 @@ def _known(history: _History, resolution: Resolution, chain: tuple[str, ...]) ->
             break
         found, when = history.on_issue(day, issue)
         position[missing], time[missing] = found[missing], when[missing]
+    if not resolution.precedents:
+        return Known(position=position, known=np.isfinite(time), time=time)
     keys = {symbol_key(p) for p in resolution.precedents}
-    stop = history.earlier(day)
     found, when = history.latest(
-        k for k in range(stop) if symbol_key(history.records[k].resolution) in keys
+        k for k in range(history.earlier(day)) if history.symbols[k] in keys
     )
     precedent = np.isfinite(when)
     position[precedent], time[precedent] = found[precedent], when[precedent]
@@ -189,12 +193,8 @@ def _facts(
                 latest[poll.country] = poll.fieldwork_end
                 column[position[poll.country]] = poll.value
     ids = tuple(position)
-    recorded = None
-    for record in scenario.history:
-        if same_resolution(record.resolution, resolution.id):
-            recorded = np.array(
-                [Vote.from_word(record.votes.get(c, "absent")) for c in ids], dtype=np.int8
-            )
+    row = history.row_of.get(symbol_key(resolution.id))
+    recorded = None if row is None else history.codes[row].copy()
     return ResolutionFacts(
         parties=Parties(np.asarray(index, dtype=np.int64), np.asarray(preference)),
         fixed_votes=fixed,

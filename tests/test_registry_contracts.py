@@ -85,6 +85,7 @@ CHANNEL_SIGN = {
     "commitment": -1,  # it voted no on the issue
     "organisations": +1,  # a fellow member of the sponsor
     "regime": +1,  # its regime is like the sponsor's, unlike the target's
+    "agenda": +1,  # the tabled text pulls every state toward yes
 }
 """Documented sign of each channel's contribution for V in :func:`_channel_context`."""
 
@@ -301,3 +302,8 @@ def test_the_model_runs_the_stages_of_the_registry() -> None:
     assert quiet.ledger.total() == 1.0  # nothing settled, nothing forgotten
     on = model_of(data)
     assert on.ledger.total() < 1.0
+
+
+def test_the_agenda_channel_is_one_intercept_for_every_state() -> None:
+    column = _column("agenda", 0.75)
+    assert column.tolist() == [0.75] * N

@@ -48,6 +48,7 @@ GOLDEN_SCHEMA = {
         "commitment: double",
         "organisations: double",
         "regime: double",
+        "agenda: double",
         "score: double",
         "band: double",
         "vote: string",

@@ -35,6 +35,8 @@ from typing import Any, Generic, Literal, TypeVar
 import numpy as np
 from scipy import sparse
 
+from sim.model.agenda import agenda_inputs, agenda_term
+from sim.model.alignment import ALIGNMENT_TABLE, prior_alignment_inputs, prior_alignment_term
 from sim.model.commitment import (
     COMMITMENT_HALF_LIFE_DAYS as COMMITMENT_HALF_LIFE_DAYS,
 )
@@ -53,7 +55,7 @@ from sim.model.regime import (
     regime_inputs,
     regime_term,
 )
-from sim.model.votes import FloatArray, IntArray
+from sim.model.votes import FloatArray
 
 TieOperator = Callable[[Mapping[str, sparse.csr_array]], sparse.csr_array]
 Prepared = TypeVar("Prepared")
@@ -329,7 +331,7 @@ ADVERSARIES = TieTable(
     "adversaries", "i counts j as an adversary, intensity in [0, 1]", combine="max", mutual=True
 )
 ALIGNMENT = TieTable(
-    "alignment",
+    ALIGNMENT_TABLE,
     "i's prior voting affinity with j in [-1, 1] (Cohen's kappa over earlier GA sessions)",
     unique_pairs=True,
     signed=True,
@@ -466,40 +468,6 @@ REGISTRY.register(
 )
 
 
-def party_affinity(matrix: sparse.csr_array, index: IntArray, preference: FloatArray) -> FloatArray:
-    """Each country's affinity with a resolution's parties, signed by what each party wants.
-
-    ``clip(sum_p preference_p * matrix[i, p], -1, 1)`` over the parties ``index`` (sponsors
-    +1, target -1): with ``matrix`` the signed ``alignment`` table (kappa with each party in
-    earlier sessions), a state that voted with the sponsors gets a positive value, one that
-    voted with the target a negative one (Voeten 2000).
-    """
-    party = np.zeros(matrix.shape[1])
-    party[index] = preference
-    affinity: FloatArray = np.clip(matrix @ party, -1.0, 1.0)
-    return affinity
-
-
-def prior_alignment_inputs(context: VoteContext) -> FloatArray:
-    """Each state's affinity with the vote's parties (:func:`party_affinity`) (n,)."""
-    parties = context.parties
-    return party_affinity(context.tables[ALIGNMENT.name], parties.index, parties.preference)
-
-
-def prior_alignment_term(affinity: FloatArray, weight: float) -> FloatArray:
-    """Return each state's affinity with the resolution's parties from its earlier votes.
-
-    ``weight * affinity``, where ``affinity`` sums a state's voting affinity (the signed
-    ``alignment`` table: Cohen's kappa over earlier General Assembly sessions, Häge 2011) with
-    each party it has a row for, signed by what the party wants (+ sponsors, - target), clipped
-    to [-1, 1]. States that have voted with the sponsors lean yes, those that have voted with
-    the target lean no: voting affinity is the standard measure of alignment in the field
-    (Voeten 2000; Bailey, Strezhnev & Voeten 2017). Zero where a state has no affinity row.
-    """
-    term: FloatArray = weight * affinity
-    return term
-
-
 REGISTRY.register(
     Channel(
         "prior_alignment",
@@ -568,6 +536,20 @@ REGISTRY.register(
         default=0.0,
         prepare=regime_inputs,
         term=regime_term,
+    )
+)
+REGISTRY.register(
+    Channel(
+        "agenda",
+        "The same pull toward yes for every state on every resolution put to a recorded vote: "
+        "drafts are negotiated to carry a majority before they reach a vote (agenda setting, "
+        "Romer & Rosenthal 1978; consensus-seeking drafting in the General Assembly, Panke "
+        "2013), so a state with no other reason votes yes (sim.model.agenda). 0 turns it off.",
+        reads=("the agenda",),
+        default=0.0,
+        bounds=(0.0, 4.0),
+        prepare=agenda_inputs,
+        term=agenda_term,
     )
 )
 

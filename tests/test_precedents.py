@@ -124,3 +124,27 @@ def test_bad_inheritance_and_precedents_are_refused_by_field() -> None:
         item.pop("date")
         item["round"] = 1
     assert "needs a dated agenda item" in invalid(undated)
+
+
+@pytest.mark.parametrize(("factor", "expected"), [(1.0, "yes"), (4.0, "no")])
+def test_a_vote_on_the_same_text_binds_commitment_precedent_times_as_much(
+    factor: float, expected: str
+) -> None:
+    # K voted no on R1's precedent, L no on another text of the issue on the same day; both
+    # lean yes through their affinity with S. At factor 1 both records pull alike and both
+    # vote yes; at factor 4 only K's (a precedent's) pulls four times as hard, and K returns
+    # to its no while L does not.
+    history = [
+        record("A/RES/1/10", "2019-01-01", {"K": "no"}),
+        record("A/RES/1/11", "2019-01-01", {"L": "no"}),
+    ]
+    alignment = [{"country": c, "partner": "S", "weight": 0.5} for c in ("K", "L")]
+    data = dated_world(
+        [{"id": "S"}, {"id": "T"}, {"id": "K"}, {"id": "L"}],
+        [{**THREE[0], "precedents": ["A/RES/1/10"]}],
+        {**KEEPS, "prior_alignment_weight": 2.0, "commitment_precedent": factor},
+        history=history,
+        ties={"alignment": alignment},
+    )
+    assert votes(data)[0] == {"S": "yes", "T": "no", "K": expected, "L": "yes"}
+

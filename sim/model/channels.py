@@ -490,6 +490,15 @@ COMMITMENT_HALF_LIFE = ChannelParameter(
     "Default two years; backtest --walk-forward may fit it.",
 )
 """Bounded and fitted like a weight (:mod:`sim.model.commitment`)."""
+COMMITMENT_PRECEDENT = ChannelParameter(
+    "commitment_precedent",
+    1.0,
+    1.0,
+    10.0,
+    "How many times a state's vote on an item's precedent (the same text voted before) counts "
+    "in the commitment channel, against 1 for a vote on another text of the issue (Voeten "
+    "2000 on texts voted on as before, session after session). Default 1: no difference.",
+)
 REGISTRY.register(
     Channel(
         "commitment",
@@ -503,7 +512,7 @@ REGISTRY.register(
         prepare=record_fading,
         term=commitment_term,
         band=commitment_band,
-        parameters=(COMMITMENT_HALF_LIFE,),
+        parameters=(COMMITMENT_HALF_LIFE, COMMITMENT_PRECEDENT),
     )
 )
 

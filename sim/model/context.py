@@ -80,6 +80,12 @@ class OwnRecord:
         When the vote is held (day ordinal on a dated agenda, else the round).
     half_life
         Age at which a record counts half (``commitment_half_life``, same unit as ``now``).
+    precedent
+        Whether each state's record is its vote on one of the item's precedents (the same text
+        voted before, :attr:`sim.model.world.Known.precedent`); None where the item names none.
+    precedent_factor
+        How many times a precedent's record counts (``commitment_precedent``; 1 = like any
+        other record on the issue).
     """
 
     known_position: FloatArray
@@ -88,6 +94,8 @@ class OwnRecord:
     run_time: FloatArray
     now: float
     half_life: float = DEFAULT_HALF_LIFE
+    precedent: BoolArray | None = None
+    precedent_factor: float = 1.0
 
     @cached_property
     def latest(self) -> FloatArray:
@@ -102,6 +110,14 @@ class OwnRecord:
         position = np.where(recorded, self.known_position, self.run_position)
         chosen: FloatArray = np.where(np.isfinite(self.latest), position, 0.0)
         return chosen
+
+    @cached_property
+    def strength(self) -> FloatArray:
+        """How many times each state's record counts: the precedent factor on a precedent (n,)."""
+        strength: FloatArray = np.ones_like(self.known_time)
+        if self.precedent is not None:
+            strength[self.precedent & np.isfinite(self.known_time)] = self.precedent_factor
+        return strength
 
     @cached_property
     def age(self) -> FloatArray:

@@ -20,7 +20,7 @@ import mesa
 import numpy as np
 
 from sim.model.agents import Country
-from sim.model.channels import COMMITMENT_HALF_LIFE, REGISTRY
+from sim.model.channels import COMMITMENT_HALF_LIFE, COMMITMENT_PRECEDENT, REGISTRY
 from sim.model.context import LedgerView, OwnRecord, VoteContext
 from sim.model.ledger import DENSE_CELLS, FAVOUR_EPSILON, FavourLedger, cut_ties
 from sim.model.rule import (
@@ -306,6 +306,8 @@ class AllianceModel(mesa.Model, Generic[S]):  # type: ignore[misc]
                 now=self._now(facts.day),
                 # a registry ChannelParameter: a field of every schema Parameters
                 half_life=float(getattr(self.parameters, COMMITMENT_HALF_LIFE.name)),
+                precedent=facts.known.precedent,
+                precedent_factor=float(getattr(self.parameters, COMMITMENT_PRECEDENT.name)),
             ),
             noise=self.parameters.noise_sd * self.rng.standard_normal(self.world.size),
             inducement=np.zeros(self.world.size),

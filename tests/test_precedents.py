@@ -148,3 +148,16 @@ def test_a_vote_on_the_same_text_binds_commitment_precedent_times_as_much(
     )
     assert votes(data)[0] == {"S": "yes", "T": "no", "K": expected, "L": "yes"}
 
+
+def test_a_recorded_vote_counts_for_the_states_only_after_its_day() -> None:
+    # R1 and R1b are voted on the same day; the history holds both records (a backtest's
+    # view). K's recorded no on R1 must not become its own record for R1b on that day: with no
+    # pull but commitment, K abstains on R1 and R1b (it would vote no on R1b if R1's record
+    # leaked). On R2, a later day, its latest record (R1b's abstention) keeps it there.
+    history = [
+        record("R1", D1, {"S": "yes", "T": "no", "K": "no"}),
+        record("R1b", D1, {"S": "yes", "T": "no", "K": "abstain"}),
+    ]
+    agenda = [THREE[0], {**THREE[0], "id": "R1b"}, THREE[1]]
+    data = dated_world([{"id": "S"}, {"id": "T"}, {"id": "K"}], agenda, KEEPS, history=history)
+    assert [v["K"] for v in votes(data)] == ["abstain", "abstain", "abstain"]

@@ -208,6 +208,8 @@ class AllianceModel(mesa.Model, Generic[S]):  # type: ignore[misc]
         # each country's latest own position per issue in this run, and when (for history)
         self.own_position = np.zeros((n, len(self.world.issues)))
         self.own_time = np.full((n, len(self.world.issues)), -np.inf)
+        # whether that position is a recorded vote (known to the states only after its day)
+        self.own_recorded = np.zeros((n, len(self.world.issues)), dtype=bool)
         self.punishments: list[tuple[BoolArray, IntArray, float]] = []
         self.record = RunRecord()
         Country.create_agents(
@@ -318,14 +320,24 @@ class AllianceModel(mesa.Model, Generic[S]):  # type: ignore[misc]
         """Each state's latest vote in this run on the item's issue, and when.
 
         Where a state has not voted on the issue, its latest on the nearest issue it inherits;
-        none where its record is a precedent's (the same question on record outranks it).
+        none where its record is a precedent's (the same question on record outranks it). A
+        recorded vote (one the history holds, taken as what happened) counts only after its
+        day, like every dated fact (:mod:`sim.model.timeline`): on a day of several votes, the
+        order of the records is not the order of the votes.
         """
-        position = self.own_position[:, facts.issue].copy()
-        time = self.own_time[:, facts.issue].copy()
+        now = self._now(facts.day)
+
+        def latest(issue: int) -> tuple[FloatArray, FloatArray]:
+            time = self.own_time[:, issue].copy()
+            time[self.own_recorded[:, issue] & (time >= now)] = -np.inf
+            return self.own_position[:, issue].copy(), time
+
+        position, time = latest(facts.issue)
         for parent in facts.inherits:
             missing = ~np.isfinite(time)
-            position[missing] = self.own_position[missing, parent]
-            time[missing] = self.own_time[missing, parent]
+            parent_position, parent_time = latest(parent)
+            position[missing] = parent_position[missing]
+            time[missing] = parent_time[missing]
         if facts.known.precedent is not None:
             time[facts.known.precedent] = -np.inf
         return position, time
@@ -352,6 +364,7 @@ class AllianceModel(mesa.Model, Generic[S]):  # type: ignore[misc]
         cast = happened != Vote.ABSENT
         self.own_position[cast, facts.issue] = POSITION_OF_VOTE[happened[cast]]
         self.own_time[cast, facts.issue] = self._now(facts.day)
+        self.own_recorded[cast, facts.issue] = context.recorded is not None
         self.last_votes = state.votes
         record = VoteRecord(
             round=self.round,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -12,9 +13,11 @@ import yaml
 
 from sim.cli import main
 from sim.empirical.session import agreement_matrix, correlation, format_session, score_session
-from sim.empirical.world_build import build_world, one_per_symbol
+from sim.empirical.world_build import agenda_calls, build_world, one_per_symbol
 from sim.empirical.world_data import clean_title, kappa, symbol_of
+from sim.scenario.errors import ScenarioError
 from sim.scenario.loading import load_scenario
+from sim.scenario.schema import HistoryRecord
 
 REPO = Path(__file__).resolve().parents[1]
 DATE = dt.date(2019, 11, 7)
@@ -294,3 +297,62 @@ def test_history_keeps_the_titled_vote_on_the_whole_resolution() -> None:
     )
     kept = one_per_symbol(calls)
     assert kept["rcid"].tolist() == [1, 6, 8]
+
+
+def test_world_fit_keeps_the_scenarios_own_values_for_what_it_does_not_fit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "world"
+    build_world(_fixture(tmp_path / "data"), DATE, out)
+    text = (out / "parameters.yaml").read_text()
+    (out / "parameters.yaml").write_text(
+        text.replace("regime_weight: 0.0", "regime_weight: 1.25").replace(
+            "commitment_precedent: 1.0", "commitment_precedent: 3.5"
+        )
+    )
+    target = tmp_path / "fitted.yaml"
+    argv = ["world", "fit", str(out / "scenario.yaml"), "--out", str(target)]
+    assert main([*argv, "--budget", "2", "--fit", "commitment_weight"]) == 0
+    fitted = yaml.safe_load(target.read_text())["parameters"]
+    # not the built world's defaults (regime 0, precedent factor 1): the values the fit kept
+    assert (fitted["regime_weight"], fitted["commitment_precedent"]) == (1.25, 3.5)
+    capsys.readouterr()
+
+
+def test_world_score_refuses_records_the_states_would_know_or_that_name_another_vote(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "world"
+    build_world(_fixture(tmp_path / "data"), DATE, out)
+    scenario = load_scenario(out / "scenario.yaml").scenario
+    record = next((out / "records").glob("*.csv"))
+    text = record.read_text()
+    # the scored record in the history: its votes would be known to the states voting them
+    item = scenario.agenda[0]
+    leaked = HistoryRecord(
+        resolution=item.id, date=DATE - dt.timedelta(days=1), issue=item.issue, votes={"AAA": "yes"}
+    )
+    known = scenario.model_copy(update={"history": [*scenario.history, leaked]})
+    with pytest.raises(ScenarioError, match="in the scenario's history"):
+        score_session(known, out, seeds=1)
+    record.write_text(text.replace("A/RES/74/1", "A/RES/74/2"))
+    with pytest.raises(ScenarioError, match="resolution"):
+        score_session(scenario, out, seeds=1)
+    capsys.readouterr()
+
+
+def test_the_agenda_holds_the_vote_on_the_whole_text_not_a_paragraph_vote() -> None:
+    # session 53: an untitled paragraph vote on A/RES/53/77E comes first in Voeten's data,
+    # the titled vote on the whole text later; the agenda keeps the whole text's
+    day = dt.date(1998, 12, 4)
+    calls = pd.DataFrame(
+        {
+            "rcid": [6030, 4139, 4140],
+            "session": [53, 53, 53],
+            "date": [day, day + dt.timedelta(days=2), day + dt.timedelta(days=2)],
+            "symbol": ["A/RES/53/77E", "A/RES/53/77E", "A/RES/53/78"],
+            "title": ["", "Conventional arms control", "Regional disarmament"],
+        }
+    )
+    agenda = agenda_calls(SimpleNamespace(roll_calls=calls), day)  # type: ignore[arg-type]
+    assert agenda["rcid"].tolist() == [4139, 4140]

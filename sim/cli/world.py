@@ -152,7 +152,8 @@ def cmd_world_fit(args: argparse.Namespace) -> int:
         seed=args.seed,
     )
     header = fit_header(fit, str(args.scenario), args.budget, args.replicates, args.seed)
-    atomic_write(args.out, parameters_yaml(fit.parameters, header))
+    kept = loaded.scenario.parameters.model_dump()
+    atomic_write(args.out, parameters_yaml(fit.parameters, header, start=kept))
     print("\n".join(header))
     print(args.out)
     return EXIT_OK

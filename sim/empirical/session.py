@@ -6,7 +6,8 @@ cast, yes/abstain/no, Voeten 2013's agreement index), and per-vote accuracy over
 that voted, beside two baselines: all-yes and persistence (each state's vote on the same
 resolution, matched by title, in the history, where it recurs). Three variants are scored
 (:data:`VARIANTS`): the full model, the history-driven channels (commitment, prior alignment)
-switched off, and the mechanisms only (those channels off and no earlier vote at all).
+switched off, and the mechanisms only (those channels off and no recorded vote known to the
+states; each item's target, chosen by the world builder from earlier no votes, stays).
 :func:`fit_session` fits a few global weights to one session's records, to score another.
 """
 
@@ -31,7 +32,7 @@ from sim.model.votes import Vote
 from sim.model.world import World
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loading import read_input_file
-from sim.scenario.records import read_roll_call
+from sim.scenario.records import read_roll_call, same_resolution
 from sim.scenario.schema import Scenario
 from sim.scenario.world import build_world
 
@@ -156,15 +157,34 @@ def _outside(folder: Path, name: str) -> str:
 
 
 def recorded_codes(scenario: Scenario, folder: Path) -> tuple[np.ndarray, list[str]]:
-    """Return the recorded votes of the agenda (states x items, scenario order) and their titles."""
+    """Return the recorded votes of the agenda (states x items, scenario order) and their titles.
+
+    Raises
+    ------
+    ScenarioError
+        If an item has no record, its record names another resolution or another day than the
+        item, or the scenario's history holds the record (the votes scored would be known to
+        the states voting them).
+    """
+    index_path = folder / "records" / "index.csv"
     index = {row["symbol"]: row for row in read_index(folder / "records")}
+    known = {record.resolution for record in scenario.history}
     ids = [c.id for c in scenario.countries]
     columns, titles = [], []
     for item in scenario.agenda:
         row = index.get(item.id)
         if row is None:
-            raise ScenarioError(folder / "records" / "index.csv", item.id, "no record of it")
-        columns.append(read_roll_call(folder / "records" / row["file"]).codes(ids, complete=False))
+            raise ScenarioError(index_path, item.id, "no record of it")
+        record = read_roll_call(folder / "records" / row["file"])
+        if not same_resolution(record.resolution, item.id):
+            raise ScenarioError(record.path, "resolution", f"is {record.resolution}, not {item.id}")
+        if item.date is not None and record.date != item.date:
+            raise ScenarioError(record.path, "date", f"is {record.date}, not {item.date}")
+        if any(same_resolution(symbol, item.id) for symbol in known):
+            raise ScenarioError(
+                index_path, item.id, "is in the scenario's history: the scored votes would be known"
+            )
+        columns.append(record.codes(ids, complete=False))
         titles.append(row["title"])
     return np.stack(columns, axis=1), titles
 
@@ -214,7 +234,7 @@ def history_channels_off(scenario: Scenario) -> Scenario:
 
 
 def without_history(scenario: Scenario) -> Scenario:
-    """Return the scenario with no earlier vote at all: the mechanisms alone.
+    """Return the scenario with no recorded vote known to the states: the mechanisms alone.
 
     The history-driven channels are off (:func:`history_channels_off`) *and* the recorded
     history and the items' precedents are dropped, because the history also seeds each state's
@@ -232,7 +252,8 @@ VARIANTS = (
     ("mechanisms only", without_history),
 )
 """The scored variants: the model as given, with commitment and prior alignment off, and with
-no earlier vote at all."""
+no recorded vote known to the states (the agenda's targets, which the world builder chose by
+counting earlier no votes, stay)."""
 
 
 def score_session(scenario: Scenario, folder: Path, seeds: int = 3) -> SessionReport:
@@ -410,9 +431,10 @@ def fit_header(fit: Fit, scenario: str, budget: int, replicates: int, seed: int)
         f"Latin hypercube + compass search, budget {budget}, search seed {seed}. Score there: "
         f"accuracy {score['accuracy']:.4f}, agreement r {score['agreement r']:.4f} (start, "
         f"the built world's weights with that habit: accuracy {start['accuracy']:.4f}, r "
-        f"{start['agreement r']:.4f}). The other weights are the built world's defaults: "
-        "trade_weight 0 (COW trade ends in 2014), domestic_weight and quid_pro_quo_weight 0 "
-        "(no poll or favour sourced; SOURCES.md)."
+        f"{start['agreement r']:.4f}). The other parameters keep their values in the scenario "
+        "fitted on (below; in a freshly built world the model's defaults, with trade_weight 0 "
+        "as COW trade ends in 2014 and domestic_weight and quid_pro_quo_weight 0 as no poll or "
+        "favour is sourced; SOURCES.md)."
     )
     return [f"# {line}" for line in textwrap.wrap(text, 94, break_on_hyphens=False)]
 

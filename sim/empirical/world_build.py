@@ -10,7 +10,7 @@ agenda's own recorded votes go to ``records/`` for scoring only and inform nothi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,10 +43,18 @@ def default_parameters() -> dict[str, float | int]:
     2022 vote), with the channels of :data:`OFF_WITHOUT_DATA` off.
     """
     defaults = Parameters()
-    names = [c.weight_parameter for c in REGISTRY.weighted]
-    names += ["abstention_band", "neutrality", "absence_habit"]
-    values: dict[str, float | int] = {n: getattr(defaults, n) for n in names}
+    values: dict[str, float | int] = {n: getattr(defaults, n) for n in WRITTEN_PARAMETERS}
     return values | OFF_WITHOUT_DATA
+
+
+WRITTEN_PARAMETERS = (
+    *(c.weight_parameter for c in REGISTRY.weighted),
+    *(p.name for c in REGISTRY for p in c.parameters),
+    "abstention_band",
+    "neutrality",
+    "absence_habit",
+)
+"""The parameters a built world's (or a session fit's) parameters file writes."""
 
 
 @dataclass(frozen=True)
@@ -71,14 +79,18 @@ def one_per_symbol(calls: pd.DataFrame) -> pd.DataFrame:
 
 
 def agenda_calls(data: Datasets, date: dt.date) -> pd.DataFrame:
-    """Return the roll calls of the session under way on the date, from the date on."""
+    """Return the roll calls of the session under way on the date, from the date on.
+
+    One per resolution: the vote on the whole text (:func:`one_per_symbol`), never a paragraph
+    vote filed under the same symbol.
+    """
     calls = data.roll_calls
     later = calls[calls["date"] >= date]
     if later.empty:
         raise ScenarioError("--date", "date", f"no recorded roll call on or after {date}")
     session = int(later.iloc[0]["session"])
     agenda = later[(later["session"] == session) & (later["date"] <= LAST_DATE)]
-    return agenda.drop_duplicates("symbol").reset_index(drop=True)
+    return one_per_symbol(agenda).reset_index(drop=True)
 
 
 def record_table(data: Datasets, call: pd.Series, members: list[str], names: dict[str, str]) -> str:
@@ -322,12 +334,16 @@ def scenario_yaml(
 
 
 def parameters_yaml(
-    fitted: dict[str, float] | None = None, header: Sequence[str] | None = None
+    fitted: dict[str, float] | None = None,
+    header: Sequence[str] | None = None,
+    start: Mapping[str, float | int] | None = None,
 ) -> str:
-    """Return the parameters file: :func:`default_parameters`, some replaced by ``fitted``.
+    """Return the parameters file: ``start``'s values, some replaced by ``fitted``.
 
-    ``fitted`` is a session fit (unrounded so that the file reproduces its score) and ``header``
-    then says what was fitted on what.
+    ``start`` is the parameters the fit started from and kept (default
+    :func:`default_parameters`, a built world's); ``fitted`` is a session fit (unrounded, so
+    that the file reproduces its score with the parameters it kept) and ``header`` then says
+    what was fitted on what.
     """
     lines = (
         list(header)
@@ -340,7 +356,8 @@ def parameters_yaml(
         ]
     )
     lines.append("parameters:")
-    lines += [f"  {k}: {v}" for k, v in (default_parameters() | (fitted or {})).items()]
+    kept = default_parameters() if start is None else {n: start[n] for n in WRITTEN_PARAMETERS}
+    lines += [f"  {k}: {v}" for k, v in (kept | (fitted or {})).items()]
     return "\n".join(lines) + "\n"
 
 

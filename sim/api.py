@@ -38,6 +38,7 @@ from sim.experiments.runner import execute_sweep, start_sweep
 from sim.experiments.runs import build_manifest, build_tables, write_run
 from sim.output.explain import explain_votes
 from sim.scenario.loading import load_scenario
+from sim.scenario.record_index import agenda_records
 from sim.scenario.world import run_scenario
 
 Overrides = Mapping[str, Any] | Iterable[str]
@@ -167,7 +168,8 @@ def run(
     model = run_scenario(loaded.scenario, rng=np.random.default_rng(seed), rounds=rounds)
     if out is not None:
         return _load_run(write_run(Path(out), loaded, model, seed, force=force, command=None))
-    tables = {name: table.to_pandas() for name, table in build_tables(model).items()}
+    recorded = agenda_records(loaded)
+    tables = {name: table.to_pandas() for name, table in build_tables(model, recorded).items()}
     return RunResult(build_manifest(loaded, model, seed, None), tables)
 
 

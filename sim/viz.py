@@ -40,6 +40,7 @@ from sim.model.channels import REGISTRY
 from sim.output.plots import figure_tallies, figure_votes_by_bloc
 from sim.output.relation_plots import figure_alignment_map
 from sim.scenario.loading import load_scenario
+from sim.scenario.record_index import agenda_records
 from sim.scenario.schema import Scenario
 from sim.scenario.world import ScenarioModel, build_world
 
@@ -116,6 +117,7 @@ class AllianceApp(ScenarioModel):
             if value is not None and float(value) != getattr(own.parameters, name)
         ]
         self.loaded = load_scenario(bundled_scenario(scenario_name), overrides)
+        self._recorded = agenda_records(self.loaded)  # read once; shown, never modelled
         self.seed_value = own.seed if seed is None or str(seed).strip() == "" else int(seed)
         super().__init__(
             self.loaded.scenario, build_world(self.loaded.scenario), rng=self.seed_value
@@ -128,7 +130,7 @@ class AllianceApp(ScenarioModel):
         if votes == 0:
             return None
         if self._results is None or self._results[0] != votes:
-            tables = {name: t.to_pandas() for name, t in build_tables(self).items()}
+            tables = {name: t.to_pandas() for name, t in build_tables(self, self._recorded).items()}
             manifest = build_manifest(self.loaded, self, self.seed_value, None)
             self._results = (votes, RunResults(self.loaded.path, manifest, tables))
         return self._results[1]

@@ -10,9 +10,9 @@ import pytest
 from test_worlds import DATE, _fixture
 
 from sim.cli import main
-from sim.empirical.session import read_index
 from sim.empirical.world_build import build_world
 from sim.scenario.errors import ScenarioError
+from sim.scenario.record_index import read_index
 
 
 @pytest.fixture(scope="module")

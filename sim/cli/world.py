@@ -123,11 +123,10 @@ def cmd_world_score(args: argparse.Namespace) -> int:
 
 
 def _records_folder(scenario: Path, folder: Path | None) -> Path:
-    """Return the folder with records/: given, or the YAML's folder, or <yaml stem>/ beside it."""
-    if folder is not None:
-        return folder
-    beside = scenario.with_suffix("")
-    return beside if (beside / "records").is_dir() else scenario.parent
+    """Return the folder with records/: given, or the scenario's world folder (record_index)."""
+    from sim.scenario.record_index import world_folder
+
+    return world_folder(scenario) if folder is None else folder
 
 
 def cmd_world_fit(args: argparse.Namespace) -> int:

@@ -13,8 +13,6 @@ states; each item's target, chosen by the world builder from earlier no votes, s
 
 from __future__ import annotations
 
-import csv
-import io
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +20,6 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.common.inputs import shorten
 from sim.common.measures import alignment
 from sim.common.seeds import replicate_seeds
 from sim.empirical.calibrate import Fit, Objective, search
@@ -31,7 +28,7 @@ from sim.model.model import AllianceModel
 from sim.model.votes import Vote
 from sim.model.world import World
 from sim.scenario.errors import ScenarioError
-from sim.scenario.loading import read_input_file
+from sim.scenario.record_index import read_index
 from sim.scenario.records import read_roll_call, same_resolution
 from sim.scenario.schema import Scenario
 from sim.scenario.world import build_world
@@ -95,65 +92,6 @@ def accuracy(simulated: np.ndarray, recorded: np.ndarray, mask: np.ndarray) -> f
 def sample_sd(values: list[float]) -> float:
     """Return the seeds' sample standard deviation (n - 1), 0 for one seed."""
     return float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
-
-
-INDEX_COLUMNS = ("symbol", "title", "file")
-"""The columns of a world's ``index.csv`` that scoring reads (the builder writes more)."""
-
-
-def read_index(folder: Path) -> list[dict[str, str]]:
-    """Rows of a world's ``index.csv`` (``symbol``, ``title``, ``file``...), read within limits.
-
-    The file is read through :func:`sim.scenario.loading.read_input_file` (a regular file, at most
-    :data:`~sim.common.inputs.MAX_FILE_BYTES`). Every ``file`` names a record in ``folder``
-    itself: a bare file name that stays inside the folder once symbolic links are resolved.
-
-    Parameters
-    ----------
-    folder
-        The ``records/`` or ``history/`` folder of a built world.
-
-    Returns
-    -------
-    list of dict
-        One dict per row, column name to cell (a missing cell is ``""``).
-
-    Raises
-    ------
-    ScenarioError
-        Naming ``index.csv`` and the column or row, if it cannot be read, lacks a column of
-        :data:`INDEX_COLUMNS`, or a row's ``file`` is empty or not a file in ``folder``.
-    """
-    path = folder / "index.csv"
-    text = read_input_file(path)
-    try:
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        columns = reader.fieldnames or []
-        for column in INDEX_COLUMNS:
-            if column not in columns:
-                needed = ", ".join(INDEX_COLUMNS)
-                raise ScenarioError(path, column, f"no such column (an index needs {needed})")
-        rows = [{k: v or "" for k, v in row.items() if k is not None} for row in reader]
-    except csv.Error as exc:
-        raise ScenarioError(path, "", f"cannot read CSV: {str(exc)[:100]}") from None
-    for number, row in enumerate(rows):
-        problem = _outside(folder, row["file"])
-        if problem:
-            raise ScenarioError(path, f"[{number}].file (line {number + 2})", problem)
-    return rows
-
-
-def _outside(folder: Path, name: str) -> str:
-    """Why ``name`` is not a file directly in ``folder`` ("" if it is)."""
-    if not name.strip():
-        return "empty: name the record file"
-    if "/" in name or "\\" in name or name in (".", "..") or "\0" in name:
-        return f"must be a file name in {folder.name}/, got {shorten(name)}"
-    try:
-        inside = (folder / name).resolve().is_relative_to(folder.resolve())
-    except (OSError, RuntimeError, ValueError):
-        inside = False
-    return "" if inside else f"{shorten(name)} leads outside {folder.name}/"
 
 
 def recorded_codes(scenario: Scenario, folder: Path) -> tuple[np.ndarray, list[str]]:

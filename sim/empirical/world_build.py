@@ -151,7 +151,9 @@ def agenda_table(
     prior = precedents(calls, history)
     rows = []
     for call, precedent in zip(calls.itertuples(), prior, strict=True):
-        named = ties.title_target(str(call.title), members)
+        named = ties.territorial_target(data, date, str(call.title), members) or (
+            ties.title_target(str(call.title), members)
+        )
         target, why = named or (
             by_issue.get(str(call.issue)),
             f"the member with most no votes on issue {call.issue} in the {ties.HISTORY_DAYS} "
@@ -422,6 +424,12 @@ Each table, its rows, its dataset (version, licence) and the rule that cut it:
   paragraphs share its symbol, have no title and are left out).
 - `agenda.csv` ({agenda_rows}): the same data: every roll call of the session from the date on
   ({agenda_span}); `id` is the resolution symbol (`R/68/262` written as `A/RES/68/262`).
+- Titles (history and agenda): the resolution's title as the UN library catalogues it, suffix
+  (` : resolution / adopted by ...`) cut: Voeten's `short`, except in sessions 58-70, where
+  `short` holds a catalogue subject heading (`ARMED CONFLICTS PREVENTION--MEDIATION` for
+  A/RES/68/262) and `descr` the catalogued title (`Territorial integrity of Ukraine`): there
+  `descr` (the rule: `descr` where it carries the catalogue suffix and `short` does not;
+  `sim.empirical.world_data.title_of`). Sessions 71-74 keep `short`.
 
 ## Issues
 
@@ -438,11 +446,18 @@ member.
   field `sponsors`, the states named on the draft; a group's speaker counts for the group), its
   member sponsors vote yes; elsewhere an item has no sponsors. Later co-sponsors
   (`additional_sponsors`) are not used.
-- **Target**: the state a title names (Iran, Syria, Myanmar, the DPRK; Russia for the Crimea
-  texts; the United States for the embargo on Cuba), else the member with most no votes on the
-  item's issue in the {history_days} days before the date (a count of earlier recorded votes;
-  over all issues where the issue had fewer than 3 roll calls then); none where that state
-  sponsors the item.
+- **Target**: for a title affirming a member's territorial integrity (`Territorial integrity
+  of <member>`), the member that state named as acting against its territory in its latest
+  complaint to the Security Council dated before the date (the data folder's
+  `sc_complaints.csv`: complainant, accused, date, document, sources; one row, Ukraine naming
+  Russia on 28 February 2014), or none without such a complaint; else the state a title names
+  (Iran, Syria, Myanmar, the DPRK; Russia for the Crimea texts; the United States for the
+  embargo on Cuba), else the member with most no votes on the item's issue in the
+  {history_days} days before the date (a count of earlier recorded votes; over all issues where
+  the issue had fewer than 3 roll calls then); none where that state sponsors the item. The
+  territorial-integrity rule and the title rule above were written after the issue rule had
+  been seen to make Israel the target of A/RES/68/262 (then titled by its subject heading); the
+  territorial rule fits one title in Voeten's data 1946-2019, that one.
 - **Accountability**: no poll on these issues was sourced, so the domestic channel (which
   multiplies accountability by opinion) stays off: every `domestic_pressure` is 0 and
   `domestic_weight` is 0. The democracy index feeds the regime channel instead.
@@ -454,8 +469,8 @@ member.
   with trade, domestic and quid pro quo off; `alliance-sim world fit` fits a few of them on an
   earlier session's records (as `tools/bundle_unga_74.py` does for unga_74 on session 73).
 - **Precedents** ({precedents} of {agenda_rows} items): an agenda item's precedent is the latest
-  roll call in `history/` with exactly its title (Voeten's short title, catalogue suffix cut;
-  an item without a title has none): the same text voted in an earlier session. A state's vote
+  roll call in `history/` with exactly its title (the title above; an item without a title
+  has none): the same text voted in an earlier session. A state's vote
   on it is its own record for the item (commitment channel), ahead of its later votes on the
   issue. It is the rule of the persistence baseline of `alliance-sim world score` (each state
   votes as on that roll call; one function, `sim.empirical.recurring.latest_by_title`, serves

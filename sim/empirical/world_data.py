@@ -76,6 +76,11 @@ class Datasets:
     democracy
         ``iso3, year, v2x_polyarchy, xm_qudsest`` (V-Dem v10; Marquez's extended UDS); empty if
         not in the folder.
+    complaints
+        ``complainant, accused, date, document, source`` from ``sc_complaints.csv`` where the
+        folder has it: a member's complaint to the Security Council naming another as acting
+        against its territory (:func:`~sim.empirical.world_ties.territorial_target`); empty if
+        not in the folder.
     """
 
     folder: Path
@@ -88,6 +93,7 @@ class Datasets:
     sponsors: dict[str, tuple[list[str], str]]
     trade: pd.DataFrame = field(default_factory=pd.DataFrame)
     democracy: pd.DataFrame = field(default_factory=pd.DataFrame)
+    complaints: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def symbol_of(unres: object, rcid: int) -> str:
@@ -101,9 +107,33 @@ def symbol_of(unres: object, rcid: int) -> str:
     return "A/RES/" + text[2:] if text.startswith("R/") else text
 
 
+CATALOGUE_SUFFIX = re.compile(r"\s+:\s+resolution\b.*$", re.IGNORECASE)
+"""The UN library catalogue's suffix of a resolution's title (`` : resolution / adopted by the
+General Assembly``)."""
+
+
 def clean_title(text: str) -> str:
     """Return a title without the catalogue suffix (`` : resolution / adopted ..``)."""
-    return re.sub(r"\s+:\s+resolution\b.*$", "", text.strip(), flags=re.IGNORECASE).strip()
+    return CATALOGUE_SUFFIX.sub("", text.strip()).strip()
+
+
+def title_of(short: object, descr: object) -> str:
+    """Return a roll call's title: the field of Voeten's data that holds the resolution's title.
+
+    Voeten's ``short`` holds the title as the UN library catalogues it (``Peaceful settlement of
+    the question of Palestine : resolution / adopted by the General Assembly``) from session 71
+    on, and in session 74 the bare title; in sessions 58-70 it holds a catalogue subject heading
+    instead (``ARMED CONFLICTS PREVENTION--MEDIATION`` for A/RES/68/262) and ``descr`` holds the
+    catalogued title (``Territorial integrity of Ukraine : resolution / adopted by the General
+    Assembly``). So ``descr`` is the title where it carries the catalogue suffix and ``short``
+    does not; everywhere else ``short`` is (Voeten's ``descr`` is otherwise an agenda item or
+    a passage of the verbatim record). The suffix is cut either way (:func:`clean_title`).
+    """
+    short_text = short if isinstance(short, str) else ""
+    descr_text = descr if isinstance(descr, str) else ""
+    if CATALOGUE_SUFFIX.search(descr_text) and not CATALOGUE_SUFFIX.search(short_text):
+        return clean_title(descr_text)
+    return clean_title(short_text)
 
 
 def issue_of(codes: set[str]) -> str:
@@ -152,7 +182,14 @@ def load_datasets(folder: Path) -> Datasets:
             "symbol": [
                 symbol_of(u, int(r)) for u, r in zip(calls["unres"], calls["rcid"], strict=True)
             ],
-            "title": calls["short"].fillna("").astype(str).map(clean_title),
+            "title": [
+                title_of(t, d)
+                for t, d in zip(
+                    calls["short"],
+                    calls["descr"] if "descr" in calls.columns else [None] * len(calls),
+                    strict=True,
+                )
+            ],
         }
     )
     roll_calls["issue"] = [issue_of(coded.get(r, set())) for r in roll_calls["rcid"]]
@@ -184,6 +221,7 @@ def load_datasets(folder: Path) -> Datasets:
         if (folder / OPTIONAL[0]).exists()
         else pd.DataFrame(columns=["a", "b", "year", "flow1", "flow2"]),
         democracy=read_democracy(folder / OPTIONAL[1], by_cow),
+        complaints=read_complaints(folder / "sc_complaints.csv"),
     )
 
 
@@ -253,3 +291,30 @@ def kappa(x: np.ndarray, y: np.ndarray) -> float:
     d = ((np.arange(1, 4)[:, None] - np.arange(1, 4)[None, :]) / 2) ** 2
     expected = float(px @ d @ py)
     return float("nan") if expected == 0 else 1.0 - observed / expected
+
+
+COMPLAINT_COLUMNS = ("complainant", "accused", "date", "document", "source")
+
+
+def read_complaints(path: Path) -> pd.DataFrame:
+    """Return the rows of ``sc_complaints.csv`` (dates as dates); empty if there is none.
+
+    Raises
+    ------
+    ScenarioError
+        If the file cannot be read, lacks a column or has a date that is not ISO.
+    """
+    if not path.exists():
+        return pd.DataFrame(columns=list(COMPLAINT_COLUMNS))
+    try:
+        table = pd.read_csv(path, keep_default_na=False, dtype=str)
+    except (OSError, ValueError) as exc:
+        raise ScenarioError(path, "file", f"cannot read the data table ({exc})") from None
+    for column in COMPLAINT_COLUMNS:
+        if column not in table.columns:
+            raise ScenarioError(path, column, "missing column")
+    try:
+        dates = [dt.date.fromisoformat(d) for d in table["date"]]
+    except ValueError:
+        raise ScenarioError(path, "date", "must be ISO dates (YYYY-MM-DD)") from None
+    return table[list(COMPLAINT_COLUMNS)].assign(date=dates)

@@ -189,6 +189,50 @@ def issue_targets(data: Datasets, date: dt.date, members: list[str]) -> dict[str
     return out
 
 
+def territorial_target(
+    data: Datasets, date: dt.date, title: str, members: list[str]
+) -> tuple[str | None, str] | None:
+    """Return the target of a title that affirms a member's territorial integrity, if it does.
+
+    A title ``Territorial integrity of <member>`` (the member's name as ``states.csv`` writes
+    it; the longest name that fits) is a text in that member's defence, so that member is not
+    its target. Its target is the member the defended state named, in its latest complaint to
+    the Security Council dated before the world's date (``sc_complaints.csv``, one sourced row
+    per complaint), as acting against its territory; with no such complaint the item has no
+    target: the issue's default (most no votes on the issue) says nothing about a text in one
+    state's defence. Returns ``(target or None, why)``, or None if the title is not of this form.
+    This rule was written after the issue-default rule had been seen to make Israel the target
+    of A/RES/68/262 ("Territorial integrity of Ukraine", the one title of this form in Voeten's
+    data 1946-2019).
+    """
+    names = dict(zip(data.members["iso3"], data.members["name"], strict=True))
+    lowered = title.lower()
+    candidates = sorted((s for s in members if s in names), key=lambda s: -len(names[s]))
+    state = next(
+        (s for s in candidates if f"territorial integrity of {names[s].lower()}" in lowered), None
+    )
+    if state is None:
+        return None
+    table = data.complaints
+    earlier = table[
+        (table["complainant"] == state)
+        & (table["date"] < date)
+        & table["accused"].isin(members)
+        & (table["accused"] != state)
+    ]
+    if earlier.empty:
+        return None, (
+            f"none (the title affirms the territorial integrity of {state}, and no complaint "
+            f"of {state} to the Security Council before the world's date names another member)"
+        )
+    latest = earlier.sort_values("date", kind="stable").iloc[-1]
+    return str(latest["accused"]), (
+        f"the member {state} named before the Security Council on {latest['date']} as acting "
+        f"against its territory, whose integrity the title affirms ({latest['document']}; "
+        "sc_complaints.csv)"
+    )
+
+
 def title_target(title: str, members: list[str]) -> tuple[str, str] | None:
     """Return the state a title names as the resolution's object (:data:`TITLE_TARGETS`), if any."""
     for pattern, state, why in TITLE_TARGETS:

@@ -8,7 +8,7 @@ into the staging directory through ``decorate``, so nothing here depends on the 
 from __future__ import annotations
 
 import platform
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -29,7 +29,8 @@ from sim.model.channels import REGISTRY
 from sim.model.model import VoteRecord
 from sim.model.timeline import Timeline
 from sim.model.votes import VOTE_WORDS, Vote
-from sim.scenario.records import same_resolution
+from sim.scenario.record_index import agenda_records
+from sim.scenario.records import RollCall, same_resolution
 from sim.scenario.schema import LoadedScenario, Resolution, Scenario
 from sim.scenario.world import ScenarioModel, build_world, run_scenario
 
@@ -42,24 +43,38 @@ def vote_matrix(model: ScenarioModel) -> np.ndarray:
     return np.column_stack([r.votes for r in records])
 
 
-def recorded_table(scenario: Scenario, resolutions: list[str]) -> pa.Table:
-    """Tabulate the recorded votes of the run's resolutions that the scenario's history holds.
+def recorded_table(
+    scenario: Scenario, resolutions: list[str], records: Mapping[str, RollCall] | None = None
+) -> pa.Table:
+    """Tabulate the recorded votes of the run's resolutions, from the history or ``records``.
 
     One row per resolution (in the order given, each once) and scenario country, with the
     vote as a word (a member missing from the record is ``absent``); resolutions without a
-    record have no rows. The output layer shows these beside the simulated votes.
+    record have no rows. A resolution's record is the scenario's history entry for it (un_2022
+    holds its agenda's records there) or else its entry in ``records``, the agenda records of
+    a built world (:func:`sim.scenario.record_index.agenda_records`), which the model never
+    reads. The output layer shows these beside the simulated votes.
     """
     ids = [c.id for c in scenario.countries]
+    records = records or {}
     rows: dict[str, list[str]] = {"resolution": [], "country": [], "vote": []}
     for resolution in dict.fromkeys(resolutions):
-        record = next(
-            (r for r in scenario.history if same_resolution(r.resolution, resolution)), None
+        votes: Mapping[str, str | Vote] | None = next(
+            (r.votes for r in scenario.history if same_resolution(r.resolution, resolution)),
+            None,
         )
-        if record is not None:
+        if votes is None and resolution in records:
+            votes = records[resolution].votes
+        if votes is not None:
             rows["resolution"] += [resolution] * len(ids)
             rows["country"] += ids
-            rows["vote"] += [VOTE_WORDS[Vote.from_word(record.votes.get(c, "absent"))] for c in ids]
+            rows["vote"] += [VOTE_WORDS[_code(votes.get(c, Vote.ABSENT))] for c in ids]
     return pa.table({k: pa.array(v, pa.string()) for k, v in rows.items()})
+
+
+def _code(vote: str | Vote) -> Vote:
+    """Return a recorded vote as a code (history records hold words, read roll calls codes)."""
+    return vote if isinstance(vote, Vote) else Vote.from_word(vote)
 
 
 def parties_table(resolutions: list[Resolution]) -> pa.Table:
@@ -80,8 +95,14 @@ def parties_table(resolutions: list[Resolution]) -> pa.Table:
     return pa.table({k: pa.array(v, pa.string()) for k, v in rows.items()})
 
 
-def build_tables(model: ScenarioModel) -> dict[str, pa.Table]:
-    """Turn a finished model's record into the results tables."""
+def build_tables(
+    model: ScenarioModel, recorded: Mapping[str, RollCall] | None = None
+) -> dict[str, pa.Table]:
+    """Turn a finished model's record into the results tables.
+
+    ``recorded`` are the agenda's recorded roll calls kept outside the history
+    (:func:`sim.scenario.record_index.agenda_records`), for the ``recorded`` table only.
+    """
     ids = np.array(model.world.ids, dtype=object)
     n = ids.size
     records = model.record.votes
@@ -148,7 +169,7 @@ def build_tables(model: ScenarioModel) -> dict[str, pa.Table]:
         "alignment": alignment_table,
         "countries": countries,
         "rounds": rounds,
-        "recorded": recorded_table(model.spec, [r.resolution.id for r in records]),
+        "recorded": recorded_table(model.spec, [r.resolution.id for r in records], recorded),
         "parties": parties_table(resolutions),
     }
 
@@ -245,9 +266,10 @@ def write_run(
     """Write every table and the manifest, atomically; ``decorate`` may add plots and a report.
 
     Everything is written into a staging directory that replaces ``out`` only when complete;
-    ``decorate(staging, manifest)`` runs last, inside it.
+    ``decorate(staging, manifest)`` runs last, inside it. The ``recorded`` table takes the
+    agenda records of the scenario's world too (:func:`sim.scenario.record_index.agenda_records`).
     """
-    tables = build_tables(model)
+    tables = build_tables(model, agenda_records(loaded))
     manifest = build_manifest(loaded, model, seed, command)
 
     def fill(staging: Path) -> None:

@@ -1,7 +1,8 @@
 """Recorded votes beside simulated ones: agreement per resolution, the misses, and a figure.
 
 A run whose scenario holds the recorded roll call of a resolution it votes on (the dated
-history, e.g. ``scenarios/records/A_RES_ES-11_1.csv`` in un_2022) stores it in
+history, e.g. ``scenarios/records/A_RES_ES-11_1.csv`` in un_2022, or a built world's
+``records/``, e.g. ``scenarios/unga_74/records/``, which the model never reads) stores it in
 ``recorded.parquet`` (``resolution, country, vote``). Everything here reads that table and the
 simulated ``votes`` and ``contributions`` tables; runs without a record (or written before the
 table existed) simply have nothing to compare.

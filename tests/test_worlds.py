@@ -360,3 +360,32 @@ def test_the_agenda_holds_the_vote_on_the_whole_text_not_a_paragraph_vote() -> N
     )
     agenda = agenda_calls(SimpleNamespace(roll_calls=calls), day)  # type: ignore[arg-type]
     assert agenda["rcid"].tolist() == [4139, 4140]
+
+
+def test_world_fit_of_the_mechanisms_alone_and_world_score_with_its_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "world"
+    build_world(_fixture(tmp_path / "data"), DATE, out)
+    yaml_path = out / "scenario.yaml"
+    target = out / "mechanisms.yaml"
+    argv = ["world", "fit", str(yaml_path), "--out", str(target), "--budget", "3"]
+    assert main([*argv, "--mechanisms", "--objective", "agreement"]) == 0
+    text = target.read_text()
+    header = " ".join(line[2:] for line in text.splitlines() if line.startswith("# "))
+    assert "the mechanisms alone (commitment and prior alignment at 0" in header
+    assert "maximising agreement r first" in header
+    fitted = yaml.safe_load(text)["parameters"]
+    assert (fitted["commitment_weight"], fitted["prior_alignment_weight"]) == (0.0, 0.0)
+    assert set(fitted) >= {"security_weight", "agenda_weight", "own_adversaries_weight"}
+    # the scenario read with that file instead of its own: the fitted values, not the YAML's
+    loaded = load_scenario(yaml_path, parameters_file="mechanisms.yaml").scenario
+    assert loaded.parameters.agenda_weight == fitted["agenda_weight"]
+    capsys.readouterr()
+    score = ["world", "score", str(yaml_path), "--seeds", "1"]
+    assert main([*score, "--parameters", "mechanisms.yaml"]) == 0
+    assert "history channels off" in capsys.readouterr().out
+    # confined to the scenario's folder, like the YAML's own parameters_file
+    (tmp_path / "outside.yaml").write_text(text)
+    assert main([*score, "--parameters", "../outside.yaml"]) == 2
+    assert "parameters_file" in capsys.readouterr().err

@@ -71,6 +71,13 @@ def add_world(verbs: Verbs) -> None:
     score.add_argument(
         "--seeds", type=replicates, default=3, help="replicate seeds (default 3, at most 1000)"
     )
+    score.add_argument(
+        "--parameters",
+        default=None,
+        metavar="FILE",
+        help="score with this parameters file instead of the one the YAML names (a path "
+        "relative to the YAML's folder, inside it; e.g. a `world fit --mechanisms` result)",
+    )
     score.set_defaults(handler=cmd_world_score)
     fit = sub.add_parser(
         "fit",
@@ -93,6 +100,18 @@ def add_world(verbs: Verbs) -> None:
     )
     fit.add_argument("--replicates", type=replicates, default=2, help="seeds per evaluation (2)")
     fit.add_argument("--seed", type=seed, default=0, help="seed of the search (default 0)")
+    fit.add_argument(
+        "--objective",
+        choices=("accuracy", "agreement"),
+        default="accuracy",
+        help="maximise accuracy first (default) or the agreement r first, the other breaking ties",
+    )
+    fit.add_argument(
+        "--mechanisms",
+        action="store_true",
+        help="fit the mechanisms alone: commitment and prior alignment at 0, no recorded vote "
+        "known to the states (default bounds: sim.empirical.session.MECHANISMS_FIT)",
+    )
     fit.add_argument("--out", type=Path, required=True, help="parameters file to write")
     fit.add_argument("--force", action="store_true", help="replace an existing --out")
     fit.set_defaults(handler=cmd_world_fit)
@@ -116,7 +135,7 @@ def cmd_world_score(args: argparse.Namespace) -> int:
     from sim.empirical.session import format_session, score_session
     from sim.scenario.loading import load_scenario
 
-    loaded = load_scenario(args.scenario)
+    loaded = load_scenario(args.scenario, parameters_file=args.parameters)
     folder = _records_folder(args.scenario, args.folder)
     print(format_session(score_session(loaded.scenario, folder, args.seeds)))
     return EXIT_OK
@@ -133,13 +152,13 @@ def cmd_world_fit(args: argparse.Namespace) -> int:
     """Fit the weights to the session, write the parameters file and print the scores."""
     from sim.common.files import atomic_write
     from sim.empirical.calibrate import parse_bounds
-    from sim.empirical.session import SESSION_FIT, fit_header, fit_session
+    from sim.empirical.session import fit_header, fit_session
     from sim.empirical.world_build import parameters_yaml
     from sim.scenario.loading import load_scenario
 
     if args.out.exists() and not args.force:
         raise CommandError(f"{args.out}: exists (use --force to replace it)")
-    bounds = parse_bounds(args.fit) if args.fit else dict(SESSION_FIT)
+    bounds = parse_bounds(args.fit) if args.fit else None
     loaded = load_scenario(args.scenario)
     folder = _records_folder(args.scenario, args.folder)
     fit = fit_session(
@@ -149,8 +168,18 @@ def cmd_world_fit(args: argparse.Namespace) -> int:
         budget=args.budget,
         replicates=args.replicates,
         seed=args.seed,
+        first=args.objective,
+        mechanisms=args.mechanisms,
     )
-    header = fit_header(fit, str(args.scenario), args.budget, args.replicates, args.seed)
+    header = fit_header(
+        fit,
+        str(args.scenario),
+        args.budget,
+        args.replicates,
+        args.seed,
+        first=args.objective,
+        mechanisms=args.mechanisms,
+    )
     kept = loaded.scenario.parameters.model_dump()
     atomic_write(args.out, parameters_yaml(fit.parameters, header, start=kept))
     print("\n".join(header))

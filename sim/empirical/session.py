@@ -239,33 +239,52 @@ def score_session(scenario: Scenario, folder: Path, seeds: int = 3) -> SessionRe
 
 SESSION_FIT: dict[str, tuple[float, float]] = {
     "commitment_weight": (0.0, 6.0),
+    "commitment_precedent": (1.0, 10.0),
     "prior_alignment_weight": (0.0, 4.0),
     "security_weight": (0.0, 3.0),
     "organisations_weight": (0.0, 3.0),
-    "shared_adversaries_weight": (0.0, 2.0),
     "regime_weight": (0.0, 3.0),
+    "agenda_weight": (0.0, 4.0),
     "abstention_band": (0.05, 2.0),
-    "neutrality": (0.0, 5.0),
 }
-"""Fitted on a session when no ``--fit`` is given: the weights of the channels the built worlds
-have data for, the band and neutrality (eight, :data:`~sim.empirical.calibrate.MAX_FITTED`;
-trade (COW trade ends in 2014), domestic and quid pro quo stay 0, own adversaries keeps its
-value). Commitment's bound is wider than the registry's 3: with
-precedents, a state's own vote on the same text may deserve more than one unit of pull."""
+"""Fitted on a session when no ``--fit`` is given (eight,
+:data:`~sim.empirical.calibrate.MAX_FITTED`): the weights of the channels the built worlds have
+data for, how much more a vote on the same text binds than one on another text of the issue,
+the agenda intercept and the band. Trade (COW trade ends in 2014), domestic and quid pro quo
+stay 0; own and shared adversaries keep their defaults and neutrality its 0 (fitted before the
+agenda intercept and the precedent factor existed, neutrality stayed at 0). Commitment's bound
+is wider than the registry's 3: a state's own vote on the same text may deserve more than one
+unit of pull."""
 
 
 ABSENCE_HABITS = (0, 1, 2, 3, 5, 10, 20)
 """The habitual-absence streaks a session fit chooses from (an integer, so chosen on this grid
 before the weights are searched, as :mod:`sim.empirical.crossval` chooses it for a record)."""
 
+MECHANISMS_FIT: dict[str, tuple[float, float]] = {
+    "security_weight": (0.0, 3.0),
+    "organisations_weight": (0.0, 3.0),
+    "regime_weight": (0.0, 3.0),
+    "agenda_weight": (0.0, 4.0),
+    "shared_adversaries_weight": (0.0, 2.0),
+    "own_adversaries_weight": (0.0, 2.0),
+    "abstention_band": (0.05, 2.0),
+    "neutrality": (0.0, 5.0),
+}
+"""Fitted by ``world fit --mechanisms`` (eight): every channel a built world has data for that
+does not read an earlier vote, the agenda intercept, the band and neutrality."""
 
-def session_objective(scenario: Scenario, folder: Path, replicates: int) -> Objective:
-    """Return the objective of a session fit: mean (accuracy, agreement r) over ``replicates``.
+
+def session_objective(
+    scenario: Scenario, folder: Path, replicates: int, first: str = "accuracy"
+) -> Objective:
+    """Return the objective of a session fit: mean accuracy and agreement r over ``replicates``.
 
     Every candidate simulates the whole agenda with the same seeds (common random numbers) and
     none of the session's records known -- as the session is scored -- so a fitted weight is
-    judged on the forecast it will be used for. Accuracy comes first, r breaks ties (the order
-    :func:`~sim.empirical.calibrate.search` compares).
+    judged on the forecast it will be used for. ``first`` ("accuracy" or "agreement") names
+    the score compared first, the other breaking ties (the order
+    :func:`~sim.empirical.calibrate.search` compares; :data:`OBJECTIVES`).
     """
     recorded, _ = recorded_codes(scenario, folder)
     voted = recorded != Vote.ABSENT
@@ -275,12 +294,18 @@ def session_objective(scenario: Scenario, folder: Path, replicates: int) -> Obje
     def objective(candidate: Scenario) -> tuple[float, float]:
         runs = simulate_session(candidate, replicates, world)
         r = [correlation(agreement_matrix(run), target) for run in runs]
-        return (
+        scores = (
             float(np.mean([accuracy(run, recorded, voted) for run in runs])),
             float(np.mean(np.nan_to_num(r, nan=-1.0))),
         )
+        return scores if first == "accuracy" else (scores[1], scores[0])
 
     return objective
+
+
+OBJECTIVES = {"accuracy": ("accuracy", "agreement r"), "agreement": ("agreement r", "accuracy")}
+"""What a session fit maximises first, then second: accuracy (a forecast of each vote), or the
+agreement r (the structure of who votes with whom, which the mechanisms are asked to carry)."""
 
 
 def fit_session(
@@ -292,6 +317,8 @@ def fit_session(
     replicates: int = 2,
     seed: int = 0,
     progress: Callable[[int], None] | None = None,
+    first: str = "accuracy",
+    mechanisms: bool = False,
 ) -> Fit:
     """Fit a few global weights to a whole session's records (``alliance-sim world fit``).
 
@@ -310,8 +337,9 @@ def fit_session(
     folder
         The world's folder, with the ``records/`` of the session fitted on.
     bounds
-        Global parameters to fit and their bounds (default :data:`SESSION_FIT`); each must
-        lie in the schema's range (:func:`~sim.empirical.calibrate.check_bounds`).
+        Global parameters to fit and their bounds (default :data:`SESSION_FIT`, or
+        :data:`MECHANISMS_FIT` with ``mechanisms``); each must lie in the schema's range
+        (:func:`~sim.empirical.calibrate.check_bounds`).
     budget
         Model evaluations of the search (after the :data:`ABSENCE_HABITS` are tried).
     replicates
@@ -320,30 +348,37 @@ def fit_session(
         Seed of the search, not of the model.
     progress
         Called with the evaluations of the search done, after each one.
+    first
+        The score maximised first (:data:`OBJECTIVES`).
+    mechanisms
+        Fit the mechanisms alone (:func:`without_history`: the history channels at 0 and no
+        recorded vote known, so no absence habit either); the fitted parameters then include
+        the history channels' weights at 0.
 
     Returns
     -------
     Fit
-        The fitted parameters (``absence_habit`` among them), their score and the start's,
-        named ("accuracy", "agreement r") (:meth:`~sim.empirical.calibrate.Fit.named`): the
-        mean accuracy over the session and the mean agreement r (the tie-breaker).
+        The fitted parameters (``absence_habit`` among them unless ``mechanisms``), their
+        score and the start's, named (:meth:`~sim.empirical.calibrate.Fit.named`).
 
     Raises
     ------
     ScenarioError
         If a record of the session is missing or bad, or a bound is outside the schema.
     """
-    objective = session_objective(scenario, folder, replicates)
-    bounds = dict(SESSION_FIT) if bounds is None else bounds
+    base = without_history(scenario) if mechanisms else scenario
+    objective = session_objective(base, folder, replicates, first)
+    if bounds is None:
+        bounds = dict(MECHANISMS_FIT if mechanisms else SESSION_FIT)
 
     def habit(streak: int) -> Scenario:
         update = {"absence_habit": streak}
-        return scenario.model_copy(
-            update={"parameters": scenario.parameters.model_copy(update=update)}
-        )
+        return base.model_copy(update={"parameters": base.parameters.model_copy(update=update)})
 
-    scores = {streak: objective(habit(streak)) for streak in ABSENCE_HABITS}
-    chosen = max(ABSENCE_HABITS, key=lambda streak: scores[streak])
+    chosen = int(getattr(base.parameters, "absence_habit", 0))
+    if not mechanisms:
+        scores = {streak: objective(habit(streak)) for streak in ABSENCE_HABITS}
+        chosen = max(ABSENCE_HABITS, key=lambda streak: scores[streak])
     fit = search(
         habit(chosen),
         objective,
@@ -351,28 +386,46 @@ def fit_session(
         budget=budget,
         seed=seed,
         progress=progress,
-        score_names=("accuracy", "agreement r"),
+        score_names=OBJECTIVES[first],
     )
-    fit.parameters = {**fit.parameters, "absence_habit": chosen}
+    extra: dict[str, float] = (
+        {f"{c}_weight": 0.0 for c in HISTORY_CHANNELS} if mechanisms else {"absence_habit": chosen}
+    )
+    fit.parameters = {**fit.parameters, **extra}
     return fit
 
 
-def fit_header(fit: Fit, scenario: str, budget: int, replicates: int, seed: int) -> list[str]:
+def fit_header(
+    fit: Fit,
+    scenario: str,
+    budget: int,
+    replicates: int,
+    seed: int,
+    *,
+    first: str = "accuracy",
+    mechanisms: bool = False,
+) -> list[str]:
     """Return the comment lines of a session fit's parameters file: what was fitted on what."""
-    weights = ", ".join(n for n in fit.parameters if n != "absence_habit")
+    fixed = {"absence_habit", *(f"{c}_weight" for c in HISTORY_CHANNELS)} if mechanisms else set()
+    weights = ", ".join(n for n in fit.parameters if n not in fixed | {"absence_habit"})
     score, start = fit.named(), fit.named(start=True)
+    what = (
+        "the mechanisms alone (commitment and prior alignment at 0, no recorded vote known to "
+        "the states), "
+        if mechanisms
+        else f"absence_habit chosen from {', '.join(map(str, ABSENCE_HABITS))}, then "
+    )
     text = (
         f"Fitted by `alliance-sim world fit` on the session of {scenario} (its records/, mean "
         f"over {replicates} seeds; the score below is in-sample: score the weights on another "
-        "session): "
-        f"absence_habit chosen from {', '.join(map(str, ABSENCE_HABITS))}, then {weights} by "
-        f"Latin hypercube + compass search, budget {budget}, search seed {seed}. Score there: "
-        f"accuracy {score['accuracy']:.4f}, agreement r {score['agreement r']:.4f} (start, "
-        f"the built world's weights with that habit: accuracy {start['accuracy']:.4f}, r "
-        f"{start['agreement r']:.4f}). The other parameters keep their values in the scenario "
-        "fitted on (below; in a freshly built world the model's defaults, with trade_weight 0 "
-        "as COW trade ends in 2014 and domestic_weight and quid_pro_quo_weight 0 as no poll or "
-        "favour is sourced; SOURCES.md)."
+        f"session): {what}{weights} by Latin hypercube + compass search, maximising "
+        f"{OBJECTIVES[first][0]} first, budget {budget}, search seed {seed}. Score there: "
+        f"accuracy {score['accuracy']:.4f}, agreement r {score['agreement r']:.4f} (start: "
+        f"accuracy {start['accuracy']:.4f}, r {start['agreement r']:.4f}). The other "
+        "parameters keep their values in the scenario fitted on (below; in a freshly built "
+        "world the model's defaults, with trade_weight 0 as COW trade ends in 2014 and "
+        "domestic_weight and quid_pro_quo_weight 0 as no poll or favour is sourced; "
+        "SOURCES.md)."
     )
     return [f"# {line}" for line in textwrap.wrap(text, 94, break_on_hyphens=False)]
 

@@ -137,9 +137,12 @@ def _agenda_from_row(row: dict[str, str]) -> dict[str, Any]:
 class Origins:
     """Which file each top-level list came from, to name it in errors."""
 
-    def __init__(self, yaml_path: Path, allow_outside: bool = False) -> None:
+    def __init__(
+        self, yaml_path: Path, allow_outside: bool = False, parameters_file: str | None = None
+    ) -> None:
         self.yaml_path = yaml_path
         self.allow_outside = allow_outside
+        self.parameters_file = parameters_file
         self.tables: dict[str, Path] = {}
         self.files: list[Path] = [yaml_path]
 
@@ -240,6 +243,8 @@ def _expand_tables(data: dict[str, Any], origins: Origins) -> None:
             expand(ties, key, f"ties.{key}")
 
     include = data.pop("parameters_file", None)
+    if origins.parameters_file is not None:  # the caller's choice replaces the YAML's
+        include = origins.parameters_file
     if include is None:
         return
     if not isinstance(include, str):
@@ -356,7 +361,11 @@ def expand_scenario_data(
 
 
 def load_scenario(
-    path: str | Path, overrides: Iterable[str] = (), *, allow_outside: bool = False
+    path: str | Path,
+    overrides: Iterable[str] = (),
+    *,
+    allow_outside: bool = False,
+    parameters_file: str | None = None,
 ) -> LoadedScenario:
     """Read, expand, override and validate a scenario file.
 
@@ -368,6 +377,9 @@ def load_scenario(
         ``PATH=VALUE`` strings applied after tables are read and before validation.
     allow_outside
         Let CSV tables and ``parameters_file`` lie outside the scenario's folder.
+    parameters_file
+        A parameters file to read instead of the one the YAML names (a path relative to the
+        YAML's folder, confined to it like the YAML's own ``parameters_file``).
 
     Returns
     -------
@@ -380,7 +392,7 @@ def load_scenario(
         On any problem, naming the file and the field path.
     """
     yaml_path = resolve_scenario_path(path)
-    origins = Origins(yaml_path, allow_outside)
+    origins = Origins(yaml_path, allow_outside, parameters_file)
     data = expand_scenario_data(yaml_path, origins)
     overrides = tuple(overrides)
     overridden: set[str] = set()

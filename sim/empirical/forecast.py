@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -43,6 +43,16 @@ PSEUDO_COUNT = 0.5
 CLASSES = len(Vote)
 
 
+def smoothed_rate(events: float, trials: float) -> float:
+    """Return ``(events + 1/2) / (trials + 1)``: a rate with the Jeffreys prior, 1/2 with no trial.
+
+    The one smoothing of every error rate that sets a forecast's probabilities here: the
+    persistence switch rate (:func:`switch_rate`) and the model's own miss rate
+    (:class:`ErrorTrack`) (Krichevsky & Trofimov 1981).
+    """
+    return (events + PSEUDO_COUNT) / (trials + 2 * PSEUDO_COUNT)
+
+
 def replicate_probabilities(simulated: np.ndarray, pseudo: float = PSEUDO_COUNT) -> FloatArray:
     """Return ``(n, 4)`` smoothed shares of each vote over ``(replicates, n)`` simulated codes."""
     runs = np.atleast_2d(simulated)
@@ -51,11 +61,57 @@ def replicate_probabilities(simulated: np.ndarray, pseudo: float = PSEUDO_COUNT)
     return probabilities
 
 
+def hedged(shares: FloatArray, error: float) -> FloatArray:
+    """Return ``(1 - error) * shares + error * (1 - shares) / 3``: an error rate spread evenly.
+
+    ``shares`` are ``(n, 4)`` probabilities; a share of one becomes ``1 - error`` and each other
+    vote ``error / 3``. Rows still sum to one. It is the linear pool of the forecast with the
+    uniform one, weight ``4 error / 3`` on the latter (Stone 1961; Genest & Zidek 1986).
+    """
+    probabilities: FloatArray = (1.0 - error) * shares + error * (1.0 - shares) / (CLASSES - 1)
+    return probabilities
+
+
 def point_probabilities(codes: VoteArray, switch: float) -> FloatArray:
     """Return ``(n, 4)`` probabilities: ``1 - switch`` on ``codes``, ``switch / 3`` elsewhere."""
-    probabilities = np.full((codes.size, CLASSES), switch / (CLASSES - 1))
-    probabilities[np.arange(codes.size), codes] = 1.0 - switch
-    return probabilities
+    certain = np.zeros((codes.size, CLASSES))
+    certain[np.arange(codes.size), codes] = 1.0
+    return hedged(certain, switch)
+
+
+def calibrated_probabilities(simulated: np.ndarray, error: float) -> FloatArray:
+    """Return the model's forecast: raw replicate shares hedged by its earlier miss rate.
+
+    ``(n, 4)`` from ``(replicates, n)`` simulated codes and ``error``, the model's smoothed
+    share of wrong votes on the records dated before the vote (:class:`ErrorTrack`):
+    :func:`hedged` applied to the unsmoothed shares, so that a state all replicates agree on
+    gets ``1 - error`` -- the rule persistence follows with its switch rate.
+    """
+    return hedged(replicate_probabilities(simulated, pseudo=0.0), error)
+
+
+@dataclass
+class ErrorTrack:
+    """The model's misses on earlier records, by date: its own error rate, as a forecast.
+
+    Each entry is a record's date, the mean number of states a replicate got wrong and the
+    number of states. The error rate for a vote pools only the entries dated strictly before
+    it (:func:`smoothed_rate`), so it is estimated as persistence's switch rate is, and, as in
+    Platt (1999), from forecasts the model did not fit where there are any (the backtest's own
+    predictions of earlier votes).
+    """
+
+    entries: list[tuple[dt.date, float, int]] = field(default_factory=list)
+
+    def add(self, day: dt.date, simulated: np.ndarray, recorded: VoteArray) -> None:
+        """Record the misses of ``(replicates, n)`` simulated codes of a vote held on ``day``."""
+        misses = float(np.mean(np.sum(np.atleast_2d(simulated) != recorded, axis=1)))
+        self.entries.append((day, misses, int(recorded.size)))
+
+    def rate(self, day: dt.date) -> float:
+        """Return the smoothed share of wrong votes over the entries dated before ``day``."""
+        earlier = [(m, n) for d, m, n in self.entries if d < day]
+        return smoothed_rate(sum(m for m, _ in earlier), sum(n for _, n in earlier))
 
 
 def switch_rate(scenario: Scenario, issues: str | tuple[str, ...], day: dt.date) -> float:
@@ -74,7 +130,7 @@ def switch_rate(scenario: Scenario, issues: str | tuple[str, ...], day: dt.date)
         shared = before.votes.keys() & after.votes.keys()
         pairs += len(shared)
         changes += sum(before.votes[c] != after.votes[c] for c in shared)
-    return (changes + PSEUDO_COUNT) / (pairs + 2 * PSEUDO_COUNT)
+    return smoothed_rate(changes, pairs)
 
 
 def brier(probabilities: FloatArray, recorded: VoteArray) -> float:
@@ -92,12 +148,17 @@ def log_loss(probabilities: FloatArray, recorded: VoteArray) -> float:
 
 @dataclass(frozen=True)
 class Forecast:
-    """One predicted vote: the model's and persistence's probabilities and the record."""
+    """One predicted vote: the model's and persistence's probabilities and the record.
+
+    ``shares`` are the model's replicate shares smoothed by half a vote per class alone
+    (:func:`replicate_probabilities`), kept to show what the hedging changes.
+    """
 
     resolution: str
     model: FloatArray
     persistence: FloatArray
     recorded: VoteArray
+    shares: FloatArray | None = None
 
 
 def reliability(

@@ -158,16 +158,23 @@ def test_a_proper_score_is_best_when_the_error_rate_is_the_true_one() -> None:
     assert grid[int(np.argmin(losses))] == 0.2
 
 
-def test_the_error_rate_counts_only_records_dated_before_the_vote() -> None:
+def test_the_error_rate_counts_only_earlier_records_on_the_issue_chain() -> None:
     d1, d2, d3 = (dt.date.fromisoformat(d) for d in (D1, D2, D3))
     track = ErrorTrack()
-    track.add(d1, np.array([[Y, Y, N, N]], dtype=np.int8), np.array([Y, N, N, N], dtype=np.int8))
-    assert track.rate(d1) == 0.5  # nothing before: the prior, as the switch rate's
-    assert track.rate(d2) == smoothed_rate(1, 4) == pytest.approx(1.5 / 5)
+    recorded = np.array([Y, N, N, N], dtype=np.int8)
+    track.add(d1, "x", np.array([[Y, Y, N, N]], dtype=np.int8), recorded)
+    assert track.rate(d1, "x") == 0.5  # nothing before: the prior, as the switch rate's
+    assert track.rate(d2, "x") == smoothed_rate(1, 4) == pytest.approx(1.5 / 5)
     # two replicates missing 0 and 2 of 2 states: one miss on average
-    track.add(d2, np.array([[Y, N], [N, Y]], dtype=np.int8), np.array([Y, N], dtype=np.int8))
-    assert track.rate(d2) == pytest.approx(1.5 / 5)  # a record of the same day is not earlier
-    assert track.rate(d3) == pytest.approx(2.5 / 7)
+    track.add(d2, "x", np.array([[Y, N], [N, Y]], dtype=np.int8), np.array([Y, N], dtype=np.int8))
+    assert track.rate(d2, "x") == pytest.approx(1.5 / 5)  # a record of the same day is not earlier
+    assert track.rate(d3, "x") == pytest.approx(2.5 / 7)
+    # another issue's record counts only for a chain that holds that issue
+    track.add(d1, "y", np.array([[Y, Y]], dtype=np.int8), np.array([N, N], dtype=np.int8))
+    assert track.rate(d3, "x") == pytest.approx(2.5 / 7)
+    assert track.rate(d3, "y") == pytest.approx(2.5 / 3)
+    assert track.rate(d3, ("y", "x")) == pytest.approx(4.5 / 9)
+    assert track.rate(d3, "z") == 0.5
 
 
 def test_the_backtest_hedges_with_no_record_on_or_after_the_vote() -> None:

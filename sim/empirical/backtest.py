@@ -16,14 +16,14 @@ Accuracy, kappa and F1 are means and standard deviations over replicates (seeds)
 best seed; ``modal_misses`` lists (``;``-separated) the states whose most frequent simulated
 vote is not the recorded one (those missed on most backtested votes are the chronic misses).
 Beside them each row has the proper scores of the probabilistic forecasts of
-:mod:`sim.empirical.forecast` (Brier score and log loss of the model's replicate shares
-hedged by its own miss rate on the earlier records, ``model_error``; of those shares smoothed
-by half a vote per class alone, ``shares_brier`` and ``shares_log_loss``; of persistence with
-its earlier switch rate; and the Brier score of all-yes). The model's miss rate for a vote
-pools the agenda records dated before it, each scored with the forecast the backtest made of
-it: its own prediction for a record after the cutoff, and for those up to the cutoff the run
-with the backtest's weights (in-fit when the weights were fitted on them, as the shipped ones
-are on the cutoff's record).
+:mod:`sim.empirical.forecast` (Brier score and log loss of the model's replicate shares hedged
+by its own miss rate on the earlier records, ``model_error``; of those shares smoothed by half
+a vote per class alone, ``shares_brier`` and ``shares_log_loss``; of persistence with its
+earlier switch rate; and the Brier score of all-yes). The model's miss rate for a vote pools
+the agenda records dated before it on its issue chain (as persistence's switch rate), each
+scored with the forecast the backtest made of it: its own prediction for a record after the
+cutoff, and for those up to the cutoff the run with the backtest's weights (in-fit when the
+weights were fitted on them, as the shipped ones are on the cutoff's record).
 """
 
 from __future__ import annotations
@@ -156,7 +156,7 @@ def cutoff_errors(
     track = ErrorTrack()
     for record in records:
         item = agenda_item(scenario, record.resolution).id
-        track.add(record.date, simulated[item], record_codes(record, ids))
+        track.add(record.date, record.issue, simulated[item], record_codes(record, ids))
     return track
 
 
@@ -243,8 +243,9 @@ def score_vote(
     persist = persistence(scenario, record.issue, record.date)
     yes = np.full(len(ids), Vote.YES, dtype=np.int8)
     tallies = [tally(s) for s in runs]
-    switch = switch_rate(scenario, issue_chain(scenario, record.issue), record.date)
-    error = track.rate(record.date)
+    chain = issue_chain(scenario, record.issue)
+    switch = switch_rate(scenario, chain, record.date)
+    error = track.rate(record.date, chain)
     shares = replicate_probabilities(runs)
     forecast = Forecast(
         resolution=resolution,
@@ -253,7 +254,7 @@ def score_vote(
         recorded=recorded,
         shares=shares,
     )
-    track.add(record.date, runs, recorded)
+    track.add(record.date, record.issue, runs, recorded)
     row = {
         "resolution": resolution,
         "record": record.resolution,

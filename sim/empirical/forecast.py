@@ -92,25 +92,30 @@ def calibrated_probabilities(simulated: np.ndarray, error: float) -> FloatArray:
 
 @dataclass
 class ErrorTrack:
-    """The model's misses on earlier records, by date: its own error rate, as a forecast.
+    """The model's misses on earlier records, by date and issue: its error rate, as a forecast.
 
-    Each entry is a record's date, the mean number of states a replicate got wrong and the
-    number of states. The error rate for a vote pools only the entries dated strictly before
-    it (:func:`smoothed_rate`), so it is estimated as persistence's switch rate is, and, as in
-    Platt (1999), from forecasts the model did not fit where there are any (the backtest's own
-    predictions of earlier votes).
+    Each entry is a record's date, its issue, the mean number of states a replicate got wrong
+    and the number of states. The error rate for a vote pools only the entries dated strictly
+    before it on the vote's issue chain (:func:`smoothed_rate`; 1/2 with none), so it is
+    estimated as persistence's switch rate is (:func:`switch_rate`), and, as in Platt (1999),
+    from forecasts the model did not fit where there are any (the backtest's own predictions of
+    earlier votes).
     """
 
-    entries: list[tuple[dt.date, float, int]] = field(default_factory=list)
+    entries: list[tuple[dt.date, str, float, int]] = field(default_factory=list)
 
-    def add(self, day: dt.date, simulated: np.ndarray, recorded: VoteArray) -> None:
-        """Record the misses of ``(replicates, n)`` simulated codes of a vote held on ``day``."""
+    def add(self, day: dt.date, issue: str, simulated: np.ndarray, recorded: VoteArray) -> None:
+        """Record the misses of ``(replicates, n)`` simulated codes of a vote on ``issue``."""
         misses = float(np.mean(np.sum(np.atleast_2d(simulated) != recorded, axis=1)))
-        self.entries.append((day, misses, int(recorded.size)))
+        self.entries.append((day, issue, misses, int(recorded.size)))
 
-    def rate(self, day: dt.date) -> float:
-        """Return the smoothed share of wrong votes over the entries dated before ``day``."""
-        earlier = [(m, n) for d, m, n in self.entries if d < day]
+    def rate(self, day: dt.date, issues: str | tuple[str, ...]) -> float:
+        """Return the smoothed share of wrong votes on ``issues`` over entries before ``day``.
+
+        ``issues`` is one issue or an issue and those it inherits, as in :func:`switch_rate`.
+        """
+        names = (issues,) if isinstance(issues, str) else issues
+        earlier = [(m, n) for d, i, m, n in self.entries if d < day and i in names]
         return smoothed_rate(sum(m for m, _ in earlier), sum(n for _, n in earlier))
 
 

@@ -7,9 +7,10 @@ a run -- and then the vote is predicted with the refitted weights and scored lik
 row (:func:`sim.empirical.backtest.score_vote`). This is the expanding-window, re-estimated
 rolling origin of Tashman (2000): no weight ever sees the vote it predicts or a later one, and
 dynamics such as commitment are fitted on the sequence itself once it has more than one vote.
-The model's probabilities are hedged by its miss rate on the earlier agenda records as in the
-plain backtest: its walk-forward predictions of the earlier votes after the cutoff (out of
-sample) and, for the records up to the cutoff, the run with the scenario's starting weights.
+The model's probabilities are hedged by its miss rate on the earlier agenda records of the
+vote's issue chain, as in the plain backtest: its walk-forward predictions of the earlier votes
+after the cutoff (out of sample) and, for the records up to the cutoff, the run with the
+scenario's starting weights.
 
 Only global weights are fitted (the search of :mod:`sim.empirical.calibrate`); what is fitted,
 and the budget, are in each row (``trained_on``, ``weight_<name>``). The objective is the mean

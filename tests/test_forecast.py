@@ -78,7 +78,9 @@ def test_switch_rate_counts_only_earlier_consecutive_records() -> None:
     assert switch_rate(scenario, "x", scenario.history[1].date) == 0.5  # one record: no pair
     # R1 -> R2: B (yes -> no) and C (yes -> abstain) change, 2 of 5: (2 + 1/2) / (5 + 1)
     assert switch_rate(scenario, "x", scenario.history[2].date) == pytest.approx(2.5 / 6)
-    assert switch_rate(scenario, "other", scenario.history[2].date) == 0.5
+    # an issue with no pair of its own takes the other issues' rate as its prior: (0 + 2.5/6) / 1
+    assert switch_rate(scenario, "other", scenario.history[2].date) == pytest.approx(2.5 / 6)
+    assert switch_rate(scenario, "other", scenario.history[1].date) == 0.5  # none anywhere
 
 
 def test_reliability_bins_pool_states_and_votes() -> None:
@@ -169,12 +171,12 @@ def test_the_error_rate_counts_only_earlier_records_on_the_issue_chain() -> None
     track.add(d2, "x", np.array([[Y, N], [N, Y]], dtype=np.int8), np.array([Y, N], dtype=np.int8))
     assert track.rate(d2, "x") == pytest.approx(1.5 / 5)  # a record of the same day is not earlier
     assert track.rate(d3, "x") == pytest.approx(2.5 / 7)
-    # another issue's record counts only for a chain that holds that issue
+    # another issue's misses are only the prior (worth one state) of a chain without that issue
     track.add(d1, "y", np.array([[Y, Y]], dtype=np.int8), np.array([N, N], dtype=np.int8))
-    assert track.rate(d3, "x") == pytest.approx(2.5 / 7)
-    assert track.rate(d3, "y") == pytest.approx(2.5 / 3)
+    assert track.rate(d3, "x") == pytest.approx((2 + 2.5 / 3) / 7)
+    assert track.rate(d2, "y") == pytest.approx((2 + 1.5 / 5) / 3)
     assert track.rate(d3, ("y", "x")) == pytest.approx(4.5 / 9)
-    assert track.rate(d3, "z") == 0.5
+    assert track.rate(d3, "z") == pytest.approx(smoothed_rate(4, 8))  # no data: the others'
 
 
 def test_the_backtest_hedges_with_no_record_on_or_after_the_vote() -> None:

@@ -37,7 +37,7 @@ from sim.empirical.backtest import (
     targets,
 )
 from sim.empirical.calibrate import Fit, search
-from sim.empirical.forecast import brier, log_loss, replicate_probabilities
+from sim.empirical.forecast import ErrorTrack, brier, log_loss, replicate_probabilities
 from sim.empirical.records import agenda_item
 from sim.empirical.validate import compare, simulate
 from sim.scenario.errors import ScenarioError
@@ -120,6 +120,18 @@ def fit_records(
     )
 
 
+def starting_errors(scenario: Scenario, cutoff: dt.date, replicates: int) -> ErrorTrack:
+    """Return the model's misses on the agenda records up to ``cutoff``, with the starting weights.
+
+    The forecast in force for those records: the scenario's own parameters (for ``un_2022`` the
+    shipped weights, fitted on the cutoff's record, so these misses are in-fit).
+    """
+    earlier = cutoff_records(scenario, cutoff)
+    known = list(dict.fromkeys(agenda_item(scenario, r.resolution).id for r in earlier))
+    start = simulate(scenario, known, replicates) if known else {}
+    return cutoff_errors(scenario, earlier, {k: v.votes for k, v in start.items()})
+
+
 def _offset(progress: Callable[[int], None] | None, done: int) -> Callable[[int], None] | None:
     """Report a refit's evaluations after the ``done`` of the refits before it."""
     if progress is None:
@@ -169,10 +181,7 @@ def walk_forward(
     later = targets(scenario, cutoff)
     if not later:
         raise ScenarioError("--cutoff", str(cutoff), "no recorded vote on the agenda after it")
-    earlier = cutoff_records(scenario, cutoff)
-    known = list(dict.fromkeys(agenda_item(scenario, r.resolution).id for r in earlier))
-    start = simulate(scenario, known, replicates) if known else {}
-    track = cutoff_errors(scenario, earlier, {k: v.votes for k, v in start.items()})
+    track = starting_errors(scenario, cutoff, replicates)
     rows, forecasts = [], []
     for k, record in enumerate(later):
         training = training_records(scenario, record.date)

@@ -19,12 +19,16 @@ from sim.cli import main
 from sim.empirical.backtest import backtest
 from sim.empirical.crossval import HABIT_CHOICES, cross_validate, fold_of_states
 from sim.empirical.forecast import (
+    ErrorTrack,
     Forecast,
     brier,
+    calibrated_probabilities,
+    hedged,
     log_loss,
     point_probabilities,
     reliability,
     replicate_probabilities,
+    smoothed_rate,
     switch_rate,
 )
 from sim.empirical.quidproquo import disagreements, side
@@ -74,7 +78,9 @@ def test_switch_rate_counts_only_earlier_consecutive_records() -> None:
     assert switch_rate(scenario, "x", scenario.history[1].date) == 0.5  # one record: no pair
     # R1 -> R2: B (yes -> no) and C (yes -> abstain) change, 2 of 5: (2 + 1/2) / (5 + 1)
     assert switch_rate(scenario, "x", scenario.history[2].date) == pytest.approx(2.5 / 6)
-    assert switch_rate(scenario, "other", scenario.history[2].date) == 0.5
+    # an issue with no pair of its own takes the other issues' rate as its prior: (0 + 2.5/6) / 1
+    assert switch_rate(scenario, "other", scenario.history[2].date) == pytest.approx(2.5 / 6)
+    assert switch_rate(scenario, "other", scenario.history[1].date) == 0.5  # none anywhere
 
 
 def test_reliability_bins_pool_states_and_votes() -> None:
@@ -94,9 +100,24 @@ def test_reliability_bins_pool_states_and_votes() -> None:
 def test_backtest_rows_carry_proper_scores() -> None:
     result = backtest(scripted(), cutoff=scripted().history[0].date, replicates=2)
     rows = {r["resolution"]: r for r in result.rows}
-    # R2: the model (no noise) is right everywhere, 0.625 on the recorded vote in every state
-    assert rows["R2"]["brier_mean"] == pytest.approx(0.375**2 + 3 * 0.125**2)
-    assert rows["R2"]["log_loss_mean"] == pytest.approx(-math.log(0.625))
+    # the model (no noise) votes S yes, T no, A yes, B no, C abstain every time: 2 of 5 wrong on
+    # R1 (B, C; the cutoff's record, run with the scenario's weights), none on R2, so R2's
+    # forecast is hedged by (2 + 1/2) / (5 + 1) = 5/12: 7/12 on its (right) vote, 5/36 elsewhere
+    assert rows["R2"]["model_error"] == pytest.approx(5 / 12)
+    assert rows["R2"]["brier_mean"] == pytest.approx((5 / 12) ** 2 + 3 * (5 / 36) ** 2)
+    assert rows["R2"]["log_loss_mean"] == pytest.approx(-math.log(7 / 12))
+    # the smoothed shares alone: 0.625 on the recorded vote in every state
+    assert rows["R2"]["shares_brier"] == pytest.approx(0.375**2 + 3 * 0.125**2)
+    assert rows["R2"]["shares_log_loss"] == pytest.approx(-math.log(0.625))
+    # R3 pools R1 and R2: (2 + 0 + 1/2) / (10 + 1); right on S, T, B, wrong on A (no), C (absent)
+    e = 2.5 / 11
+    assert rows["R3"]["model_error"] == pytest.approx(e)
+    assert rows["R3"]["brier_mean"] == pytest.approx(
+        (3 * (4 / 3) * e**2 + 2 * ((1 - e) ** 2 + (1 - e / 3) ** 2 + 2 * (e / 3) ** 2)) / 5
+    )
+    assert rows["R3"]["log_loss_mean"] == pytest.approx(
+        (3 * -math.log(1 - e) + 2 * -math.log(e / 3)) / 5
+    )
     # persistence (R1's votes) with no earlier pair: switch 1/2, so 1/2 on the latest vote and
     # 1/6 elsewhere; right on S, T, A (Brier 1/4 + 3/36), wrong on B, C (Brier 1)
     assert rows["R2"]["persistence_switch"] == 0.5
@@ -107,6 +128,72 @@ def test_backtest_rows_carry_proper_scores() -> None:
     assert rows["R2"]["all_yes_brier"] == pytest.approx(2 * (1 - 2 / 5))
     assert rows["R3"]["persistence_switch"] == pytest.approx(2.5 / 6)
     assert [f.resolution for f in result.forecasts] == ["R2", "R3"]
+
+
+def test_hedged_rows_sum_to_one_and_a_certain_forecast_gets_the_error_rate() -> None:
+    rng = np.random.default_rng(5)
+    shares = rng.dirichlet(np.ones(4), size=50)
+    for error in (0.0, 0.1, 0.5, 0.75):
+        p = hedged(shares, error)
+        assert np.allclose(p.sum(axis=1), 1.0) and (p >= 0).all()
+    runs = np.array([[Y, N, S], [Y, N, N]], dtype=np.int8)
+    p = calibrated_probabilities(runs, 0.3)
+    # raw shares (no pseudo-count): S all yes, T all no, A half abstain half no
+    assert p[0].tolist() == pytest.approx([0.1, 0.7, 0.1, 0.1])
+    assert p[1].tolist() == pytest.approx([0.1, 0.1, 0.1, 0.7])
+    assert p[2].tolist() == pytest.approx([0.1, 0.1, 0.35 + 0.05, 0.35 + 0.05])
+    # persistence's point forecast is the same rule applied to certain shares
+    codes = np.array([Y, N, S], dtype=np.int8)
+    assert np.array_equal(point_probabilities(codes, 0.3), hedged(np.eye(4)[codes], 0.3))
+
+
+def test_a_proper_score_is_best_when_the_error_rate_is_the_true_one() -> None:
+    # 100 states, the model certain of each; 20 are recorded otherwise (a true miss rate 0.2)
+    codes = np.full(100, Y, dtype=np.int8)
+    recorded = codes.copy()
+    recorded[:20] = np.array([N, S, A, N] * 5, dtype=np.int8)
+    grid = np.round(np.arange(0.01, 0.75, 0.01), 2)
+    runs = codes[None, :]
+    briers = [brier(calibrated_probabilities(runs, e), recorded) for e in grid]
+    losses = [log_loss(calibrated_probabilities(runs, e), recorded) for e in grid]
+    assert grid[int(np.argmin(briers))] == 0.2
+    assert grid[int(np.argmin(losses))] == 0.2
+
+
+def test_the_error_rate_counts_only_earlier_records_on_the_issue_chain() -> None:
+    d1, d2, d3 = (dt.date.fromisoformat(d) for d in (D1, D2, D3))
+    track = ErrorTrack()
+    recorded = np.array([Y, N, N, N], dtype=np.int8)
+    track.add(d1, "x", np.array([[Y, Y, N, N]], dtype=np.int8), recorded)
+    assert track.rate(d1, "x") == 0.5  # nothing before: the prior, as the switch rate's
+    assert track.rate(d2, "x") == smoothed_rate(1, 4) == pytest.approx(1.5 / 5)
+    # two replicates missing 0 and 2 of 2 states: one miss on average
+    track.add(d2, "x", np.array([[Y, N], [N, Y]], dtype=np.int8), np.array([Y, N], dtype=np.int8))
+    assert track.rate(d2, "x") == pytest.approx(1.5 / 5)  # a record of the same day is not earlier
+    assert track.rate(d3, "x") == pytest.approx(2.5 / 7)
+    # another issue's misses are only the prior (worth one state) of a chain without that issue
+    track.add(d1, "y", np.array([[Y, Y]], dtype=np.int8), np.array([N, N], dtype=np.int8))
+    assert track.rate(d3, "x") == pytest.approx((2 + 2.5 / 3) / 7)
+    assert track.rate(d2, "y") == pytest.approx((2 + 1.5 / 5) / 3)
+    assert track.rate(d3, ("y", "x")) == pytest.approx(4.5 / 9)
+    assert track.rate(d3, "z") == pytest.approx(smoothed_rate(4, 8))  # no data: the others'
+
+
+def test_the_backtest_hedges_with_no_record_on_or_after_the_vote() -> None:
+    scenario = scripted()
+    cutoff = scenario.history[0].date
+    result = backtest(scenario, cutoff=cutoff, replicates=2)
+    # another record of R3 (the last vote) cannot move R2's forecast; another of R2 moves R3's
+    records = copy.deepcopy(SCRIPTED["records"])
+    records[2]["votes"] = {c: "yes" for c in records[2]["votes"]}  # type: ignore[index]
+    later = backtest(scripted(records), cutoff=cutoff, replicates=2)
+    assert np.array_equal(result.forecasts[0].model, later.forecasts[0].model)
+    assert result.rows[1]["model_error"] == later.rows[1]["model_error"]
+    records = copy.deepcopy(SCRIPTED["records"])
+    records[1]["votes"] = {c: "yes" for c in records[1]["votes"]}  # type: ignore[index]
+    own = backtest(scripted(records), cutoff=cutoff, replicates=2)
+    assert own.rows[0]["model_error"] == result.rows[0]["model_error"]  # R2 cannot see itself
+    assert own.rows[1]["model_error"] != result.rows[1]["model_error"]  # R3 sees R2
 
 
 def test_walk_forward_trains_only_on_records_before_each_vote() -> None:
@@ -127,7 +214,10 @@ def test_walk_forward_trains_only_on_records_before_each_vote() -> None:
             k: v for k, v in changed.items() if k.startswith("weight_")
         }
         assert row["training_accuracy"] == changed["training_accuracy"]
+        assert row["model_error"] == changed["model_error"]  # hedged with R1 (and R2) only
     assert result.rows[1]["accuracy_mean"] != other.rows[1]["accuracy_mean"]  # R3 is scored
+    # R2's hedge is the miss rate of the starting weights' run on R1 (the cutoff's record)
+    assert result.rows[0]["model_error"] == pytest.approx(2.5 / 6)
 
 
 def test_backtest_walk_forward_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -141,6 +231,7 @@ def test_backtest_walk_forward_cli(tmp_path: Path, capsys: pytest.CaptureFixture
     assert main([*argv, "--walk-forward", "4", *fit, "--json"]) == 0
     document = json.loads(capsys.readouterr().out)
     keys = {"brier_mean", "log_loss_mean", "persistence_brier", "persistence_log_loss"}
+    keys |= {"model_error", "shares_brier", "shares_log_loss"}
     assert all(keys <= set(r) for r in document["rows"])
     assert [r["trained_on"] for r in document["rows"]] == ["R1", "R1;R2"]
     assert "walk-forward: domestic_weight" in document["weights"]

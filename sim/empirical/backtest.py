@@ -16,8 +16,14 @@ Accuracy, kappa and F1 are means and standard deviations over replicates (seeds)
 best seed; ``modal_misses`` lists (``;``-separated) the states whose most frequent simulated
 vote is not the recorded one (those missed on most backtested votes are the chronic misses).
 Beside them each row has the proper scores of the probabilistic forecasts of
-:mod:`sim.empirical.forecast` (Brier score and log loss of the model's smoothed replicate
-shares, of persistence with its earlier switch rate, and the Brier score of all-yes).
+:mod:`sim.empirical.forecast` (Brier score and log loss of the model's replicate shares hedged
+by its own miss rate on the earlier records, ``model_error``; of those shares smoothed by half
+a vote per class alone, ``shares_brier`` and ``shares_log_loss``; of persistence with its
+earlier switch rate; and the Brier score of all-yes). The model's miss rate for a vote pools
+the agenda records dated before it on its issue chain (as persistence's switch rate), each
+scored with the forecast the backtest made of it: its own prediction for a record after the
+cutoff, and for those up to the cutoff the run with the backtest's weights (in-fit when the
+weights were fitted on them, as the shipped ones are on the cutoff's record).
 """
 
 from __future__ import annotations
@@ -33,8 +39,10 @@ from sim.common.files import now_iso, package_versions
 from sim.common.manifests import BacktestManifest, BacktestScenario
 from sim.empirical.calibrate import calibrate
 from sim.empirical.forecast import (
+    ErrorTrack,
     Forecast,
     brier,
+    calibrated_probabilities,
     log_loss,
     point_probabilities,
     replicate_probabilities,
@@ -115,14 +123,41 @@ class Backtest:
         )
 
 
+def agenda_records(scenario: Scenario, keep: Callable[[dt.date], bool]) -> list[HistoryRecord]:
+    """Return the history records whose resolution is on the agenda and date passes ``keep``."""
+    return sorted(
+        (
+            r
+            for r in scenario.history
+            if keep(r.date) and any(same_resolution(r.resolution, a.id) for a in scenario.agenda)
+        ),
+        key=lambda r: r.date,
+    )
+
+
 def targets(scenario: Scenario, cutoff: dt.date) -> list[HistoryRecord]:
     """Return the history records after ``cutoff`` whose resolution is on the agenda, by date."""
-    on_agenda = [
-        r
-        for r in scenario.history
-        if r.date > cutoff and any(same_resolution(r.resolution, a.id) for a in scenario.agenda)
-    ]
-    return sorted(on_agenda, key=lambda r: r.date)
+    return agenda_records(scenario, lambda day: day > cutoff)
+
+
+def cutoff_records(scenario: Scenario, cutoff: dt.date) -> list[HistoryRecord]:
+    """Return the history records on or before ``cutoff`` whose resolution is on the agenda."""
+    return agenda_records(scenario, lambda day: day <= cutoff)
+
+
+def cutoff_errors(
+    scenario: Scenario, records: list[HistoryRecord], simulated: dict[str, np.ndarray]
+) -> ErrorTrack:
+    """Start the model's error track with ``records`` (up to the cutoff), simulated as given.
+
+    ``simulated`` maps each record's agenda id to its ``(replicates, n)`` simulated codes.
+    """
+    ids = [c.id for c in scenario.countries]
+    track = ErrorTrack()
+    for record in records:
+        item = agenda_item(scenario, record.resolution).id
+        track.add(record.date, record.issue, simulated[item], record_codes(record, ids))
+    return track
 
 
 def backtest(
@@ -165,10 +200,14 @@ def backtest(
     if calibration_budget is not None:
         scenario, weights = _calibrated(scenario, cutoff, calibration_budget, replicates, progress)
     items = [agenda_item(scenario, r.resolution) for r in later]
-    simulated = simulate(scenario, [i.id for i in items], replicates)
+    earlier = cutoff_records(scenario, cutoff)
+    # the earlier items come first on the agenda, so one run carries them all (same draws)
+    names = [agenda_item(scenario, r.resolution).id for r in earlier] + [i.id for i in items]
+    simulated = simulate(scenario, list(dict.fromkeys(names)), replicates)
+    track = cutoff_errors(scenario, earlier, {k: v.votes for k, v in simulated.items()})
     rows, forecasts = [], []
     for record, item in zip(later, items, strict=True):
-        row, forecast = score_vote(scenario, record, item.id, simulated[item.id].votes)
+        row, forecast = score_vote(scenario, record, item.id, simulated[item.id].votes, track)
         rows.append(row)
         forecasts.append(forecast)
     parameters = {
@@ -180,9 +219,17 @@ def backtest(
 
 
 def score_vote(
-    scenario: Scenario, record: HistoryRecord, resolution: str, runs: np.ndarray
+    scenario: Scenario,
+    record: HistoryRecord,
+    resolution: str,
+    runs: np.ndarray,
+    track: ErrorTrack,
 ) -> tuple[dict[str, Any], Forecast]:
     """Score ``(replicates, n)`` simulated votes of ``resolution`` and the baselines on a record.
+
+    The model's probabilities are its replicate shares hedged by ``track``'s error rate before
+    the record's date (:func:`~sim.empirical.forecast.calibrated_probabilities`); the vote's
+    own misses are then added to ``track`` for the votes after it.
 
     Returns
     -------
@@ -196,13 +243,18 @@ def score_vote(
     persist = persistence(scenario, record.issue, record.date)
     yes = np.full(len(ids), Vote.YES, dtype=np.int8)
     tallies = [tally(s) for s in runs]
-    switch = switch_rate(scenario, issue_chain(scenario, record.issue), record.date)
+    chain = issue_chain(scenario, record.issue)
+    switch = switch_rate(scenario, chain, record.date)
+    error = track.rate(record.date, chain)
+    shares = replicate_probabilities(runs)
     forecast = Forecast(
         resolution=resolution,
-        model=replicate_probabilities(runs),
+        model=calibrated_probabilities(runs, error),
         persistence=point_probabilities(persist, switch),
         recorded=recorded,
+        shares=shares,
     )
+    track.add(record.date, record.issue, runs, recorded)
     row = {
         "resolution": resolution,
         "record": record.resolution,
@@ -222,6 +274,9 @@ def score_vote(
         "all_yes_accuracy": float(np.mean(yes == recorded)),
         "brier_mean": brier(forecast.model, recorded),
         "log_loss_mean": log_loss(forecast.model, recorded),
+        "model_error": error,
+        "shares_brier": brier(shares, recorded),
+        "shares_log_loss": log_loss(shares, recorded),
         "persistence_brier": brier(forecast.persistence, recorded),
         "persistence_log_loss": log_loss(forecast.persistence, recorded),
         "persistence_switch": switch,
@@ -241,11 +296,7 @@ def _calibrated(
     progress: Callable[[int], None] | None,
 ) -> tuple[Scenario, str]:
     """Return the scenario refitted on the latest agenda record up to the cutoff."""
-    earlier = [
-        r
-        for r in scenario.history
-        if r.date <= cutoff and any(same_resolution(r.resolution, a.id) for a in scenario.agenda)
-    ]
+    earlier = cutoff_records(scenario, cutoff)
     if not earlier:
         raise ScenarioError(
             "--calibrate", str(cutoff), "no recorded vote on the agenda on or before the cutoff"

@@ -7,6 +7,10 @@ a run -- and then the vote is predicted with the refitted weights and scored lik
 row (:func:`sim.empirical.backtest.score_vote`). This is the expanding-window, re-estimated
 rolling origin of Tashman (2000): no weight ever sees the vote it predicts or a later one, and
 dynamics such as commitment are fitted on the sequence itself once it has more than one vote.
+The model's probabilities are hedged by its miss rate on the earlier agenda records of the
+vote's issue chain, as in the plain backtest: its walk-forward predictions of the earlier votes
+after the cutoff (out of sample) and, for the records up to the cutoff, the run with the
+scenario's starting weights.
 
 Only global weights are fitted (the search of :mod:`sim.empirical.calibrate`); what is fitted,
 and the budget, are in each row (``trained_on``, ``weight_<name>``). The objective is the mean
@@ -23,13 +27,20 @@ from collections.abc import Callable
 
 import numpy as np
 
-from sim.empirical.backtest import Backtest, record_codes, score_vote, targets
+from sim.empirical.backtest import (
+    Backtest,
+    agenda_records,
+    cutoff_errors,
+    cutoff_records,
+    record_codes,
+    score_vote,
+    targets,
+)
 from sim.empirical.calibrate import Fit, search
-from sim.empirical.forecast import brier, log_loss, replicate_probabilities
+from sim.empirical.forecast import ErrorTrack, brier, log_loss, replicate_probabilities
 from sim.empirical.records import agenda_item
 from sim.empirical.validate import compare, simulate
 from sim.scenario.errors import ScenarioError
-from sim.scenario.records import same_resolution
 from sim.scenario.schema import HistoryRecord, Scenario
 
 SEARCH_REPLICATES = 2
@@ -60,14 +71,7 @@ value, as trade and security do: a search fits at most eight parameters
 
 def training_records(scenario: Scenario, day: dt.date) -> list[HistoryRecord]:
     """Return the agenda records dated strictly before ``day``, by date."""
-    return sorted(
-        (
-            r
-            for r in scenario.history
-            if r.date < day and any(same_resolution(r.resolution, a.id) for a in scenario.agenda)
-        ),
-        key=lambda r: r.date,
-    )
+    return agenda_records(scenario, lambda d: d < day)
 
 
 def fit_records(
@@ -114,6 +118,18 @@ def fit_records(
     return search(
         scenario, evaluate, bounds, budget=budget, seed=seed, progress=progress, score_names=names
     )
+
+
+def starting_errors(scenario: Scenario, cutoff: dt.date, replicates: int) -> ErrorTrack:
+    """Return the model's misses on the agenda records up to ``cutoff``, with the starting weights.
+
+    The forecast in force for those records: the scenario's own parameters (for ``un_2022`` the
+    shipped weights, fitted on the cutoff's record, so these misses are in-fit).
+    """
+    earlier = cutoff_records(scenario, cutoff)
+    known = list(dict.fromkeys(agenda_item(scenario, r.resolution).id for r in earlier))
+    start = simulate(scenario, known, replicates) if known else {}
+    return cutoff_errors(scenario, earlier, {k: v.votes for k, v in start.items()})
 
 
 def _offset(progress: Callable[[int], None] | None, done: int) -> Callable[[int], None] | None:
@@ -165,6 +181,7 @@ def walk_forward(
     later = targets(scenario, cutoff)
     if not later:
         raise ScenarioError("--cutoff", str(cutoff), "no recorded vote on the agenda after it")
+    track = starting_errors(scenario, cutoff, replicates)
     rows, forecasts = [], []
     for k, record in enumerate(later):
         training = training_records(scenario, record.date)
@@ -186,7 +203,7 @@ def walk_forward(
         )
         item = agenda_item(scenario, record.resolution).id
         runs = simulate(fitted, [item], replicates)[item].votes
-        row, forecast = score_vote(fitted, record, item, runs)
+        row, forecast = score_vote(fitted, record, item, runs, track)
         row["trained_on"] = ";".join(r.resolution for r in training)
         row["objective"] = objective
         scores = fit.named()

@@ -33,7 +33,8 @@ RELIABILITY_GUIDE = (
     "predicted votes and binned by tenths; a dot is a bin's mean forecast against how often "
     "that vote was recorded, its size the number of forecasts. A calibrated forecast lies on "
     "the diagonal; below it the forecast was over-confident. The model's probabilities are "
-    "smoothed replicate shares, persistence's its latest vote with the earlier switch rate."
+    "its replicate shares hedged by its own miss rate on the earlier records, persistence's "
+    "its latest vote with the earlier switch rate."
 )
 
 
@@ -86,7 +87,7 @@ def figure_reliability(curves: dict[str, Bins]) -> Figure:
     fig, ax = subplots(figsize=(5.0, 5.0))
     ax.plot([0, 1], [0, 1], color="#888888", lw=1, ls="--", label="calibrated")
     for which, color, label in (
-        ("model", OKABE_ITO[0], "model (replicate shares)"),
+        ("model", OKABE_ITO[0], "model (shares hedged by its earlier miss rate)"),
         ("persistence", OKABE_ITO[3], "persistence"),
     ):
         x, y, n = (np.array(v) for v in zip(*curves[which], strict=True))

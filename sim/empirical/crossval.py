@@ -233,7 +233,7 @@ def cross_validate(
     scenario, recorded, resolution
         The scenario, the recorded codes aligned to its countries, the agenda item.
     folds
-        Number of folds (2 or more).
+        Number of folds, 2 to the number of states (each fold holds at least one).
     budget
         Evaluations per fit; each fold fits once per entry of :data:`HABIT_CHOICES`.
     replicates
@@ -251,7 +251,14 @@ def cross_validate(
         1996) averages away the fits' dependence on which near-equal optimum a search found.
     progress
         Called after every evaluation with the total so far.
+
+    Raises
+    ------
+    ValueError
+        If ``folds`` is below 2 or above the number of states.
     """
+    if not 2 <= folds <= len(scenario.countries):
+        raise ValueError(f"folds must be 2 to the {len(scenario.countries)} states, got {folds}")
     bounds = dict(CV_FIT) if bounds is None else bounds
     ids = [c.id for c in scenario.countries]
     assignment = fold_of_states(len(ids), folds, seed)

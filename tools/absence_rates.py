@@ -32,10 +32,15 @@ from pathlib import Path
 import pandas as pd
 from _shared import REPO, alpha2_to_iso3, member_codes, reference_parser
 
+from sim.common.files import atomic_write
+from sim.empirical.world_data import symbol_of
+from sim.scenario.records import symbol_key
+
 DEFAULT_COUNTRIES = REPO / "scenarios" / "un_2022" / "countries.csv"
 FIRST_SESSION, LAST_SESSION = 72, 74
-EXCLUDE = ("R/72/190", "R/73/194", "R/73/263", "R/74/17", "R/74/168")
-"""The scenario's history records in these sessions (``scenarios/un_2022.yaml``)."""
+EXCLUDE = ("A/RES/72/190", "A/RES/73/194", "A/RES/73/263", "A/RES/74/17", "A/RES/74/168")
+"""The scenario's history records in these sessions (``scenarios/un_2022.yaml``), compared by
+resolution symbol whichever way Voeten writes it (``R/73/194`` or ``A/RES/74/17``)."""
 COLUMNS = ("absence_prior_missed", "absence_prior_roll_calls", "absence_prior_source")
 SOURCE = (
     "Voeten (2013) UNGA roll-call data (Harvard Dataverse hdl:1902.1/12379) via R package "
@@ -53,7 +58,7 @@ def absences(reference: Path, exclude: tuple[str, ...] = EXCLUDE) -> tuple[pd.Da
     reference : Path
         The ``shared/reference`` folder (member list and ``unvotes/``).
     exclude : tuple of str
-        ``unres`` of roll calls to leave out.
+        Symbols of roll calls to leave out (``A/RES/73/194`` and ``R/73/194`` are the same).
 
     Returns
     -------
@@ -65,7 +70,9 @@ def absences(reference: Path, exclude: tuple[str, ...] = EXCLUDE) -> tuple[pd.Da
     un_dir = reference / "unvotes"
     calls = pd.read_parquet(un_dir / "un_roll_calls.parquet")
     calls = calls[calls["session"].between(FIRST_SESSION, LAST_SESSION)]
-    calls = calls[~calls["unres"].isin(exclude)]
+    left_out = {symbol_key(symbol_of(e, 0)) for e in exclude}
+    pairs = zip(calls["unres"], calls["rcid"], strict=True)
+    calls = calls[[symbol_key(symbol_of(u, int(r))) not in left_out for u, r in pairs]]
     votes = pd.read_parquet(un_dir / "un_votes.parquet")
     votes = votes[votes["rcid"].isin(calls["rcid"])]
     codes = {c: alpha2_to_iso3(c) for c in votes["country_code"].drop_duplicates()}
@@ -119,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     table, source = absences(args.reference)
     text = write_columns(args.countries, table, source)
-    args.countries.write_text(text, encoding="utf-8")
+    atomic_write(args.countries, text)
     share = (table["missed"] / table["roll_calls"]).sort_values(ascending=False)
     print(
         f"wrote {args.countries}; most absent: "

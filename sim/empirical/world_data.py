@@ -91,9 +91,13 @@ class Datasets:
 
 
 def symbol_of(unres: object, rcid: int) -> str:
-    """Return the resolution symbol as ``A/RES/..``: Voeten writes ``R/68/262`` up to session 73.
+    """Return the resolution symbol as ``A/RES/..``, however Voeten's ``unres`` writes it.
 
-    A roll call without a symbol is named by its id (``rcid 1234``).
+    Voeten writes ``R/68/262`` for every symbol up to session 70 and in session 73, and both
+    ways in sessions 71 and 72 (``A/RES/72/190`` beside ``R/72/50``); session 74 is all
+    ``A/RES/..``. Compare symbols only through this function (and
+    :func:`~sim.scenario.records.symbol_key`), never the raw ``unres``. A roll call without a
+    symbol is named by its id (``rcid 1234``).
     """
     if not isinstance(unres, str) or not unres.strip():
         return f"rcid {rcid}"

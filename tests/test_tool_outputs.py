@@ -60,8 +60,8 @@ def test_absences_leave_out_the_history_records_written_either_way(
     # left out: 5 roll calls of sessions 72-74, 2 counted (R/73/5 and A/RES/74/9)
     table, source = tool.absences(reference)
     assert table.to_dict("index") == {
-        "GBR": {"missed": 0, "roll_calls": 2},
-        "USA": {"missed": 1, "roll_calls": 2},
+        "GBR": {"missed": 0, "roll_calls": 2, "date": "2019-12-10"},
+        "USA": {"missed": 1, "roll_calls": 2, "date": "2019-12-10"},
     }
     assert "2018-12-20 to 2019-12-10, 2 roll calls" in source
     both = tool.absences(reference, exclude=("R/74/9", "A/RES/73/5"))[0]
@@ -77,9 +77,10 @@ def test_absence_tool_rewrites_countries_atomically(
     countries.write_text("id,name\nGBR,Britain\nUSA,United States\n")
     assert tool.main(["--reference", str(reference), "--countries", str(countries)]) == 0
     table = pd.read_csv(countries)
-    assert table[["id", "absence_prior_missed", "absence_prior_roll_calls"]].values.tolist() == [
-        ["GBR", 0, 2],
-        ["USA", 1, 2],
+    columns = ["id", "absence_prior_missed", "absence_prior_roll_calls", "absence_prior_date"]
+    assert table[columns].values.tolist() == [
+        ["GBR", 0, 2, "2019-12-10"],
+        ["USA", 1, 2, "2019-12-10"],
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["countries.csv", "reference"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -151,8 +152,15 @@ def test_no_fact_dated_on_or_after_the_first_vote_informs_the_bundled_session() 
     assert all(h.date < first for h in loaded.history)
     assert {h.resolution.split("/")[2] for h in loaded.history} == {"73"}
     folder = REPO / "scenarios" / "unga_74"
-    for name in ("security", "adversaries", "organisations", "alignment"):
-        assert max(_dates(pd.read_csv(folder / f"{name}.csv"))) < first, name
+    for name in ("security", "adversaries", "organisations", "alignment", "trade"):
+        table = pd.read_csv(folder / f"{name}.csv")
+        assert len(table) and max(_dates(table)) < first, name
+    # the democracy index of a year is known at its end: every year a value was read in
+    # (V-Dem's, and the UDS year and V-Dem year of the line the approximations rest on)
+    sources = pd.read_csv(folder / "countries.csv")["democracy_source"]
+    years = {int(y) for text in sources for y in re.findall(r"\b(?:19|20)\d\d\b", text)}
+    assert years and max(dt.date(y, 12, 31) for y in years) < first
+    assert all(re.search(r"V-Dem v10 v2x_polyarchy \d{4}|V-Dem \d{4}", t) for t in sources)
     # ids as the data writes them; no roll call of 2023 or later is shipped
     assert "A/RES/74/112" in {r.id for r in loaded.agenda}
     records = pd.read_csv(folder / "records" / "index.csv")

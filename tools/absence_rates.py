@@ -4,7 +4,8 @@ Reads Voeten's roll-call data (as packaged by the R package ``unvotes`` 0.3.0, c
 Parquet under ``shared/reference/unvotes``) and writes, for each of the 193 members of 2022, how
 many of the recorded plenary roll calls of sessions 72-74 (1 November 2017 to 27 December
 2019, the last three sessions in the data) it missed, and how many there were, into the
-scenario's ``countries.csv`` as ``absence_prior_missed``, ``absence_prior_roll_calls`` and
+scenario's ``countries.csv`` as ``absence_prior_missed``, ``absence_prior_roll_calls``,
+``absence_prior_date`` (the last roll call counted: the counts inform only later votes) and
 ``absence_prior_source``. A member with no row on a roll call was absent or not voting
 (``shared/reference/unvotes/README.md``); every member of 2022 was a member throughout these
 sessions. Roll calls that are also records of the scenario's own history (``--exclude``, the
@@ -18,7 +19,7 @@ Run from the repository root::
 
     python tools/absence_rates.py --reference ../shared/reference
 
-Only the three ``absence_prior*`` columns of ``countries.csv`` are written (added or
+Only the four ``absence_prior*`` columns of ``countries.csv`` are written (added or
 replaced); every other cell is kept as it is. The output is deterministic.
 """
 
@@ -32,11 +33,21 @@ from pathlib import Path
 import pandas as pd
 from _shared import REPO, alpha2_to_iso3, member_codes, reference_parser
 
+from sim.common.files import atomic_write
+from sim.empirical.world_data import symbol_of
+from sim.scenario.records import symbol_key
+
 DEFAULT_COUNTRIES = REPO / "scenarios" / "un_2022" / "countries.csv"
 FIRST_SESSION, LAST_SESSION = 72, 74
-EXCLUDE = ("R/72/190", "R/73/194", "R/73/263", "R/74/17", "R/74/168")
-"""The scenario's history records in these sessions (``scenarios/un_2022.yaml``)."""
-COLUMNS = ("absence_prior_missed", "absence_prior_roll_calls", "absence_prior_source")
+EXCLUDE = ("A/RES/72/190", "A/RES/73/194", "A/RES/73/263", "A/RES/74/17", "A/RES/74/168")
+"""The scenario's history records in these sessions (``scenarios/un_2022.yaml``), compared by
+resolution symbol whichever way Voeten writes it (``R/73/194`` or ``A/RES/74/17``)."""
+COLUMNS = (
+    "absence_prior_missed",
+    "absence_prior_roll_calls",
+    "absence_prior_date",
+    "absence_prior_source",
+)
 SOURCE = (
     "Voeten (2013) UNGA roll-call data (Harvard Dataverse hdl:1902.1/12379) via R package "
     "unvotes 0.3.0 (Robinson 2021): recorded plenary roll calls of sessions {first}-{last} "
@@ -53,19 +64,22 @@ def absences(reference: Path, exclude: tuple[str, ...] = EXCLUDE) -> tuple[pd.Da
     reference : Path
         The ``shared/reference`` folder (member list and ``unvotes/``).
     exclude : tuple of str
-        ``unres`` of roll calls to leave out.
+        Symbols of roll calls to leave out (``A/RES/73/194`` and ``R/73/194`` are the same).
 
     Returns
     -------
     table : pandas.DataFrame
-        Index ISO3 (the 193 members, sorted); columns ``missed`` and ``roll_calls``.
+        Index ISO3 (the 193 members, sorted); columns ``missed``, ``roll_calls`` and ``date``
+        (the last roll call counted: the counts inform only votes after it).
     source : str
         The source text, with the sessions, dates and number of roll calls.
     """
     un_dir = reference / "unvotes"
     calls = pd.read_parquet(un_dir / "un_roll_calls.parquet")
     calls = calls[calls["session"].between(FIRST_SESSION, LAST_SESSION)]
-    calls = calls[~calls["unres"].isin(exclude)]
+    left_out = {symbol_key(symbol_of(e, 0)) for e in exclude}
+    pairs = zip(calls["unres"], calls["rcid"], strict=True)
+    calls = calls[[symbol_key(symbol_of(u, int(r))) not in left_out for u, r in pairs]]
     votes = pd.read_parquet(un_dir / "un_votes.parquet")
     votes = votes[votes["rcid"].isin(calls["rcid"])]
     codes = {c: alpha2_to_iso3(c) for c in votes["country_code"].drop_duplicates()}
@@ -78,10 +92,15 @@ def absences(reference: Path, exclude: tuple[str, ...] = EXCLUDE) -> tuple[pd.Da
     if extra:
         raise ValueError(f"voters that are not 2022 members: {extra}")
     n = len(calls)
-    table = pd.DataFrame(
-        {"missed": [n - int(cast.get(m, 0)) for m in members], "roll_calls": n}, index=members
-    )
     dates = pd.to_datetime(calls["date"])
+    table = pd.DataFrame(
+        {
+            "missed": [n - int(cast.get(m, 0)) for m in members],
+            "roll_calls": n,
+            "date": dates.max().date().isoformat(),
+        },
+        index=members,
+    )
     source = SOURCE.format(
         first=FIRST_SESSION,
         last=LAST_SESSION,
@@ -108,6 +127,7 @@ def write_columns(path: Path, table: pd.DataFrame, source: str) -> str:
     for row in rows:
         row["absence_prior_missed"] = str(int(table.loc[row["id"], "missed"]))
         row["absence_prior_roll_calls"] = str(int(table.loc[row["id"], "roll_calls"]))
+        row["absence_prior_date"] = str(table.loc[row["id"], "date"])
         row["absence_prior_source"] = source
         writer.writerow(row)
     return out.getvalue()
@@ -119,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     table, source = absences(args.reference)
     text = write_columns(args.countries, table, source)
-    args.countries.write_text(text, encoding="utf-8")
+    atomic_write(args.countries, text)
     share = (table["missed"] / table["roll_calls"]).sort_values(ascending=False)
     print(
         f"wrote {args.countries}; most absent: "

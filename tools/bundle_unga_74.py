@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from sim.common.files import atomic_write
+from sim.common.files import atomic_write, publish_dir
 from sim.empirical.session import fit_header, fit_session
 from sim.empirical.world_build import build_world, parameters_yaml
 from sim.scenario.loading import load_scenario
@@ -50,16 +50,33 @@ def fitted_parameters(data: Path) -> str:
     return parameters_yaml(fit.parameters, header)
 
 
-def main() -> int:
-    """Build the world into scenarios/unga_74/, fit its weights on session 73, move its YAML."""
-    folder = REPO / "scenarios" / "unga_74"
-    parameters = fitted_parameters(REPO / "data")
-    built = build_world(REPO / "data", DATE, folder, name="unga_74", force=True)
-    atomic_write(folder / "parameters.yaml", parameters)
-    text = built.yaml.read_text(encoding="utf-8")
-    text = re.sub(r"(record: |_file: |: )(history/|[a-z_]+\.(?:csv|yaml))", r"\1unga_74/\2", text)
-    (REPO / "scenarios" / "unga_74.yaml").write_text(text, encoding="utf-8")
-    built.yaml.unlink()
+def relocated(text: str) -> str:
+    """Return the world's scenario file with its paths moved into ``unga_74/``."""
+    return re.sub(r"(record: |_file: |: )(history/|[a-z_]+\.(?:csv|yaml))", r"\1unga_74/\2", text)
+
+
+def main(repo: Path = REPO) -> int:
+    """Build the world into scenarios/unga_74/, fit its weights on session 73, move its YAML.
+
+    Everything is staged first: the folder is published whole, with its fitted weights, and
+    then the scenario file beside it (each atomically; a failure before leaves both as they
+    were).
+    """
+    folder = repo / "scenarios" / "unga_74"
+    parameters = fitted_parameters(repo / "data")
+    scenario: list[str] = []
+
+    def fill(staging: Path) -> None:
+        built = build_world(repo / "data", DATE, staging / "world", name="unga_74")
+        for entry in built.yaml.parent.iterdir():
+            entry.rename(staging / entry.name)
+        built.yaml.parent.rmdir()
+        (staging / "parameters.yaml").write_text(parameters, encoding="utf-8")
+        scenario.append(relocated((staging / "scenario.yaml").read_text(encoding="utf-8")))
+        (staging / "scenario.yaml").unlink()
+
+    publish_dir(folder, fill, force=True)
+    atomic_write(repo / "scenarios" / "unga_74.yaml", scenario[0])
     print(f"wrote scenarios/unga_74.yaml and {folder}")
     return 0
 

@@ -119,6 +119,11 @@ def _cross_validate(args: argparse.Namespace, scenario: Scenario) -> int:
     from sim.empirical.crossval import PENALTY, cross_validate, format_cross_validation
     from sim.empirical.records import agenda_item, read_record
 
+    if args.cv > len(scenario.countries):
+        raise CommandError(
+            f"--cv {args.cv}: more folds than the scenario's {len(scenario.countries)} "
+            "countries (a fold would hold no state)"
+        )
     record = read_record(args.record, scenario, args.resolution)
     result = cross_validate(
         scenario,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,19 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text[:40]!r}") from None
+
+
+NAME_PATTERN = re.compile(r"[A-Za-z0-9_\-]{1,64}")
+"""A built world's ``--name``: letters, digits, ``_`` and ``-`` (as a country id), at most 64."""
+
+
+def world_name(text: str) -> str:
+    """Argument type: a scenario name of :data:`NAME_PATTERN` (it is written into YAML)."""
+    if NAME_PATTERN.fullmatch(text) is None:
+        raise argparse.ArgumentTypeError(
+            f"must be 1 to 64 letters, digits, '_' or '-', got {text[:40]!r}"
+        )
+    return text
 
 
 def fit_budget(text: str) -> int:
@@ -49,7 +63,12 @@ def add_world(verbs: Verbs) -> None:
     build.add_argument("--date", type=_date, required=True, help="the world's date, YYYY-MM-DD")
     build.add_argument("--out", type=Path, required=True, help="the folder to write")
     build.add_argument("--data", type=Path, default=None, help="data folder (default: data/)")
-    build.add_argument("--name", default=None, help="scenario name (default world_<date>)")
+    build.add_argument(
+        "--name",
+        type=world_name,
+        default=None,
+        help="scenario name: letters, digits, _ and - (default world_<date>)",
+    )
     build.add_argument("--force", action="store_true", help="replace a non-empty --out")
     build.set_defaults(handler=cmd_world_build)
     score = sub.add_parser(

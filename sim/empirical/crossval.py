@@ -125,7 +125,15 @@ class CrossValidation:
 
 
 def fold_of_states(n: int, folds: int, seed: int) -> np.ndarray:
-    """Return each state's fold (0..folds-1): a seeded permutation dealt out in turn."""
+    """Return each state's fold (0..folds-1): a seeded permutation dealt out in turn.
+
+    Raises
+    ------
+    ValueError
+        If ``folds`` is below 2 or above ``n`` (a fold would hold no state).
+    """
+    if not 2 <= folds <= n:
+        raise ValueError(f"folds must be 2 to the {n} states, got {folds}")
     order = np.random.default_rng(seed).permutation(n)
     assignment = np.empty(n, dtype=np.int64)
     assignment[order] = np.arange(n) % folds
@@ -233,7 +241,7 @@ def cross_validate(
     scenario, recorded, resolution
         The scenario, the recorded codes aligned to its countries, the agenda item.
     folds
-        Number of folds (2 or more).
+        Number of folds, 2 to the number of states (:func:`fold_of_states` refuses others).
     budget
         Evaluations per fit; each fold fits once per entry of :data:`HABIT_CHOICES`.
     replicates

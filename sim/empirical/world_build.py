@@ -10,16 +10,18 @@ agenda's own recorded votes go to ``records/`` for scoring only and inform nothi
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from sim.common.files import publish_dir
 from sim.empirical import world_ties as ties
 from sim.empirical.recurring import latest_by_title, title_key
-from sim.empirical.world_data import ISSUES, Datasets, load_datasets, members_at
+from sim.empirical.world_data import ISSUES, Datasets, check_date, load_datasets, members_at
 from sim.model.channels import REGISTRY
 from sim.scenario.errors import ScenarioError
 from sim.scenario.schema import Parameters
@@ -216,11 +218,13 @@ def build_world(
     Raises
     ------
     ScenarioError
-        If the data folder is unreadable or nothing was voted on or after the date.
+        If the data folder is unreadable, the date is before the data
+        (:func:`~sim.empirical.world_data.check_date`) or nothing was voted on or after it.
     ResultsError
         If ``out`` cannot be written (or is a non-empty directory without ``force``).
     """
     data = load_datasets(data_folder)
+    check_date(data, date)
     members = members_at(data, date)
     calls = agenda_calls(data, date)
     history = one_per_symbol(ties.earlier_calls(data, date, ties.HISTORY_DAYS))
@@ -305,7 +309,7 @@ def scenario_yaml(
         ]
     )
     lines += [
-        f"name: {name}",
+        f"name: {yaml_scalar(name)}",
         f"description: The {n} UN members before {date}, from Voeten's UN votes, ATOP, TSS and "
         "COW IGO (SOURCES.md).",
         f"seed: {date:%Y%m%d}",
@@ -333,6 +337,17 @@ def scenario_yaml(
         "agenda: agenda.csv",
     ]
     return "\n".join(lines) + "\n"
+
+
+def yaml_scalar(text: str) -> str:
+    """Return ``text`` as a YAML scalar: as is if it reads back as itself, else double-quoted.
+
+    A name such as ``world_2019_11_07`` stays plain; ``foo: [bar``, ``null`` or ``123`` are
+    quoted (with escapes), so a scenario file always reads back its name.
+    """
+    if re.fullmatch(r"[A-Za-z0-9_\-]+", text) and yaml.safe_load(text) == text:
+        return text
+    return yaml.safe_dump(text, default_style='"', width=10**9).strip()
 
 
 def parameters_yaml(

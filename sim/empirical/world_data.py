@@ -97,9 +97,13 @@ class Datasets:
 
 
 def symbol_of(unres: object, rcid: int) -> str:
-    """Return the resolution symbol as ``A/RES/..``: Voeten writes ``R/68/262`` up to session 73.
+    """Return the resolution symbol as ``A/RES/..``, however Voeten's ``unres`` writes it.
 
-    A roll call without a symbol is named by its id (``rcid 1234``).
+    Voeten writes ``R/68/262`` for every symbol up to session 70 and in session 73, and both
+    ways in sessions 71 and 72 (``A/RES/72/190`` beside ``R/72/50``); session 74 is all
+    ``A/RES/..``. Compare symbols only through this function (and
+    :func:`~sim.scenario.records.symbol_key`), never the raw ``unres``. A roll call without a
+    symbol is named by its id (``rcid 1234``).
     """
     if not isinstance(unres, str) or not unres.strip():
         return f"rcid {rcid}"
@@ -169,6 +173,8 @@ def load_datasets(folder: Path) -> Datasets:
     members = crosswalk[crosswalk["admitted"] > 0][["iso3", "name", "admitted"]]
     by_iso2 = dict(zip(crosswalk["iso2"], crosswalk["iso3"], strict=True))
     by_cow = {int(c): i for c, i in zip(crosswalk["cow"], crosswalk["iso3"], strict=True) if c > 0}
+    cows = zip(crosswalk["cow"], crosswalk["admitted"], strict=True)
+    aliases = {int(c) for c, admitted in cows if admitted <= 0}
     calls = _read(folder, "unvotes/un_roll_calls.parquet")
     issues = _read(folder, "unvotes/un_roll_call_issues.parquet")
     coded: dict[int, set[str]] = {}
@@ -206,7 +212,11 @@ def load_datasets(folder: Path) -> Datasets:
         table = table.assign(
             a=table["ccode1"].astype(int).map(by_cow), b=table["ccode2"].astype(int).map(by_cow)
         )
-        return table.dropna(subset=["a", "b"]).reset_index(drop=True)
+        table = table.dropna(subset=["a", "b"])
+        table = table[table["a"] != table["b"]]
+        codes = table[["ccode1", "ccode2"]].astype(int)
+        alias = codes["ccode1"].isin(aliases) | codes["ccode2"].isin(aliases)
+        return one_per_key(table, alias, ["a", "b", "year"])
 
     return Datasets(
         sponsors=read_sponsors(folder / "un_sponsors.csv"),
@@ -220,13 +230,31 @@ def load_datasets(folder: Path) -> Datasets:
         trade=keyed(_read(folder, OPTIONAL[0]))
         if (folder / OPTIONAL[0]).exists()
         else pd.DataFrame(columns=["a", "b", "year", "flow1", "flow2"]),
-        democracy=read_democracy(folder / OPTIONAL[1], by_cow),
+        democracy=read_democracy(folder / OPTIONAL[1], by_cow, aliases),
         complaints=read_complaints(folder / "sc_complaints.csv"),
     )
 
 
-def read_democracy(path: Path, by_cow: dict[int, str]) -> pd.DataFrame:
-    """Return ``iso3, year, v2x_polyarchy, xm_qudsest`` from the extract; empty if absent."""
+def one_per_key(table: pd.DataFrame, alias: pd.Series, key: list[str]) -> pd.DataFrame:
+    """Keep one row per ``key``: where two COW codes name one member, the row of its own code.
+
+    COW codes West Germany (260) to 1990 and Germany (255) from 1990, both ``DEU`` in the
+    crosswalk, so 1990 has two rows of Germany; the row of the member's code (not an ``alias``
+    row of ``states.csv``) is kept, the table's order otherwise unchanged.
+    """
+    table = table.reset_index(drop=True)
+    if "year" not in table.columns:
+        return table
+    first = table.assign(_alias=alias.to_numpy(bool)).sort_values("_alias", kind="stable")
+    kept = first.drop_duplicates(key, keep="first").sort_index().drop(columns="_alias")
+    return kept.reset_index(drop=True)
+
+
+def read_democracy(path: Path, by_cow: dict[int, str], aliases: set[int]) -> pd.DataFrame:
+    """Return ``iso3, year, v2x_polyarchy, xm_qudsest`` from the extract; empty if absent.
+
+    One row per member and year (:func:`one_per_key`: Germany's own code where 1990 has two).
+    """
     if not path.exists():
         return pd.DataFrame(columns=["iso3", "year", "v2x_polyarchy", "xm_qudsest"])
     try:
@@ -237,6 +265,7 @@ def read_democracy(path: Path, by_cow: dict[int, str]) -> pd.DataFrame:
     if missing:
         raise ScenarioError(path, missing[0], "missing column")
     table = table.assign(iso3=table["ccode"].astype(int).map(by_cow)).dropna(subset=["iso3"])
+    table = one_per_key(table, table["ccode"].astype(int).isin(aliases), ["iso3", "year"])
     return table[["iso3", "year", "v2x_polyarchy", "xm_qudsest"]].reset_index(drop=True)
 
 
@@ -252,6 +281,41 @@ def read_sponsors(path: Path) -> dict[str, tuple[list[str], str]]:
         str(r.symbol): (str(r.sponsors).split(), f"{r.source} (draft {r.draft})")
         for r in table.itertuples()
     }
+
+
+def first_date(data: Datasets) -> tuple[dt.date, str]:
+    """Return the first date a world can be built for, and the table that sets it.
+
+    A world reads each yearly table (ATOP, COW IGO, the democracy extract) in the year before
+    its date's, so its date must fall after the first year every one of them covers: COW IGO
+    and the democracy extract start in 1990, so the first world is of 1 January 1991. Trade is
+    left out of the rule: it is optional, off in every built world (``trade_weight`` 0), and a
+    world before its first year has an empty ``trade.csv``, as a data folder without it does.
+    """
+    tables = {"ATOP": data.atop, "COW IGO": data.igo, "the democracy extract": data.democracy}
+    starts = {k: int(t["year"].min()) for k, t in tables.items() if len(t)}
+    if not starts:
+        return dt.date.min, "none"
+    name = max(starts, key=lambda k: starts[k])
+    return dt.date(starts[name] + 1, 1, 1), name
+
+
+def check_date(data: Datasets, date: dt.date) -> None:
+    """Refuse a world's date that the data does not cover (:func:`first_date`).
+
+    Raises
+    ------
+    ScenarioError
+        Naming ``--date``, if the date is before the first date.
+    """
+    first, name = first_date(data)
+    if date < first:
+        raise ScenarioError(
+            "--date",
+            "date",
+            f"{date} is before the data: {name} starts in {first.year - 1}, and a world reads "
+            f"the year before its date, so the first date is {first}",
+        )
 
 
 def members_at(data: Datasets, date: dt.date) -> list[str]:

@@ -7,7 +7,8 @@ rate never looks at the vote it informs. A scenario may add a *prior*: each stat
 from the General Assembly's recorded roll calls before its history (``un_2022``: sessions
 72-74, 2017-2019, from Voeten 2013, ``tools/absence_rates.py``), pooled roll call by roll call
 with the history, so that a state's rate rests on hundreds of votes on every subject rather
-than on the few of one issue.
+than on the few of one issue. The prior is dated too (the last roll call it counts): it counts
+only for votes dated after that day, as a record does.
 """
 
 from __future__ import annotations
@@ -31,15 +32,20 @@ class AbsenceHistory:
     dates
         The records' dates, ascending.
     missed
-        ``(len(dates) + 1, n)``: row ``k`` counts each state's absences in the prior and the
-        first ``k`` records.
-    prior_calls
-        Roll calls of the prior each state was counted over (n,); zeros without a prior.
+        ``(len(dates) + 1, n)``: row ``k`` counts each state's absences in the first ``k``
+        records.
+    prior_missed, prior_calls
+        Each state's absences and roll calls of the prior (n,); None without a prior.
+    prior_until
+        Each state's date of the prior's last roll call (None: undated); the prior counts only
+        for votes dated after it (and for undated votes).
     """
 
     dates: tuple[dt.date, ...]
     missed: FloatArray
+    prior_missed: FloatArray | None = None
     prior_calls: FloatArray | None = None
+    prior_until: tuple[dt.date | None, ...] = ()
 
     @classmethod
     def of(
@@ -47,10 +53,12 @@ class AbsenceHistory:
         records: Iterable[tuple[dt.date, Mapping[str, str]]],
         ids: Sequence[str],
         prior: tuple[FloatArray, FloatArray] | None = None,
+        prior_until: Sequence[dt.date | None] | None = None,
     ) -> AbsenceHistory:
         """Build it from ``(date, votes by country id)`` pairs; a missing row counts absent.
 
-        ``prior`` is ``(missed, roll_calls)`` per state before the first record (counts).
+        ``prior`` is ``(missed, roll_calls)`` per state before the first record (counts), and
+        ``prior_until`` the date of each state's last counted roll call (default: undated).
         """
         ordered = sorted(records, key=lambda r: r[0])
         absent = np.array(
@@ -60,19 +68,24 @@ class AbsenceHistory:
             ],
             dtype=float,
         ).reshape(len(ordered), len(ids))
-        start = np.zeros((1, len(ids))) if prior is None else prior[0].reshape(1, len(ids))
-        missed = np.vstack([start, start + np.cumsum(absent, axis=0)])
-        return cls(tuple(d for d, _ in ordered), missed, None if prior is None else prior[1])
+        missed = np.vstack([np.zeros((1, len(ids))), np.cumsum(absent, axis=0)])
+        until = tuple(prior_until) if prior_until is not None else (None,) * len(ids)
+        if prior is None:
+            return cls(tuple(d for d, _ in ordered), missed)
+        return cls(tuple(d for d, _ in ordered), missed, prior[0], prior[1], until)
 
     def rate(self, day: dt.date | None) -> FloatArray:
         """Share of the roll calls dated before ``day`` each state missed (prior included).
 
-        0 where there are none.
+        The prior counts where it is dated before ``day`` (or undated, or ``day`` is None). 0
+        where there are no roll calls.
         """
         k = 0 if day is None else bisect.bisect_left(self.dates, day)
-        calls = k + (0.0 if self.prior_calls is None else self.prior_calls)
-        total = np.broadcast_to(np.asarray(calls, dtype=float), self.missed.shape[1:])
-        rate: FloatArray = np.divide(
-            self.missed[k], total, out=np.zeros(self.missed.shape[1]), where=total > 0
-        )
+        missed = self.missed[k]
+        calls = np.full(self.missed.shape[1], float(k))
+        if self.prior_missed is not None and self.prior_calls is not None:
+            known = np.array([d is None or day is None or d < day for d in self.prior_until])
+            missed = missed + np.where(known, self.prior_missed, 0.0)
+            calls = calls + np.where(known, self.prior_calls, 0.0)
+        rate: FloatArray = np.divide(missed, calls, out=np.zeros(len(calls)), where=calls > 0)
         return rate

@@ -34,8 +34,10 @@ def regime_similarity(a: FloatArray, b: FloatArray) -> FloatArray:
     Positive when both lie on the same side of the scale's midpoint (two democracies, or two
     autocracies), negative across it, and near 0 for a hybrid regime: Gartzke's (1998)
     joint-democracy term on a scale centred at its midpoint. (Chosen over ``1 - 2 |a - b|``, a
-    Gaussian kernel and a threshold at 0.75 by the mechanisms-only score of the world of
-    2018-09-18, session 73; see docs.)
+    Gaussian kernel and a threshold at 0.75 after one-seed looks at the mechanisms-only score
+    of session 74, then confirmed on session 73, where its weight was fitted: a rule chosen
+    after seeing the target session, so session 74 is no clean test of it; README, "Rules
+    chosen after session-74 scores had been seen".)
     """
     similarity: FloatArray = 4.0 * (a - 0.5) * (b - 0.5)
     return similarity

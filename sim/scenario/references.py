@@ -71,6 +71,11 @@ def _country_ids(scenario: Scenario, fail: Fail) -> set[str]:
         if country.id in ids:
             fail(("countries", i, "id"), f"duplicate country id {country.id!r}")
         ids.add(country.id)
+        if country.absence_prior_roll_calls > 0 and country.absence_prior_date is None:
+            fail(
+                ("countries", i, "absence_prior_date"),
+                "is needed with absence_prior_roll_calls: the date of the last roll call counted",
+            )
         for issue in country.public_opinion:
             if issue not in scenario.issues:
                 fail(("countries", i, "public_opinion", issue), unknown_name("issue", issue))

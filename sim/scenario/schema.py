@@ -152,7 +152,8 @@ class CountryBase(_Strict):
     The numeric attributes channels read (``domestic_pressure`` ...) are added to this class
     from the registry; read them with :meth:`attribute`. ``absence_prior_missed`` of
     ``absence_prior_roll_calls`` recorded roll calls before the scenario's history were missed
-    (pooled with the history into each vote's absence rate, :mod:`sim.model.absence`).
+    (pooled with the history into each vote's absence rate, :mod:`sim.model.absence`), the last
+    of them on ``absence_prior_date``: they inform only votes dated after it.
     """
 
     id: CountryId
@@ -165,6 +166,11 @@ class CountryBase(_Strict):
     )
     absence_prior_roll_calls: NonNegative = Field(
         0.0, description="recorded roll calls counted for absence_prior_missed"
+    )
+    absence_prior_date: dt.date | None = Field(
+        None,
+        description="date of the last roll call counted in absence_prior_roll_calls (needed "
+        "with them): the counts inform only votes dated after it",
     )
     sources: dict[str, str] = Field(default_factory=dict)
 

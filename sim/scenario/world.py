@@ -229,6 +229,7 @@ def build_world(scenario: Scenario) -> World:
             np.array([c.absence_prior_missed for c in scenario.countries], float),
             np.array([c.absence_prior_roll_calls for c in scenario.countries], float),
         ),
+        prior_until=[c.absence_prior_date for c in scenario.countries],
     )
     history = _History(scenario.history, tuple(position))
     timeline = timeline_of(scenario, _fail)

@@ -17,7 +17,12 @@ from sim.cli import main
 from sim.empirical.backtest import issue_chain, modal_votes, persistence, record_codes
 from sim.empirical.forecast import switch_rate
 from sim.empirical.walkforward import OBJECTIVES, fit_records, training_records
-from sim.model.channels import COMMITMENT_HALF_LIFE, COMMITMENT_HALF_LIFE_DAYS, REGISTRY
+from sim.model.channels import (
+    COMMITMENT_HALF_LIFE,
+    COMMITMENT_HALF_LIFE_DAYS,
+    COMMITMENT_PRECEDENT,
+    REGISTRY,
+)
 from sim.scenario.loading import load_scenario
 from sim.scenario.schema import Parameters
 
@@ -34,12 +39,16 @@ ACCOUNTABILITY = [
 
 
 def test_the_half_life_is_a_bounded_parameter_generated_from_the_registry() -> None:
-    assert REGISTRY["commitment"].parameters == (COMMITMENT_HALF_LIFE,)
+    assert REGISTRY["commitment"].parameters == (COMMITMENT_HALF_LIFE, COMMITMENT_PRECEDENT)
     assert Parameters().commitment_half_life == COMMITMENT_HALF_LIFE_DAYS == 730.0
     assert Parameters(commitment_half_life=7.0).commitment_half_life == 7.0
     for bad in (6.9, 3650.5):
         with pytest.raises(ValidationError):
             Parameters(commitment_half_life=bad)
+    assert Parameters().commitment_precedent == 1.0  # no difference unless fitted
+    for bad in (0.99, 10.01):
+        with pytest.raises(ValidationError):
+            Parameters(commitment_precedent=bad)
 
 
 @pytest.mark.parametrize(("half_life", "expected"), [(None, "abstain"), (30.0, "yes")])

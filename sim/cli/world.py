@@ -98,6 +98,11 @@ def add_world(verbs: Verbs) -> None:
         "relative to the YAML's folder, inside it; e.g. a `world fit --mechanisms` result)",
     )
     score.set_defaults(handler=cmd_world_score)
+    _add_fit(sub)
+
+
+def _add_fit(sub: Verbs) -> None:
+    """Add ``world fit`` to the ``world`` verb's subparsers."""
     fit = sub.add_parser(
         "fit",
         help="fit a few global weights to a built world's session",

@@ -15,7 +15,7 @@ and no fit rests on one lucky seed.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -93,6 +93,11 @@ def check_bounds(bounds: dict[str, tuple[float, float]]) -> None:
                 )
 
 
+def _weights_first(names: Iterable[str]) -> list[str]:
+    """Return the names sorted with the channel weights first (errors list them first)."""
+    return sorted(names, key=lambda n: (not n.endswith("_weight"), n))
+
+
 def parse_bounds(specs: Sequence[str]) -> dict[str, tuple[float, float]]:
     """Parse ``NAME`` or ``NAME=LOW:HIGH`` items; ``NAME`` alone takes its default bounds.
 
@@ -118,7 +123,9 @@ def parse_bounds(specs: Sequence[str]) -> dict[str, tuple[float, float]]:
         name, _, rest = spec.partition("=")
         if name not in numeric:
             raise ScenarioError(
-                "--fit", name, f"not a numeric global parameter ({', '.join(sorted(numeric))})"
+                "--fit",
+                name,
+                f"not a numeric global parameter ({', '.join(_weights_first(numeric))})",
             )
         if not rest:
             known = {**DEFAULT_BOUNDS, **EXTRA_BOUNDS}

@@ -308,6 +308,12 @@ OBJECTIVES = {"accuracy": ("accuracy", "agreement r"), "agreement": ("agreement 
 agreement r (the structure of who votes with whom, which the mechanisms are asked to carry)."""
 
 
+def with_habit(scenario: Scenario, streak: int) -> Scenario:
+    """Return the scenario with ``absence_habit`` set to ``streak``."""
+    update = {"absence_habit": streak}
+    return scenario.model_copy(update={"parameters": scenario.parameters.model_copy(update=update)})
+
+
 def fit_session(
     scenario: Scenario,
     folder: Path,
@@ -322,9 +328,9 @@ def fit_session(
 ) -> Fit:
     """Fit a few global weights to a whole session's records (``alliance-sim world fit``).
 
-    First the habitual-absence streak is chosen from :data:`ABSENCE_HABITS` at the start
-    weights (the last recorded votes of a session, often thinly attended, would otherwise keep
-    states away from the whole next one), then the search of :mod:`sim.empirical.calibrate`
+    First the habitual-absence streak is chosen from :data:`ABSENCE_HABITS` at the start (the
+    thinly attended last votes of a session would otherwise keep states away from the whole
+    next one), then the search of :mod:`sim.empirical.calibrate`
     (Latin hypercube, McKay, Beckman & Conover 1979, then compass search, Kolda, Lewis &
     Torczon 2003) fits ``bounds``, maximising :func:`session_objective`. The score is in-sample
     for this session: fit on one session and score another, so that the weights never see the
@@ -358,8 +364,7 @@ def fit_session(
     Returns
     -------
     Fit
-        The fitted parameters (``absence_habit`` among them unless ``mechanisms``), their
-        score and the start's, named (:meth:`~sim.empirical.calibrate.Fit.named`).
+        The fitted parameters and their score and the start's, named (``Fit.named``).
 
     Raises
     ------
@@ -371,16 +376,12 @@ def fit_session(
     if bounds is None:
         bounds = dict(MECHANISMS_FIT if mechanisms else SESSION_FIT)
 
-    def habit(streak: int) -> Scenario:
-        update = {"absence_habit": streak}
-        return base.model_copy(update={"parameters": base.parameters.model_copy(update=update)})
-
     chosen = int(getattr(base.parameters, "absence_habit", 0))
     if not mechanisms:
-        scores = {streak: objective(habit(streak)) for streak in ABSENCE_HABITS}
+        scores = {streak: objective(with_habit(base, streak)) for streak in ABSENCE_HABITS}
         chosen = max(ABSENCE_HABITS, key=lambda streak: scores[streak])
     fit = search(
-        habit(chosen),
+        with_habit(base, chosen),
         objective,
         bounds,
         budget=budget,

@@ -91,7 +91,8 @@ def _bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[ModuleType
     _fixture(root / "data")  # a tiny world whose one agenda vote is on the bundle's date
     (root / "scenarios").mkdir()
     fitted = "# fitted (a stand-in: the fit takes minutes)\nparameters:\n  neutrality: 0.5\n"
-    monkeypatch.setattr(tool, "fitted_parameters", lambda data: fitted)
+    files = {"parameters.yaml": fitted, "parameters_mechanisms.yaml": fitted}
+    monkeypatch.setattr(tool, "fitted_parameters", lambda data: files)
     return tool, root
 
 
@@ -102,6 +103,7 @@ def test_bundle_publishes_the_folder_with_its_fitted_weights_and_then_the_yaml(
     assert tool.main(root) == 0
     folder = root / "scenarios" / "unga_74"
     assert (folder / "parameters.yaml").read_text().startswith("# fitted (a stand-in")
+    assert (folder / "parameters_mechanisms.yaml").read_text().startswith("# fitted")
     assert not (folder / "scenario.yaml").exists() and not (folder / "world").exists()
     assert (folder / "backtest.yaml").exists() and (folder / "records" / "index.csv").exists()
     text = (root / "scenarios" / "unga_74.yaml").read_text()

@@ -4,8 +4,9 @@ The 74th session's 90 recorded roll calls (7 Nov - 27 Dec 2019) on a world dated
 the day of its first roll call: history is session 73 (the 400 days before), nothing of session
 74 informs it. Its weights are fitted on the session before: the world of 2018-10-16 (the 73rd
 session's first roll call; history session 72) is built in a temporary folder and
-``alliance-sim world fit`` is run on its 95 roll calls (a few minutes on 2 cores), so no weight
-sees a vote of session 74. Run from the repository root::
+``alliance-sim world fit`` is run twice on its 95 roll calls (:data:`FITS`: the model's weights
+into ``parameters.yaml``, the mechanisms' own into ``parameters_mechanisms.yaml``; several
+minutes on 2 cores), so no weight sees a vote of session 74. Run from the repository root::
 
     python tools/bundle_unga_74.py
 """
@@ -33,21 +34,43 @@ FIT_REPLICATES = 2
 FIT_SEED = 0
 
 
-def fitted_parameters(data: Path) -> str:
-    """Build the world of :data:`FIT_DATE`, fit it, and return the parameters file's text."""
+FITS = {
+    "parameters.yaml": {"first": "accuracy", "mechanisms": False},
+    "parameters_mechanisms.yaml": {"first": "agreement", "mechanisms": True},
+}
+"""The parameters files written and their fits: the model's weights (accuracy first), and the
+mechanisms' own (no earlier vote known, agreement r first; ``world score --parameters``)."""
+
+
+def fitted_parameters(data: Path) -> dict[str, str]:
+    """Build the world of :data:`FIT_DATE`, fit it each way of :data:`FITS`, return the files."""
+    where = f"the world of {FIT_DATE} (the 73rd; `alliance-sim world build --date {FIT_DATE}`)"
+    files = {}
     with tempfile.TemporaryDirectory() as tmp:
         built = build_world(data, FIT_DATE, Path(tmp) / "world", name="unga_73")
         scenario = load_scenario(built.yaml).scenario
-        fit = fit_session(
-            scenario,
-            built.yaml.parent,
-            budget=FIT_BUDGET,
-            replicates=FIT_REPLICATES,
-            seed=FIT_SEED,
-        )
-    where = f"the world of {FIT_DATE} (the 73rd; `alliance-sim world build --date {FIT_DATE}`)"
-    header = fit_header(fit, where, FIT_BUDGET, FIT_REPLICATES, FIT_SEED)
-    return parameters_yaml(fit.parameters, header)
+        for name, how in FITS.items():
+            first, mechanisms = str(how["first"]), bool(how["mechanisms"])
+            fit = fit_session(
+                scenario,
+                built.yaml.parent,
+                budget=FIT_BUDGET,
+                replicates=FIT_REPLICATES,
+                seed=FIT_SEED,
+                first=first,
+                mechanisms=mechanisms,
+            )
+            header = fit_header(
+                fit,
+                where,
+                FIT_BUDGET,
+                FIT_REPLICATES,
+                FIT_SEED,
+                first=first,
+                mechanisms=mechanisms,
+            )
+            files[name] = parameters_yaml(fit.parameters, header)
+    return files
 
 
 def relocated(text: str) -> str:
@@ -71,7 +94,8 @@ def main(repo: Path = REPO) -> int:
         for entry in built.yaml.parent.iterdir():
             entry.rename(staging / entry.name)
         built.yaml.parent.rmdir()
-        (staging / "parameters.yaml").write_text(parameters, encoding="utf-8")
+        for name, text in parameters.items():
+            (staging / name).write_text(text, encoding="utf-8")
         scenario.append(relocated((staging / "scenario.yaml").read_text(encoding="utf-8")))
         (staging / "scenario.yaml").unlink()
 

@@ -239,6 +239,7 @@ def test_session_score_baselines_on_the_fixture_world(tmp_path: Path) -> None:
     assert (report.votes, report.recurring) == (1, 1)
     assert report.persistence_accuracy == pytest.approx(0.5)
     assert report.all_yes_accuracy == 0.0
+    assert report.persistence_or_yes_accuracy == pytest.approx(0.5)  # the one vote recurs
     assert [v.variant for v in report.variants] == [
         "full",
         "history channels off",
@@ -397,3 +398,20 @@ def test_world_fit_of_the_mechanisms_alone_and_world_score_with_its_file(
     (tmp_path / "outside.yaml").write_text(text)
     assert main([*score, "--parameters", "../outside.yaml"]) == 2
     assert "parameters_file" in capsys.readouterr().err
+
+
+def test_the_bundled_session_scores_as_the_readme_says() -> None:
+    # README, "Dated worlds and a whole session": session 74 out of sample, shipped weights
+    scenario = load_scenario(REPO / "scenarios" / "unga_74.yaml").scenario
+    report = score_session(scenario, REPO / "scenarios" / "unga_74", seeds=1)
+    assert (report.votes, report.recurring) == (90, 58)
+    baselines = (
+        report.all_yes_accuracy,
+        report.persistence_accuracy,
+        report.persistence_or_yes_accuracy,
+        report.persistence_correlation,
+    )
+    assert [round(b, 3) for b in baselines] == [0.805, 0.964, 0.923, 0.975]
+    full = report.variants[0]
+    assert [round(full.agreement_correlation, 3), round(full.accuracy, 3)] == [0.930, 0.923]
+    assert round(full.accuracy_recurring, 3) == 0.963

@@ -61,6 +61,9 @@ class SessionReport:
     variants: tuple[SessionScore, ...]
     all_yes_accuracy: float
     persistence_accuracy: float
+    persistence_or_yes_accuracy: float
+    """Persistence where the text recurs and yes elsewhere, over every vote: the naive
+    forecast of the whole session the full model has to beat."""
     persistence_correlation: float
 
 
@@ -231,6 +234,9 @@ def score_session(scenario: Scenario, folder: Path, seeds: int = 3) -> SessionRe
         variants=tuple(variants),
         all_yes_accuracy=accuracy(np.full_like(recorded, Vote.YES), recorded, voted),
         persistence_accuracy=accuracy(persisted, recorded, recurring),
+        persistence_or_yes_accuracy=accuracy(
+            np.where(persisted != Vote.ABSENT, persisted, Vote.YES), recorded, voted
+        ),
         persistence_correlation=correlation(
             agreement_matrix(persisted[:, repeat]), agreement_matrix(recorded[:, repeat])
         ),
@@ -447,5 +453,6 @@ def format_session(report: SessionReport) -> str:
         f"{'persistence':22}{report.persistence_correlation:10.3f}{'':22}"
         f"{report.persistence_accuracy:10.3f}"
     )
+    lines.append(f"{'persistence, else yes':22}{'':16}{report.persistence_or_yes_accuracy:10.3f}")
     lines.append(f"(means ± sd over {report.variants[0].seeds} seeds)")
     return "\n".join(lines)

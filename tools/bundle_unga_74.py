@@ -35,11 +35,14 @@ FIT_SEED = 0
 
 
 FITS = {
-    "parameters.yaml": {"first": "accuracy", "mechanisms": False},
-    "parameters_mechanisms.yaml": {"first": "agreement", "mechanisms": True},
+    "parameters.yaml": {"first": "accuracy", "mechanisms": False, "seeds": (FIT_SEED,)},
+    "parameters_mechanisms.yaml": {"first": "agreement", "mechanisms": True, "seeds": (0, 1, 2)},
 }
 """The parameters files written and their fits: the model's weights (accuracy first), and the
-mechanisms' own (no earlier vote known, agreement r first; ``world score --parameters``)."""
+mechanisms' own (no earlier vote known, agreement r first; ``world score --parameters``). The
+mechanisms' fit is poorly pinned down (its searches end far apart), so it keeps the search with
+the best score on session 73 among three search seeds (multi-start; nothing of session 74 is
+read)."""
 
 
 def fitted_parameters(data: Path) -> dict[str, str]:
@@ -51,24 +54,36 @@ def fitted_parameters(data: Path) -> dict[str, str]:
         scenario = load_scenario(built.yaml).scenario
         for name, how in FITS.items():
             first, mechanisms = str(how["first"]), bool(how["mechanisms"])
-            fit = fit_session(
-                scenario,
-                built.yaml.parent,
-                budget=FIT_BUDGET,
-                replicates=FIT_REPLICATES,
-                seed=FIT_SEED,
-                first=first,
-                mechanisms=mechanisms,
+            seeds = tuple(how["seeds"])  # type: ignore[arg-type]
+            fits = [
+                fit_session(
+                    scenario,
+                    built.yaml.parent,
+                    budget=FIT_BUDGET,
+                    replicates=FIT_REPLICATES,
+                    seed=seed,
+                    first=first,
+                    mechanisms=mechanisms,
+                )
+                for seed in seeds
+            ]
+            best = max(
+                range(len(seeds)), key=lambda k: (fits[k].score["accuracy"], fits[k].score["kappa"])
             )
             header = fit_header(
-                fit,
+                fits[best],
                 where,
                 FIT_BUDGET,
                 FIT_REPLICATES,
-                FIT_SEED,
+                seeds[best],
                 first=first,
                 mechanisms=mechanisms,
             )
+            if len(seeds) > 1:
+                header.append(
+                    f"# The best score there among search seeds {', '.join(map(str, seeds))}."
+                )
+            fit = fits[best]
             files[name] = parameters_yaml(fit.parameters, header)
     return files
 

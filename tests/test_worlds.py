@@ -89,9 +89,15 @@ def _fixture(folder: Path) -> Path:
     return folder
 
 
-def test_world_of_a_date_has_exactly_the_facts_known_before_it(tmp_path: Path) -> None:
+def _built(tmp_path: Path) -> Path:
+    """Build the fixture data's world of :data:`DATE` into ``tmp_path/world``; return it."""
     out = tmp_path / "world"
     build_world(_fixture(tmp_path / "data"), DATE, out)
+    return out
+
+
+def test_world_of_a_date_has_exactly_the_facts_known_before_it(tmp_path: Path) -> None:
+    out = _built(tmp_path)
     # DDD was admitted in 2019 and had voted in nothing before the date: not a member yet
     assert list(pd.read_csv(out / "countries.csv")["id"]) == ["AAA", "BBB", "CCC"]
     security = pd.read_csv(out / "security.csv")
@@ -231,8 +237,7 @@ def test_a_world_of_2014_scores_the_crimea_vote(
 
 
 def test_session_score_baselines_on_the_fixture_world(tmp_path: Path) -> None:
-    out = tmp_path / "world"
-    build_world(_fixture(tmp_path / "data"), DATE, out)
+    out = _built(tmp_path)
     report = score_session(load_scenario(out / "scenario.yaml").scenario, out, seeds=1)
     # A/RES/74/1 "Nuclear" recurs from A/RES/73/1 (title without the catalogue suffix):
     # recorded AAA no, BBB no (CCC absent); in session 73 AAA yes, BBB no
@@ -263,8 +268,7 @@ def test_bundled_session_names_the_same_text_last_session_as_precedent() -> None
 def test_world_fit_writes_a_parameters_file_that_says_what_it_was_fitted_on(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = tmp_path / "world"
-    build_world(_fixture(tmp_path / "data"), DATE, out)
+    out = _built(tmp_path)
     target = tmp_path / "fitted.yaml"
     argv = ["world", "fit", str(out / "scenario.yaml"), "--out", str(target)]
     assert main([*argv, "--budget", "4", "--fit", "commitment_weight"]) == 0
@@ -289,8 +293,7 @@ def test_world_fit_writes_a_parameters_file_that_says_what_it_was_fitted_on(
 def test_backtest_scores_a_built_worlds_session(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = tmp_path / "world"
-    build_world(_fixture(tmp_path / "data"), DATE, out)
+    out = _built(tmp_path)
     argv = ["backtest", str(out / "backtest.yaml"), "--cutoff", "2019-11-06", "--json"]
     assert main([*argv, "--replicates", "1", "--out", str(tmp_path / "bt")]) == 0
     text = capsys.readouterr().out
@@ -315,8 +318,7 @@ def test_history_keeps_the_titled_vote_on_the_whole_resolution() -> None:
 def test_world_fit_keeps_the_scenarios_own_values_for_what_it_does_not_fit(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = tmp_path / "world"
-    build_world(_fixture(tmp_path / "data"), DATE, out)
+    out = _built(tmp_path)
     text = (out / "parameters.yaml").read_text()
     (out / "parameters.yaml").write_text(
         text.replace("regime_weight: 0.0", "regime_weight: 1.25").replace(
@@ -335,8 +337,7 @@ def test_world_fit_keeps_the_scenarios_own_values_for_what_it_does_not_fit(
 def test_world_score_refuses_records_the_states_would_know_or_that_name_another_vote(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = tmp_path / "world"
-    build_world(_fixture(tmp_path / "data"), DATE, out)
+    out = _built(tmp_path)
     scenario = load_scenario(out / "scenario.yaml").scenario
     record = next((out / "records").glob("*.csv"))
     text = record.read_text()
@@ -374,8 +375,7 @@ def test_the_agenda_holds_the_vote_on_the_whole_text_not_a_paragraph_vote() -> N
 def test_world_fit_of_the_mechanisms_alone_and_world_score_with_its_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = tmp_path / "world"
-    build_world(_fixture(tmp_path / "data"), DATE, out)
+    out = _built(tmp_path)
     yaml_path = out / "scenario.yaml"
     target = out / "mechanisms.yaml"
     argv = ["world", "fit", str(yaml_path), "--out", str(target), "--budget", "3"]

@@ -35,14 +35,11 @@ FIT_SEED = 0
 
 
 FITS = {
-    "parameters.yaml": {"first": "accuracy", "mechanisms": False, "seeds": (FIT_SEED,)},
-    "parameters_mechanisms.yaml": {"first": "agreement", "mechanisms": True, "seeds": (0, 1, 2)},
+    "parameters.yaml": {"first": "accuracy", "mechanisms": False},
+    "parameters_mechanisms.yaml": {"first": "agreement", "mechanisms": True},
 }
 """The parameters files written and their fits: the model's weights (accuracy first), and the
-mechanisms' own (no earlier vote known, agreement r first; ``world score --parameters``). The
-mechanisms' fit is poorly pinned down (its searches end far apart), so it keeps the search with
-the best score on session 73 among three search seeds (multi-start; nothing of session 74 is
-read)."""
+mechanisms' own (no earlier vote known, agreement r first; ``world score --parameters``)."""
 
 
 def fitted_parameters(data: Path) -> dict[str, str]:
@@ -54,36 +51,24 @@ def fitted_parameters(data: Path) -> dict[str, str]:
         scenario = load_scenario(built.yaml).scenario
         for name, how in FITS.items():
             first, mechanisms = str(how["first"]), bool(how["mechanisms"])
-            seeds = tuple(how["seeds"])  # type: ignore[arg-type]
-            fits = [
-                fit_session(
-                    scenario,
-                    built.yaml.parent,
-                    budget=FIT_BUDGET,
-                    replicates=FIT_REPLICATES,
-                    seed=seed,
-                    first=first,
-                    mechanisms=mechanisms,
-                )
-                for seed in seeds
-            ]
-            best = max(
-                range(len(seeds)), key=lambda k: (fits[k].score["accuracy"], fits[k].score["kappa"])
-            )
-            header = fit_header(
-                fits[best],
-                where,
-                FIT_BUDGET,
-                FIT_REPLICATES,
-                seeds[best],
+            fit = fit_session(
+                scenario,
+                built.yaml.parent,
+                budget=FIT_BUDGET,
+                replicates=FIT_REPLICATES,
+                seed=FIT_SEED,
                 first=first,
                 mechanisms=mechanisms,
             )
-            if len(seeds) > 1:
-                header.append(
-                    f"# The best score there among search seeds {', '.join(map(str, seeds))}."
-                )
-            fit = fits[best]
+            header = fit_header(
+                fit,
+                where,
+                FIT_BUDGET,
+                FIT_REPLICATES,
+                FIT_SEED,
+                first=first,
+                mechanisms=mechanisms,
+            )
             files[name] = parameters_yaml(fit.parameters, header)
     return files
 

@@ -324,6 +324,7 @@ def test_world_fit_keeps_the_scenarios_own_values_for_what_it_does_not_fit(
         text.replace("regime_weight: 0.0", "regime_weight: 1.25").replace(
             "commitment_precedent: 1.0", "commitment_precedent: 3.5"
         )
+        + "  noise_sd: 0.25\n  reciprocity: diffuse\n"
     )
     target = tmp_path / "fitted.yaml"
     argv = ["world", "fit", str(out / "scenario.yaml"), "--out", str(target)]
@@ -331,6 +332,9 @@ def test_world_fit_keeps_the_scenarios_own_values_for_what_it_does_not_fit(
     fitted = yaml.safe_load(target.read_text())["parameters"]
     # not the built world's defaults (regime 0, precedent factor 1): the values the fit kept
     assert (fitted["regime_weight"], fitted["commitment_precedent"]) == (1.25, 3.5)
+    # and the parameters a built world does not write, where the scenario set them
+    assert (fitted["noise_sd"], fitted["reciprocity"]) == (0.25, "diffuse")
+    assert "favour_decay" not in fitted  # at its default: not written
     capsys.readouterr()
 
 
@@ -351,6 +355,10 @@ def test_world_score_refuses_records_the_states_would_know_or_that_name_another_
         score_session(known, out, seeds=1)
     record.write_text(text.replace("A/RES/74/1", "A/RES/74/2"))
     with pytest.raises(ScenarioError, match="resolution"):
+        score_session(scenario, out, seeds=1)
+    day = str(scenario.agenda[0].date)
+    record.write_text(text.replace(day, str(DATE + dt.timedelta(days=30))))
+    with pytest.raises(ScenarioError, match=f"not {day}"):
         score_session(scenario, out, seeds=1)
     capsys.readouterr()
 
@@ -398,6 +406,12 @@ def test_world_fit_of_the_mechanisms_alone_and_world_score_with_its_file(
     (tmp_path / "outside.yaml").write_text(text)
     assert main([*score, "--parameters", "../outside.yaml"]) == 2
     assert "parameters_file" in capsys.readouterr().err
+    assert main([*score, "--parameters", "../outside.yaml", "--allow-outside"]) == 0
+    capsys.readouterr()
+    # the mechanisms alone keep the history channels at 0: fitting one of them is refused
+    refused = [*argv, "--mechanisms", "--fit", "commitment_weight", "--force"]
+    assert main(refused) == 2
+    assert "--fit: commitment_weight: --mechanisms keeps" in capsys.readouterr().err
 
 
 def test_the_bundled_session_scores_as_the_readme_says() -> None:

@@ -97,6 +97,11 @@ def add_world(verbs: Verbs) -> None:
         help="score with this parameters file instead of the one the YAML names (a path "
         "relative to the YAML's folder, inside it; e.g. a `world fit --mechanisms` result)",
     )
+    score.add_argument(
+        "--allow-outside",
+        action="store_true",
+        help="let the scenario's tables and --parameters lie outside its folder",
+    )
     score.set_defaults(handler=cmd_world_score)
     _add_fit(sub)
 
@@ -159,7 +164,9 @@ def cmd_world_score(args: argparse.Namespace) -> int:
     from sim.empirical.session import format_session, score_session
     from sim.scenario.loading import load_scenario
 
-    loaded = load_scenario(args.scenario, parameters_file=args.parameters)
+    loaded = load_scenario(
+        args.scenario, parameters_file=args.parameters, allow_outside=args.allow_outside
+    )
     folder = _records_folder(args.scenario, args.folder)
     print(format_session(score_session(loaded.scenario, folder, args.seeds)))
     return EXIT_OK

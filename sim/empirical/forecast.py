@@ -117,9 +117,10 @@ class ErrorTrack:
     """The model's misses on earlier records, by date and issue: its error rate, as a forecast.
 
     Each entry is a record's date, its issue, the mean number of states a replicate got wrong
-    and the number of states. The error rate for a vote pools only the entries dated strictly
-    before it on the vote's issue chain (:func:`smoothed_rate`; 1/2 with none), so it is
-    estimated as persistence's switch rate is (:func:`switch_rate`), and, as in Platt (1999),
+    and the number of states. The error rate for a vote counts only the entries dated strictly
+    before it: those on the vote's issue chain, partially pooled with the rate on the other
+    issues as a prior (:func:`pooled_rate`), so it is estimated as persistence's switch rate is
+    (:func:`switch_rate`), and, as in Platt (1999),
     from forecasts the model did not fit where there are any (the backtest's own predictions of
     earlier votes).
     """

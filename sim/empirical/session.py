@@ -314,6 +314,29 @@ OBJECTIVES = {"accuracy": ("accuracy", "agreement r"), "agreement": ("agreement 
 agreement r (the structure of who votes with whom, which the mechanisms are asked to carry)."""
 
 
+def fit_bounds(
+    bounds: dict[str, tuple[float, float]] | None, mechanisms: bool
+) -> dict[str, tuple[float, float]]:
+    """Return a session fit's bounds, the given ones or the default's.
+
+    The defaults are :data:`SESSION_FIT` and, with ``mechanisms``, :data:`MECHANISMS_FIT`; a
+    history channel's weight is refused when the mechanisms are fitted alone.
+
+    Raises
+    ------
+    ScenarioError
+        Naming ``--fit`` and the weight, which ``--mechanisms`` keeps at 0.
+    """
+    if bounds is None:
+        return dict(MECHANISMS_FIT if mechanisms else SESSION_FIT)
+    for channel in HISTORY_CHANNELS if mechanisms else ():
+        if f"{channel}_weight" in bounds:
+            raise ScenarioError(
+                "--fit", f"{channel}_weight", "--mechanisms keeps the history channels at 0"
+            )
+    return bounds
+
+
 def with_habit(scenario: Scenario, streak: int) -> Scenario:
     """Return the scenario with ``absence_habit`` set to ``streak``."""
     update = {"absence_habit": streak}
@@ -379,8 +402,7 @@ def fit_session(
     """
     base = without_history(scenario) if mechanisms else scenario
     objective = session_objective(base, folder, replicates, first)
-    if bounds is None:
-        bounds = dict(MECHANISMS_FIT if mechanisms else SESSION_FIT)
+    bounds = fit_bounds(bounds, mechanisms)
 
     chosen = int(getattr(base.parameters, "absence_habit", 0))
     if not mechanisms:

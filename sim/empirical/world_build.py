@@ -10,10 +10,13 @@ agenda's own recorded votes go to ``records/`` for scoring only and inform nothi
 from __future__ import annotations
 
 import datetime as dt
+import json
+import numbers
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import yaml
@@ -373,9 +376,31 @@ def parameters_yaml(
         ]
     )
     lines.append("parameters:")
-    kept = default_parameters() if start is None else {n: start[n] for n in WRITTEN_PARAMETERS}
-    lines += [f"  {k}: {v}" for k, v in (kept | (fitted or {})).items()]
+    kept = default_parameters() if start is None else kept_parameters(start)
+    lines += [f"  {k}: {_scalar(v)}" for k, v in (kept | (fitted or {})).items()]
     return "\n".join(lines) + "\n"
+
+
+def kept_parameters(start: Mapping[str, Any]) -> dict[str, Any]:
+    """Return :data:`WRITTEN_PARAMETERS` from ``start``, then every other one not at its default.
+
+    So a fitted file reproduces the scenario it was fitted on (its noise, reciprocity and so
+    on), not only the weights a built world writes.
+    """
+    defaults = Parameters().model_dump()
+    kept = {n: start[n] for n in WRITTEN_PARAMETERS}
+    return kept | {
+        n: v for n, v in start.items() if n not in kept and defaults.get(n, object()) != v
+    }
+
+
+def _scalar(value: Any) -> str:
+    """Return a YAML scalar: numbers unrounded (numpy ones too), booleans and strings as JSON."""
+    if isinstance(value, bool | str) or value is None:
+        return json.dumps(value)
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    return repr(float(value))
 
 
 def sources_md(

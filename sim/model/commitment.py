@@ -37,7 +37,8 @@ def record_fading(context: VoteContext) -> tuple[FloatArray, FloatArray]:
 def commitment_term(record: tuple[FloatArray, FloatArray], weight: float) -> FloatArray:
     """Return the pull of each state's own latest position on the issue, fading with its age.
 
-    ``weight * own_record * 0.5 ** (age / half-life)`` (``record`` is :func:`record_fading`):
+    ``weight * own_record * strength * 0.5 ** (age / half-life)`` (``record`` is
+    :func:`record_fading`; ``strength`` is the precedent factor on a vote on the same text):
     governments pay a cost for reversing a public position (audience costs, Fearon 1994;
     consistency in UN voting, Voeten 2000), which fades as the record ages. Zero where a state
     has no recorded position.
@@ -50,10 +51,11 @@ def commitment_term(record: tuple[FloatArray, FloatArray], weight: float) -> Flo
 def commitment_band(record: tuple[FloatArray, FloatArray], weight: float) -> FloatArray:
     """Return how much a recorded abstention widens each state's abstention band.
 
-    ``weight * 0.5 ** (age / half-life)`` for a state whose latest recorded position on the
-    issue is an abstention, else 0: leaving a public abstention for a side is a reversal too
-    (Fearon 1994), so such a state needs a clearer lean before it takes one. Fades like
-    :func:`commitment_term`.
+    ``weight * strength * 0.5 ** (age / half-life)`` for a state whose latest recorded
+    position on the issue is an abstention, else 0: leaving a public abstention for a side is a
+    reversal too (Fearon 1994), so such a state needs a clearer lean before it takes one. Fades
+    like :func:`commitment_term`, and an abstention on the same text (a precedent) widens it
+    ``commitment_precedent`` times as much (:func:`record_fading`'s ``strength``).
     """
     position, fading = record
     abstained = (position == 0.0) & (fading > 0.0)  # fading is 0 where no record

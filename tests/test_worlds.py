@@ -13,7 +13,13 @@ import pytest
 import yaml
 
 from sim.cli import main
-from sim.empirical.session import agreement_matrix, correlation, format_session, score_session
+from sim.empirical.session import (
+    agreement_matrix,
+    correlation,
+    format_session,
+    score_session,
+    sessions_objective,
+)
 from sim.empirical.world_build import agenda_calls, build_world, one_per_symbol
 from sim.empirical.world_data import clean_title, kappa, symbol_of
 from sim.scenario.errors import ScenarioError
@@ -429,3 +435,29 @@ def test_the_bundled_session_scores_as_the_readme_says() -> None:
     full = report.variants[0]
     assert [round(full.agreement_correlation, 3), round(full.accuracy, 3)] == [0.930, 0.923]
     assert round(full.accuracy_recurring, 3) == 0.963
+
+
+def test_world_fit_over_two_sessions_scores_their_mean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = _built(tmp_path)
+    other = tmp_path / "other"
+    build_world(_fixture(tmp_path / "data2"), DATE, other)
+    target = tmp_path / "two.yaml"
+    argv = ["world", "fit", str(out / "scenario.yaml"), "--out", str(target), "--budget", "2"]
+    assert main([*argv, "--also", str(other / "scenario.yaml")]) == 0
+    header = " ".join(line[2:] for line in target.read_text().splitlines() if line[:2] == "# ")
+    assert f"and that of {other / 'scenario.yaml'}" in header
+    # the same world twice: the mean of two equal scores is the single-session score
+    scenario = load_scenario(out / "scenario.yaml").scenario
+    _, single = sessions_objective([(scenario, out)], 1, "accuracy", False)
+    _, twice = sessions_objective([(scenario, out), (scenario, out)], 1, "accuracy", False)
+    assert twice(scenario) == single(scenario)
+    # and the objective reads the candidate's parameters, not the scenario's own
+    changed = scenario.model_copy(
+        update={"parameters": scenario.parameters.model_copy(update={"agenda_weight": 3.0})}
+    )
+    assert single(changed) != single(scenario)
+    capsys.readouterr()
+    assert main([*argv, "--force", *(["--also", str(other / "scenario.yaml")] * 5)]) == 2
+    assert "--also: at most 4" in capsys.readouterr().err

@@ -5,8 +5,9 @@ the day of its first roll call: history is session 73 (the 400 days before), not
 74 informs it. Its weights are fitted on the session before: the world of 2018-10-16 (the 73rd
 session's first roll call; history session 72) is built in a temporary folder and
 ``alliance-sim world fit`` is run twice on its 95 roll calls (:data:`FITS`: the model's weights
-into ``parameters.yaml``, the mechanisms' own into ``parameters_mechanisms.yaml``; several
-minutes on 2 cores), so no weight sees a vote of session 74. Run from the repository root::
+into ``parameters.yaml``; the mechanisms' own, with session 72's world fitted at once, into
+``parameters_mechanisms.yaml``; several minutes on 2 cores), so no weight sees a vote of
+session 74. Run from the repository root::
 
     python tools/bundle_unga_74.py
 """
@@ -34,23 +35,31 @@ FIT_REPLICATES = 2
 FIT_SEED = 0
 
 
+ALSO_DATE = dt.date(2017, 11, 1)
+"""The 72nd session's first roll call: the world the mechanisms are also fitted on."""
+
 FITS = {
-    "parameters.yaml": {"first": "accuracy", "mechanisms": False},
-    "parameters_mechanisms.yaml": {"first": "agreement", "mechanisms": True},
+    "parameters.yaml": {"first": "accuracy", "mechanisms": False, "also": False},
+    "parameters_mechanisms.yaml": {"first": "agreement", "mechanisms": True, "also": True},
 }
-"""The parameters files written and their fits: the model's weights (accuracy first), and the
-mechanisms' own (no earlier vote known, agreement r first; ``world score --parameters``)."""
+"""The parameters files written and their fits: the model's weights (accuracy first, session
+73), and the mechanisms' own (no earlier vote known, agreement r first; sessions 72 and 73 at
+once, because one session's searches end far apart; ``world score --parameters``)."""
 
 
 def fitted_parameters(data: Path) -> dict[str, str]:
     """Build the world of :data:`FIT_DATE`, fit it each way of :data:`FITS`, return the files."""
     where = f"the world of {FIT_DATE} (the 73rd; `alliance-sim world build --date {FIT_DATE}`)"
+    also_where = f"the world of {ALSO_DATE} (the 72nd)"
     files = {}
     with tempfile.TemporaryDirectory() as tmp:
         built = build_world(data, FIT_DATE, Path(tmp) / "world", name="unga_73")
         scenario = load_scenario(built.yaml).scenario
+        other = build_world(data, ALSO_DATE, Path(tmp) / "also", name="unga_72")
+        also = [(load_scenario(other.yaml).scenario, other.yaml.parent)]
         for name, how in FITS.items():
             first, mechanisms = str(how["first"]), bool(how["mechanisms"])
+            more = also if how["also"] else []
             fit = fit_session(
                 scenario,
                 built.yaml.parent,
@@ -59,6 +68,7 @@ def fitted_parameters(data: Path) -> dict[str, str]:
                 seed=FIT_SEED,
                 first=first,
                 mechanisms=mechanisms,
+                also=more,
             )
             header = fit_header(
                 fit,
@@ -68,6 +78,7 @@ def fitted_parameters(data: Path) -> dict[str, str]:
                 FIT_SEED,
                 first=first,
                 mechanisms=mechanisms,
+                also=[also_where] if more else [],
             )
             files[name] = parameters_yaml(fit.parameters, header)
     return files

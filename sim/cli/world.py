@@ -29,6 +29,10 @@ NAME_PATTERN = re.compile(r"[A-Za-z0-9_\-]{1,64}")
 """A built world's ``--name``: letters, digits, ``_`` and ``-`` (as a country id), at most 64."""
 
 
+MAX_ALSO = 4
+"""Most other worlds ``world fit --also`` fits at once (each adds a whole session per candidate)."""
+
+
 def world_name(text: str) -> str:
     """Argument type: a scenario name of :data:`NAME_PATTERN` (it is written into YAML)."""
     if NAME_PATTERN.fullmatch(text) is None:
@@ -141,6 +145,15 @@ def _add_fit(sub: Verbs) -> None:
         help="fit the mechanisms alone: commitment and prior alignment at 0, no recorded vote "
         "known to the states (default bounds: sim.empirical.session.MECHANISMS_FIT)",
     )
+    fit.add_argument(
+        "--also",
+        action="append",
+        default=[],
+        type=bundled.resolve_scenario,
+        metavar="WORLD",
+        help="another built world's YAML whose session is fitted at once (repeatable, at most "
+        f"{MAX_ALSO}; the objective is the mean over the sessions; its records/ as for score)",
+    )
     fit.add_argument("--out", type=Path, required=True, help="parameters file to write")
     fit.add_argument("--force", action="store_true", help="replace an existing --out")
     fit.set_defaults(handler=cmd_world_fit)
@@ -190,8 +203,11 @@ def cmd_world_fit(args: argparse.Namespace) -> int:
     if args.out.exists() and not args.force:
         raise CommandError(f"{args.out}: exists (use --force to replace it)")
     bounds = parse_bounds(args.fit) if args.fit else None
+    if len(args.also) > MAX_ALSO:
+        raise CommandError(f"--also: at most {MAX_ALSO} more worlds, got {len(args.also)}")
     loaded = load_scenario(args.scenario)
     folder = _records_folder(args.scenario, args.folder)
+    also = [(load_scenario(path).scenario, _records_folder(path, None)) for path in args.also]
     fit = fit_session(
         loaded.scenario,
         folder,
@@ -201,6 +217,7 @@ def cmd_world_fit(args: argparse.Namespace) -> int:
         seed=args.seed,
         first=args.objective,
         mechanisms=args.mechanisms,
+        also=also,
     )
     header = fit_header(
         fit,
@@ -210,6 +227,7 @@ def cmd_world_fit(args: argparse.Namespace) -> int:
         args.seed,
         first=args.objective,
         mechanisms=args.mechanisms,
+        also=[str(path) for path in args.also],
     )
     kept = loaded.scenario.parameters.model_dump()
     atomic_write(args.out, parameters_yaml(fit.parameters, header, start=kept))

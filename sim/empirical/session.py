@@ -14,7 +14,7 @@ states; each item's target, chosen by the world builder from earlier no votes, s
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -314,6 +314,33 @@ OBJECTIVES = {"accuracy": ("accuracy", "agreement r"), "agreement": ("agreement 
 agreement r (the structure of who votes with whom, which the mechanisms are asked to carry)."""
 
 
+def sessions_objective(
+    worlds: Sequence[tuple[Scenario, Path]], replicates: int, first: str, mechanisms: bool
+) -> tuple[Scenario, Objective]:
+    """Return the first world's scenario (as fitted) and the mean objective over the worlds.
+
+    Each world is a built world's scenario and folder, scored by :func:`session_objective`
+    (without history if ``mechanisms``); a candidate's parameters are tried in every world and
+    the scores averaged, so the weights fitted are those that do best over several sessions
+    (more records pin them down better than one session's; one world gives the single-session
+    objective exactly).
+    """
+    bases = [(without_history(s) if mechanisms else s, f) for s, f in worlds]
+    objectives = [session_objective(b, f, replicates, first) for b, f in bases]
+
+    def objective(candidate: Scenario) -> tuple[float, float]:
+        update = {"parameters": candidate.parameters}
+        scores = [
+            o(b.model_copy(update=update)) for o, (b, _) in zip(objectives, bases, strict=True)
+        ]
+        return (
+            float(np.mean([score[0] for score in scores])),
+            float(np.mean([score[1] for score in scores])),
+        )
+
+    return bases[0][0], objective
+
+
 def fit_bounds(
     bounds: dict[str, tuple[float, float]] | None, mechanisms: bool
 ) -> dict[str, tuple[float, float]]:
@@ -354,16 +381,16 @@ def fit_session(
     progress: Callable[[int], None] | None = None,
     first: str = "accuracy",
     mechanisms: bool = False,
+    also: Sequence[tuple[Scenario, Path]] = (),
 ) -> Fit:
     """Fit a few global weights to a whole session's records (``alliance-sim world fit``).
 
     First the habitual-absence streak is chosen from :data:`ABSENCE_HABITS` at the start (the
-    thinly attended last votes of a session would otherwise keep states away from the whole
-    next one), then the search of :mod:`sim.empirical.calibrate`
-    (Latin hypercube, McKay, Beckman & Conover 1979, then compass search, Kolda, Lewis &
-    Torczon 2003) fits ``bounds``, maximising :func:`session_objective`. The score is in-sample
-    for this session: fit on one session and score another, so that the weights never see the
-    votes they are scored on (Tashman 2000 on out-of-sample evaluation).
+    thin last votes of a session would keep states away from the next), then the search of
+    :mod:`sim.empirical.calibrate` (Latin hypercube, McKay, Beckman & Conover 1979, then compass
+    search, Kolda, Lewis & Torczon 2003) fits ``bounds``, maximising :func:`session_objective`.
+    The score is in-sample: fit on one session and score another, so that the weights never
+    see the votes they are scored on (Tashman 2000 on out-of-sample evaluation).
 
     Parameters
     ----------
@@ -372,23 +399,23 @@ def fit_session(
     folder
         The world's folder, with the ``records/`` of the session fitted on.
     bounds
-        Global parameters to fit and their bounds (default :data:`SESSION_FIT`, or
-        :data:`MECHANISMS_FIT` with ``mechanisms``); each must lie in the schema's range
-        (:func:`~sim.empirical.calibrate.check_bounds`).
+        Parameters to fit and their bounds, inside the schema's (default: :func:`fit_bounds`).
     budget
         Model evaluations of the search (after the :data:`ABSENCE_HABITS` are tried).
     replicates
         Seeds per evaluation, the same for every candidate (common random numbers).
     seed
-        Seed of the search, not of the model.
+        Seed of the search (not of the model).
     progress
-        Called with the evaluations of the search done, after each one.
+        Called with the number of evaluations done, after each one.
     first
         The score maximised first (:data:`OBJECTIVES`).
     mechanisms
         Fit the mechanisms alone (:func:`without_history`: the history channels at 0 and no
         recorded vote known, so no absence habit either); the fitted parameters then include
         the history channels' weights at 0.
+    also
+        More sessions fitted at once (scenario, folder): the mean (:func:`sessions_objective`).
 
     Returns
     -------
@@ -400,8 +427,8 @@ def fit_session(
     ScenarioError
         If a record of the session is missing or bad, or a bound is outside the schema.
     """
-    base = without_history(scenario) if mechanisms else scenario
-    objective = session_objective(base, folder, replicates, first)
+    worlds = [(scenario, folder), *also]
+    base, objective = sessions_objective(worlds, replicates, first, mechanisms)
     bounds = fit_bounds(bounds, mechanisms)
 
     chosen = int(getattr(base.parameters, "absence_habit", 0))
@@ -433,8 +460,12 @@ def fit_header(
     *,
     first: str = "accuracy",
     mechanisms: bool = False,
+    also: Sequence[str] = (),
 ) -> list[str]:
-    """Return the comment lines of a session fit's parameters file: what was fitted on what."""
+    """Return the comment lines of a session fit's parameters file: what was fitted on what.
+
+    ``also`` names the other sessions fitted at once (the score is then their mean).
+    """
     fixed = {"absence_habit", *(f"{c}_weight" for c in HISTORY_CHANNELS)} if mechanisms else set()
     weights = ", ".join(n for n in fit.parameters if n not in fixed | {"absence_habit"})
     score, start = fit.named(), fit.named(start=True)
@@ -445,7 +476,9 @@ def fit_header(
         else f"absence_habit chosen from {', '.join(map(str, ABSENCE_HABITS))}, then "
     )
     text = (
-        f"Fitted by `alliance-sim world fit` on the session of {scenario} (its records/, mean "
+        f"Fitted by `alliance-sim world fit` on the session of {scenario}"
+        + "".join(f" and that of {name}" for name in also)
+        + f" (its records/, mean "
         f"over {replicates} seeds; the score below is in-sample: score the weights on another "
         f"session): {what}{weights} by Latin hypercube + compass search, maximising "
         f"{OBJECTIVES[first][0]} first, budget {budget}, search seed {seed}. Score there: "

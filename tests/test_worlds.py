@@ -435,6 +435,16 @@ def test_the_bundled_session_scores_as_the_readme_says() -> None:
     full = report.variants[0]
     assert [round(full.agreement_correlation, 3), round(full.accuracy, 3)] == [0.930, 0.923]
     assert round(full.accuracy_recurring, 3) == 0.963
+    # the mechanisms' own weights: the history channels off still carry the structure (>= 0.8)
+    mechanisms = load_scenario(
+        REPO / "scenarios" / "unga_74.yaml", parameters_file="unga_74/parameters_mechanisms.yaml"
+    ).scenario
+    scores = {
+        v.variant: v for v in score_session(mechanisms, REPO / "scenarios" / "unga_74").variants
+    }
+    off = scores["history channels off"]
+    assert off.agreement_correlation > 0.8 and off.accuracy > report.all_yes_accuracy
+    assert scores["mechanisms only"].agreement_correlation > 0.8
 
 
 def test_world_fit_over_two_sessions_scores_their_mean(

@@ -28,7 +28,7 @@ from sim.model.model import AllianceModel
 from sim.model.votes import Vote
 from sim.model.world import World
 from sim.scenario.errors import ScenarioError
-from sim.scenario.record_index import read_index
+from sim.scenario.record_index import index_records, read_index
 from sim.scenario.records import read_roll_call, same_resolution
 from sim.scenario.schema import Scenario
 from sim.scenario.world import build_world
@@ -108,23 +108,18 @@ def recorded_codes(scenario: Scenario, folder: Path) -> tuple[np.ndarray, list[s
         the states voting them).
     """
     index_path = folder / "records" / "index.csv"
-    index = {row["symbol"]: row for row in read_index(folder / "records")}
+    records = index_records(folder / "records", scenario.agenda)
     known = {record.resolution for record in scenario.history}
     ids = [c.id for c in scenario.countries]
     columns, titles = [], []
     for item in scenario.agenda:
-        row = index.get(item.id)
-        if row is None:
+        if item.id not in records:
             raise ScenarioError(index_path, item.id, "no record of it")
-        record = read_roll_call(folder / "records" / row["file"])
-        if not same_resolution(record.resolution, item.id):
-            raise ScenarioError(record.path, "resolution", f"is {record.resolution}, not {item.id}")
-        if item.date is not None and record.date != item.date:
-            raise ScenarioError(record.path, "date", f"is {record.date}, not {item.date}")
         if any(same_resolution(symbol, item.id) for symbol in known):
             raise ScenarioError(
                 index_path, item.id, "is in the scenario's history: the scored votes would be known"
             )
+        record, row = records[item.id]
         columns.append(record.codes(ids, complete=False))
         titles.append(row["title"])
     return np.stack(columns, axis=1), titles

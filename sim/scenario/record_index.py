@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 from sim.common.inputs import shorten
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loading import read_input_file
 from sim.scenario.records import RollCall, read_roll_call, symbol_key
-from sim.scenario.schema import LoadedScenario
+from sim.scenario.schema import LoadedScenario, Resolution
 
 INDEX_COLUMNS = ("symbol", "title", "file")
 """The columns of a world's ``index.csv`` that are read (the builder writes more)."""
@@ -103,10 +104,9 @@ def world_folder(yaml_path: Path) -> Path:
 def agenda_records(loaded: LoadedScenario) -> dict[str, RollCall]:
     """Return the recorded roll calls of the scenario's agenda items that its world records.
 
-    Read from ``records/index.csv`` in :func:`world_folder` (nothing if there is none, as for
-    un_2022, whose records are its history): for each agenda item the first index row whose
-    ``symbol`` names it (``A/RES/74/7``, :func:`~sim.scenario.records.symbol_key`), whose file
-    must record that resolution. For display and scoring only: nothing here reaches the model.
+    Read from ``records/`` in :func:`world_folder` (nothing if it has no index, as for un_2022,
+    whose records are its history) by :func:`index_records`. For display only: nothing here
+    reaches the model.
 
     Returns
     -------
@@ -117,8 +117,8 @@ def agenda_records(loaded: LoadedScenario) -> dict[str, RollCall]:
     ------
     ScenarioError
         Naming the file, if ``records/`` leads outside the scenario's folder, the index or a
-        record cannot be read (:func:`read_index`, :func:`~sim.scenario.records.read_roll_call`),
-        or a record names another resolution than its index row.
+        record cannot be read, or a record names another resolution or day than its item
+        (:func:`index_records`).
     """
     folder = world_folder(loaded.path) / RECORDS
     if not (folder / "index.csv").is_file():
@@ -129,20 +129,41 @@ def agenda_records(loaded: LoadedScenario) -> dict[str, RollCall]:
         inside = False
     if not inside:
         raise ScenarioError(folder, "", f"leads outside the scenario's folder {loaded.path.parent}")
-    files: dict[str, str] = {}
+    return {k: record for k, (record, _) in index_records(folder, loaded.scenario.agenda).items()}
+
+
+def index_records(
+    folder: Path, agenda: Sequence[Resolution]
+) -> dict[str, tuple[RollCall, dict[str, str]]]:
+    """Return each agenda item's record in ``folder`` (a ``records/`` folder) and its index row.
+
+    For each item the first row of ``index.csv`` (:func:`read_index`) whose ``symbol`` names it
+    (``A/RES/74/7``, :func:`~sim.scenario.records.symbol_key`), in agenda order; items without
+    one are left out. The one reader of a world's agenda records, for runs
+    (:func:`agenda_records`) and session scores (:mod:`sim.empirical.session`).
+
+    Raises
+    ------
+    ScenarioError
+        Naming the file, if the index or a record cannot be read, or a record names another
+        resolution, or another day, than the item it is listed for.
+    """
+    rows: dict[str, dict[str, str]] = {}
     for row in read_index(folder):
-        files.setdefault(symbol_key(row["symbol"]), row["file"])
-    out: dict[str, RollCall] = {}
-    for item in loaded.scenario.agenda:
-        name = files.get(symbol_key(item.id))
-        if name is None or item.id in out:
+        rows.setdefault(symbol_key(row["symbol"]), row)
+    out: dict[str, tuple[RollCall, dict[str, str]]] = {}
+    for item in agenda:
+        listed = rows.get(symbol_key(item.id))
+        if listed is None or item.id in out:
             continue
-        record = read_roll_call(folder / name)
+        record = read_roll_call(folder / listed["file"])
         if symbol_key(record.resolution) != symbol_key(item.id):
             raise ScenarioError(
                 record.path,
                 "resolution",
                 f"records {shorten(record.resolution)}, but index.csv lists it for {item.id}",
             )
-        out[item.id] = record
+        if item.date is not None and record.date != item.date:
+            raise ScenarioError(record.path, "date", f"is {record.date}, not {item.date}")
+        out[item.id] = (record, listed)
     return out

@@ -229,8 +229,7 @@ def cmd_world_fit(args: argparse.Namespace) -> int:
         mechanisms=args.mechanisms,
         also=[str(path) for path in args.also],
     )
-    kept = loaded.scenario.parameters.model_dump()
-    atomic_write(args.out, parameters_yaml(fit.parameters, header, start=kept))
+    atomic_write(args.out, parameters_yaml(fit.parameters, header, start=fit.complete))
     print("\n".join(header))
     print(args.out)
     return EXIT_OK

@@ -10,8 +10,6 @@ agenda's own recorded votes go to ``records/`` for scoring only and inform nothi
 from __future__ import annotations
 
 import datetime as dt
-import json
-import numbers
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -356,7 +354,7 @@ def yaml_scalar(text: str) -> str:
 def parameters_yaml(
     fitted: dict[str, float] | None = None,
     header: Sequence[str] | None = None,
-    start: Mapping[str, float | int] | None = None,
+    start: Mapping[str, Any] | None = None,
 ) -> str:
     """Return the parameters file: ``start``'s values, some replaced by ``fitted``.
 
@@ -375,10 +373,9 @@ def parameters_yaml(
             "# session with `alliance-sim world fit`.",
         ]
     )
-    lines.append("parameters:")
     kept = default_parameters() if start is None else kept_parameters(start)
-    lines += [f"  {k}: {_scalar(v)}" for k, v in (kept | (fitted or {})).items()]
-    return "\n".join(lines) + "\n"
+    body = yaml.safe_dump({"parameters": kept | (fitted or {})}, sort_keys=False)
+    return "\n".join(lines) + "\n" + body
 
 
 def kept_parameters(start: Mapping[str, Any]) -> dict[str, Any]:
@@ -392,15 +389,6 @@ def kept_parameters(start: Mapping[str, Any]) -> dict[str, Any]:
     return kept | {
         n: v for n, v in start.items() if n not in kept and defaults.get(n, object()) != v
     }
-
-
-def _scalar(value: Any) -> str:
-    """Return a YAML scalar: numbers unrounded (numpy ones too), booleans and strings as JSON."""
-    if isinstance(value, bool | str) or value is None:
-        return json.dumps(value)
-    if isinstance(value, numbers.Integral):
-        return str(int(value))
-    return repr(float(value))
 
 
 def sources_md(

@@ -121,6 +121,23 @@ def _put(data: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:
         return
 
 
+def _changed_beside_record(
+    tmp_path: Path, data: dict[str, Any], changes: list[tuple[tuple[Any, ...], Any]], record: str
+) -> Path | None:
+    """Apply ``changes`` to ``data`` and write it as ``s.yaml`` beside ``rec.csv`` (``record``)
+    in a fresh folder; return the YAML's path, or None if YAML or the file system cannot hold
+    what hypothesis drew."""
+    for path, value in changes:
+        _put(data, path, copy.deepcopy(value))
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    try:
+        (folder / "rec.csv").write_text(record)
+        (folder / "s.yaml").write_text(yaml.safe_dump(data))
+    except (yaml.YAMLError, UnicodeEncodeError, ValueError):
+        return None
+    return folder / "s.yaml"
+
+
 def _finite(value: Any) -> bool:
     if isinstance(value, float):
         return math.isfinite(value)
@@ -233,16 +250,11 @@ def test_dated_history_grammar(
 ) -> None:
     """History, record files, suspensions, polls, tie dates: valid, or one short error."""
     data = valid_dated()
-    for path, value in changes:
-        _put(data, path, copy.deepcopy(value))
-    folder = Path(tempfile.mkdtemp(dir=tmp_path))
-    try:
-        (folder / "rec.csv").write_text(header + rows)
-        (folder / "s.yaml").write_text(yaml.safe_dump(data))
-    except (yaml.YAMLError, UnicodeEncodeError, ValueError):
+    path = _changed_beside_record(tmp_path, data, changes, header + rows)
+    if path is None:
         return
     try:
-        loaded = load_scenario(folder / "s.yaml")
+        loaded = load_scenario(path)
     except ScenarioError as exc:
         assert len(str(exc)) <= 300
         assert "\n" not in str(exc)
@@ -960,20 +972,15 @@ def test_precedents_and_inherits_grammar(
 ) -> None:
     """Bad precedents or inheritance: one short ScenarioError naming the field; else it runs."""
     data = valid_precedented()
-    for path, value in changes:
-        _put(data, path, copy.deepcopy(value))
-    folder = Path(tempfile.mkdtemp(dir=tmp_path))
-    try:
-        (folder / "rec.csv").write_text(RECORD_HEAD + RECORD_ROWS)
-        (folder / "s.yaml").write_text(yaml.safe_dump(data))
-    except (yaml.YAMLError, UnicodeEncodeError, ValueError):
+    path = _changed_beside_record(tmp_path, data, changes, RECORD_HEAD + RECORD_ROWS)
+    if path is None:
         return
     try:
-        scenario = load_scenario(folder / "s.yaml").scenario
+        scenario = load_scenario(path).scenario
     except ScenarioError as exc:
         message = str(exc)
         assert len(message) <= 300 and "\n" not in message
-        fields = {path[2] if path[0] == "agenda" else path[-1] for path, _ in changes}
+        fields = {where[2] if where[0] == "agenda" else where[-1] for where, _ in changes}
         if fields == {"precedents"}:
             assert "precedents" in message, message
         if fields == {"inherits"}:

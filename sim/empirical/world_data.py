@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -157,66 +159,98 @@ def _read(folder: Path, name: str) -> pd.DataFrame:
     return table
 
 
+@contextmanager
+def reading(path: Path) -> Iterator[None]:
+    """Name the table when its values cannot be read as the builder needs them.
+
+    pandas raises ``ValueError`` (a malformed CSV, a date or a number that is not one),
+    ``KeyError`` or ``TypeError`` deep inside a conversion; a user gets one line naming the file
+    instead, and never its content.
+    """
+    try:
+        yield
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ScenarioError(
+            path, "values", f"malformed data table ({type(exc).__name__})"
+        ) from None
+
+
+STATES_COLUMNS = ("iso3", "iso2", "cow", "name", "admitted")
+
+
 def load_datasets(folder: Path) -> Datasets:
     """Read the data folder.
 
     Raises
     ------
     ScenarioError
-        If a table is missing, unreadable or lacks a column.
+        If a table is missing, unreadable, lacks a column or holds a malformed value.
     """
     crosswalk_path = folder / "states.csv"
     try:
-        crosswalk = pd.read_csv(crosswalk_path, keep_default_na=False, dtype={"iso2": str})
+        with reading(crosswalk_path):
+            crosswalk = pd.read_csv(crosswalk_path, keep_default_na=False, dtype={"iso2": str})
     except OSError as exc:
         raise ScenarioError(crosswalk_path, "file", f"cannot read ({exc.strerror})") from None
-    members = crosswalk[crosswalk["admitted"] > 0][["iso3", "name", "admitted"]]
-    by_iso2 = dict(zip(crosswalk["iso2"], crosswalk["iso3"], strict=True))
-    by_cow = {int(c): i for c, i in zip(crosswalk["cow"], crosswalk["iso3"], strict=True) if c > 0}
-    cows = zip(crosswalk["cow"], crosswalk["admitted"], strict=True)
-    aliases = {int(c) for c, admitted in cows if admitted <= 0}
+    missing = [c for c in STATES_COLUMNS if c not in crosswalk.columns]
+    if missing:
+        raise ScenarioError(crosswalk_path, missing[0], "missing column")
+    with reading(crosswalk_path):
+        members = crosswalk[crosswalk["admitted"] > 0][["iso3", "name", "admitted"]]
+        by_iso2 = dict(zip(crosswalk["iso2"], crosswalk["iso3"], strict=True))
+        by_cow = {
+            int(c): i for c, i in zip(crosswalk["cow"], crosswalk["iso3"], strict=True) if c > 0
+        }
+        cows = zip(crosswalk["cow"], crosswalk["admitted"], strict=True)
+        aliases = {int(c) for c, admitted in cows if admitted <= 0}
     calls = _read(folder, "unvotes/un_roll_calls.parquet")
     issues = _read(folder, "unvotes/un_roll_call_issues.parquet")
     coded: dict[int, set[str]] = {}
-    for rcid, code in zip(issues["rcid"].astype(int), issues["short_name"], strict=True):
-        coded.setdefault(int(rcid), set()).add(str(code))
-    roll_calls = pd.DataFrame(
-        {
-            "rcid": calls["rcid"].astype(int),
-            "session": calls["session"].astype(int),
-            "date": pd.to_datetime(calls["date"]).dt.date,
-            "symbol": [
-                symbol_of(u, int(r)) for u, r in zip(calls["unres"], calls["rcid"], strict=True)
-            ],
-            "title": [
-                title_of(t, d)
-                for t, d in zip(
-                    calls["short"],
-                    calls["descr"] if "descr" in calls.columns else [None] * len(calls),
-                    strict=True,
-                )
-            ],
-        }
-    )
+    with reading(folder / "unvotes/un_roll_call_issues.parquet"):
+        for rcid, code in zip(issues["rcid"].astype(int), issues["short_name"], strict=True):
+            coded.setdefault(int(rcid), set()).add(str(code))
+    with reading(folder / "unvotes/un_roll_calls.parquet"):
+        roll_calls = pd.DataFrame(
+            {
+                "rcid": calls["rcid"].astype(int),
+                "session": calls["session"].astype(int),
+                "date": pd.to_datetime(calls["date"]).dt.date,
+                "symbol": [
+                    symbol_of(u, int(r)) for u, r in zip(calls["unres"], calls["rcid"], strict=True)
+                ],
+                "title": [
+                    title_of(t, d)
+                    for t, d in zip(
+                        calls["short"],
+                        calls["descr"] if "descr" in calls.columns else [None] * len(calls),
+                        strict=True,
+                    )
+                ],
+            }
+        )
     roll_calls["issue"] = [issue_of(coded.get(r, set())) for r in roll_calls["rcid"]]
     raw = _read(folder, "unvotes/un_votes.parquet")
-    votes = pd.DataFrame(
-        {
-            "rcid": raw["rcid"].astype(int),
-            "iso3": raw["country_code"].astype(str).map(by_iso2),
-            "vote": raw["vote"].astype(str),
-        }
-    ).dropna(subset=["iso3"])
+    with reading(folder / "unvotes/un_votes.parquet"):
+        votes = pd.DataFrame(
+            {
+                "rcid": raw["rcid"].astype(int),
+                "iso3": raw["country_code"].astype(str).map(by_iso2),
+                "vote": raw["vote"].astype(str),
+            }
+        ).dropna(subset=["iso3"])
 
-    def keyed(table: pd.DataFrame) -> pd.DataFrame:
-        table = table.assign(
-            a=table["ccode1"].astype(int).map(by_cow), b=table["ccode2"].astype(int).map(by_cow)
-        )
-        table = table.dropna(subset=["a", "b"])
-        table = table[table["a"] != table["b"]]
-        codes = table[["ccode1", "ccode2"]].astype(int)
-        alias = codes["ccode1"].isin(aliases) | codes["ccode2"].isin(aliases)
-        return one_per_key(table, alias, ["a", "b", "year"])
+    def keyed(name: str) -> pd.DataFrame:
+        table = _read(folder, name)
+        with reading(folder / name):
+            table = table.assign(
+                a=table["ccode1"].astype(int).map(by_cow),
+                b=table["ccode2"].astype(int).map(by_cow),
+            )
+            table = table.dropna(subset=["a", "b"])
+            table = table[table["a"] != table["b"]]
+            codes = table[["ccode1", "ccode2"]].astype(int)
+            alias = codes["ccode1"].isin(aliases) | codes["ccode2"].isin(aliases)
+            return one_per_key(table, alias, ["a", "b", "year"])
 
     return Datasets(
         sponsors=read_sponsors(folder / "un_sponsors.csv"),
@@ -224,10 +258,10 @@ def load_datasets(folder: Path) -> Datasets:
         members=members.reset_index(drop=True),
         roll_calls=roll_calls.sort_values(["date", "rcid"]).reset_index(drop=True),
         votes=votes.reset_index(drop=True),
-        atop=keyed(_read(folder, "ir_datasets/atop_alliance.parquet")),
-        tss=keyed(_read(folder, "ir_datasets/tss_rivalries.parquet")),
-        igo=keyed(_read(folder, "ir_datasets/cow_igo_ndy.parquet")),
-        trade=keyed(_read(folder, OPTIONAL[0]))
+        atop=keyed("ir_datasets/atop_alliance.parquet"),
+        tss=keyed("ir_datasets/tss_rivalries.parquet"),
+        igo=keyed("ir_datasets/cow_igo_ndy.parquet"),
+        trade=keyed(OPTIONAL[0])
         if (folder / OPTIONAL[0]).exists()
         else pd.DataFrame(columns=["a", "b", "year", "flow1", "flow2"]),
         democracy=read_democracy(folder / OPTIONAL[1], by_cow, aliases),
@@ -264,16 +298,21 @@ def read_democracy(path: Path, by_cow: dict[int, str], aliases: set[int]) -> pd.
     missing = [c for c in DEMOCRACY_COLUMNS if c not in table.columns]
     if missing:
         raise ScenarioError(path, missing[0], "missing column")
-    table = table.assign(iso3=table["ccode"].astype(int).map(by_cow)).dropna(subset=["iso3"])
-    table = one_per_key(table, table["ccode"].astype(int).isin(aliases), ["iso3", "year"])
-    return table[["iso3", "year", "v2x_polyarchy", "xm_qudsest"]].reset_index(drop=True)
+    with reading(path):
+        table = table.assign(iso3=table["ccode"].astype(int).map(by_cow)).dropna(subset=["iso3"])
+        table = one_per_key(table, table["ccode"].astype(int).isin(aliases), ["iso3", "year"])
+        return table[["iso3", "year", "v2x_polyarchy", "xm_qudsest"]].reset_index(drop=True)
 
 
 def read_sponsors(path: Path) -> dict[str, tuple[list[str], str]]:
     """Return symbol -> (sponsors, source) from ``un_sponsors.csv``; empty if there is none."""
     if not path.exists():
         return {}
-    table = pd.read_csv(path, keep_default_na=False, dtype=str)
+    try:
+        with reading(path):
+            table = pd.read_csv(path, keep_default_na=False, dtype=str)
+    except OSError as exc:
+        raise ScenarioError(path, "file", f"cannot read ({exc.strerror})") from None
     for column in ("symbol", "draft", "sponsors", "source"):
         if column not in table.columns:
             raise ScenarioError(path, column, "missing column")

@@ -1,0 +1,71 @@
+"""A malformed data folder (``world build --data``) is one line naming the table, exit code 2.
+
+pandas raises deep inside a conversion (a CSV with an unterminated quote, a date or a number
+that is not one, a truncated row); the builder names the file and never prints its content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.cli import main
+from tests.test_worlds import DATE, _fixture
+
+
+def _states_quote(data: Path) -> str:
+    (data / "states.csv").write_text('iso3,iso2,cow,name,admitted\nAAA,AA,2,"Aland,1945\n')
+    return "states.csv: values: malformed data table"
+
+
+def _states_column(data: Path) -> str:
+    table = pd.read_csv(data / "states.csv").drop(columns="admitted")
+    table.to_csv(data / "states.csv", index=False)
+    return "states.csv: admitted: missing column"
+
+
+def _states_truncated(data: Path) -> str:
+    (data / "states.csv").write_text("iso3,iso2,cow,name,admitted\nAAA,AA\n")
+    return "states.csv: values: malformed data table"
+
+
+def _sponsors_quote(data: Path) -> str:
+    (data / "un_sponsors.csv").write_text('symbol,adopted,draft,sponsors,named,source\n"A,1\n')
+    return "un_sponsors.csv: values: malformed data table"
+
+
+def _call_date(data: Path) -> str:
+    path = data / "unvotes" / "un_roll_calls.parquet"
+    calls = pd.read_parquet(path)
+    calls["date"] = ["not a date", "2018-12-02", "2019-11-07"]
+    calls.to_parquet(path)
+    return "un_roll_calls.parquet: values: malformed data table"
+
+
+def _democracy_code(data: Path) -> str:
+    (data / "democracy").mkdir()
+    (data / "democracy" / "ccode_democracy.csv").write_text(
+        "ccode,year,v2x_polyarchy,xm_qudsest\nabc,2018,0.5,0.1\n"
+    )
+    return "ccode_democracy.csv: values: malformed data table"
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [_states_quote, _states_column, _states_truncated, _sponsors_quote, _call_date, _democracy_code],
+)
+def test_a_malformed_data_table_is_one_line_naming_it(
+    spoil: Callable[[Path], str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = _fixture(tmp_path / "data")
+    expected = spoil(data)
+    out = tmp_path / "world"
+    argv = ["world", "build", "--date", str(DATE), "--data", str(data), "--out", str(out)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert expected in err and err.count("\n") == 1 and "Traceback" not in err
+    assert "Aland" not in err  # the file's content is never printed
+    assert not out.exists()  # nothing half-written

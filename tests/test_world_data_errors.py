@@ -55,7 +55,14 @@ def _democracy_code(data: Path) -> str:
 
 @pytest.mark.parametrize(
     "spoil",
-    [_states_quote, _states_column, _states_truncated, _sponsors_quote, _call_date, _democracy_code],
+    [
+        _states_quote,
+        _states_column,
+        _states_truncated,
+        _sponsors_quote,
+        _call_date,
+        _democracy_code,
+    ],
 )
 def test_a_malformed_data_table_is_one_line_naming_it(
     spoil: Callable[[Path], str], tmp_path: Path, capsys: pytest.CaptureFixture[str]

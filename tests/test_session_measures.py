@@ -71,3 +71,19 @@ def test_a_session_fit_header_claims_only_what_the_tool_knows() -> None:
     assert "never on the session" not in text
     assert "(its records/, mean over 2 seeds; the score below is in-sample: score" in text
     assert "accuracy 0.8000, agreement r 0.9000" in text
+
+
+def test_the_agreement_correlation_worked_by_hand() -> None:
+    nan = np.nan
+    # four states: upper-triangle pairs (0,1) (0,2) (0,3) (1,2) (1,3) (2,3)
+    a = np.array([[1, 1.0, 0.5, 0.0], [1.0, 1, nan, 0.5], [0.5, nan, 1, 1.0], [0.0, 0.5, 1.0, 1]])
+    b = np.array([[1, 0.5, 0.5, 0.0], [0.5, 1, 1.0, 1.0], [0.5, 1.0, 1, 0.5], [0.0, 1.0, 0.5, 1]])
+    # the pair (1,2) is undefined in a, so five pairs count: x = 1, .5, 0, .5, 1 and
+    # y = .5, .5, 0, 1, .5; by hand: means .6 and .5, cov 0.05, var x 0.14, var y 0.1
+    assert session.correlation(a, b) == pytest.approx(0.05 / np.sqrt(0.14 * 0.1))
+    # fewer than three defined pairs, or no spread on one side: no correlation
+    sparse = np.full((3, 3), nan)
+    sparse[0, 1] = sparse[1, 0] = 1.0
+    assert np.isnan(session.correlation(sparse, sparse))
+    flat = np.ones((4, 4))
+    assert np.isnan(session.correlation(flat, b))

@@ -447,6 +447,17 @@ def test_the_bundled_session_scores_as_the_readme_says() -> None:
     assert scores["mechanisms only"].agreement_correlation > 0.8
 
 
+def _flipped_records(folder: Path) -> Path:
+    """The fixture's data with the session's own roll call (rcid 3) recorded the other way."""
+    data = _fixture(folder)
+    path = data / "unvotes" / "un_votes.parquet"
+    votes = pd.read_parquet(path)
+    third = votes["rcid"] == 3
+    votes.loc[third, "vote"] = votes.loc[third, "vote"].map({"yes": "no", "no": "yes"})
+    votes.to_parquet(path)
+    return data
+
+
 def test_world_fit_over_two_sessions_scores_their_mean(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -463,6 +474,17 @@ def test_world_fit_over_two_sessions_scores_their_mean(
     _, single = sessions_objective([(scenario, out)], 1, "accuracy", False)
     _, twice = sessions_objective([(scenario, out), (scenario, out)], 1, "accuracy", False)
     assert twice(scenario) == single(scenario)
+    # two different sessions (the other's record turned around): the mean of their two scores,
+    # each world simulated with the candidate's parameters
+    flipped = _flipped_records(tmp_path / "data3")
+    third = tmp_path / "third"
+    build_world(flipped, DATE, third)
+    other_scenario = load_scenario(third / "scenario.yaml").scenario
+    _, alone = sessions_objective([(other_scenario, third)], 1, "accuracy", False)
+    _, both = sessions_objective([(scenario, out), (other_scenario, third)], 1, "accuracy", False)
+    assert alone(scenario) != single(scenario)
+    expected = [(a + b) / 2 for a, b in zip(single(scenario), alone(scenario), strict=True)]
+    assert both(scenario) == pytest.approx(expected)
     # and the objective reads the candidate's parameters, not the scenario's own
     changed = scenario.model_copy(
         update={"parameters": scenario.parameters.model_copy(update={"agenda_weight": 3.0})}

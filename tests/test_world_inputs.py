@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -142,3 +143,52 @@ def test_the_built_index_reads_as_before(built: Path) -> None:
         ("A/RES/74/1", "Nuclear", rows[0]["file"])
     ]
     assert (built / "records" / rows[0]["file"]).is_file()
+
+
+def _no_fit(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the fit ran before --out was checked")
+
+
+@pytest.mark.parametrize(
+    ("out", "force", "says"),
+    [
+        ("fitted.yaml", False, "fitted.yaml: exists (use --force to replace it)"),
+        ("missing/fitted.yaml", False, "missing: no such folder (create it first)"),
+        ("missing/fitted.yaml", True, "missing: no such folder (create it first)"),
+        ("folder", True, "folder: is a folder, not a file"),
+        ("plain.txt/fitted.yaml", False, "plain.txt: is a file, not a folder"),
+    ],
+)
+def test_world_fit_refuses_its_out_before_any_work(
+    built: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    out: str,
+    force: bool,
+    says: str,
+) -> None:
+    monkeypatch.setattr("sim.empirical.session.fit_session", _no_fit)
+    (tmp_path / "fitted.yaml").write_text("kept\n")
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "plain.txt").write_text("kept\n")
+    argv = ["world", "fit", str(built / "scenario.yaml"), "--out", str(tmp_path / out)]
+    line = _error([*argv, "--budget", "2", *(["--force"] if force else [])], capsys)
+    assert line.endswith(says), line
+    assert str(tmp_path) in line  # the path as given
+    assert not (tmp_path / "missing").exists()
+    assert (tmp_path / "fitted.yaml").read_text() == (tmp_path / "plain.txt").read_text()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write in any folder")
+def test_world_fit_refuses_an_out_in_a_folder_it_cannot_write_before_any_work(
+    built: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("sim.empirical.session.fit_session", _no_fit)
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    argv = ["world", "fit", str(built / "scenario.yaml"), "--out", str(locked / "fitted.yaml")]
+    assert _error(argv, capsys).endswith("locked: cannot write in this folder")

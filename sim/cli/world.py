@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -154,7 +155,9 @@ def _add_fit(sub: Verbs) -> None:
         help="another built world's YAML whose session is fitted at once (repeatable, at most "
         f"{MAX_ALSO}; the objective is the mean over the sessions; its records/ as for score)",
     )
-    fit.add_argument("--out", type=Path, required=True, help="parameters file to write")
+    fit.add_argument(
+        "--out", type=Path, required=True, help="parameters file to write (in an existing folder)"
+    )
     fit.add_argument("--force", action="store_true", help="replace an existing --out")
     fit.set_defaults(handler=cmd_world_fit)
 
@@ -192,6 +195,28 @@ def _records_folder(scenario: Path, folder: Path | None) -> Path:
     return world_folder(scenario) if folder is None else folder
 
 
+def check_out_file(out: Path, force: bool) -> None:
+    """Refuse a file ``out`` that cannot or must not be written, before any work is done.
+
+    Refused: an existing file unless ``force``; a folder; a parent folder that is missing, a
+    file, or cannot be written in. The file itself is written atomically at the end.
+    """
+    if out.is_dir():
+        raise CommandError(f"{out}: is a folder, not a file")
+    if out.exists() and not force:
+        raise CommandError(f"{out}: exists (use --force to replace it)")
+    parent = out.parent
+    if not parent.exists():
+        ancestor = next((p for p in parent.parents if p.exists()), None)
+        if ancestor is not None and not ancestor.is_dir():
+            raise CommandError(f"{ancestor}: is a file, not a folder")
+        raise CommandError(f"{parent}: no such folder (create it first)")
+    if not parent.is_dir():
+        raise CommandError(f"{parent}: is a file, not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise CommandError(f"{parent}: cannot write in this folder")
+
+
 def cmd_world_fit(args: argparse.Namespace) -> int:
     """Fit the weights to the session, write the parameters file and print the scores."""
     from sim.common.files import atomic_write
@@ -200,8 +225,7 @@ def cmd_world_fit(args: argparse.Namespace) -> int:
     from sim.empirical.world_build import parameters_yaml
     from sim.scenario.loading import load_scenario
 
-    if args.out.exists() and not args.force:
-        raise CommandError(f"{args.out}: exists (use --force to replace it)")
+    check_out_file(args.out, args.force)
     bounds = parse_bounds(args.fit) if args.fit else None
     if len(args.also) > MAX_ALSO:
         raise CommandError(f"--also: at most {MAX_ALSO} more worlds, got {len(args.also)}")

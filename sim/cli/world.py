@@ -164,11 +164,13 @@ def _add_fit(sub: Verbs) -> None:
 
 def cmd_world_build(args: argparse.Namespace) -> int:
     """Build the world and print where it went."""
+    from sim.common.files import check_output_dir
     from sim.empirical.world_build import build_world
 
     data = args.data or DATA_FOLDER
     if not data.is_dir():
         raise CommandError(f"{data}: no data folder (give --data DIR)")
+    check_output_dir(args.out, args.force)  # before the datasets are read (seconds)
     built = build_world(data, args.date, args.out, name=args.name, force=args.force)
     print(", ".join(f"{k} {v}" for k, v in built.counts.items()))
     print(built.yaml)
@@ -192,7 +194,13 @@ def _records_folder(scenario: Path, folder: Path | None) -> Path:
     """Return the folder with records/: given, or the scenario's world folder (record_index)."""
     from sim.scenario.record_index import world_folder
 
-    return world_folder(scenario) if folder is None else folder
+    if folder is None:
+        return world_folder(scenario)
+    if not folder.exists():
+        raise CommandError(f"--folder {folder}: no such folder")
+    if not folder.is_dir():
+        raise CommandError(f"--folder {folder}: not a folder")
+    return folder
 
 
 def check_out_file(out: Path, force: bool) -> None:
@@ -226,6 +234,10 @@ def cmd_world_fit(args: argparse.Namespace) -> int:
     from sim.scenario.loading import load_scenario
 
     check_out_file(args.out, args.force)
+    names = [spec.split("=", 1)[0].strip() for spec in args.fit]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise CommandError(f"--fit: {', '.join(twice)} is given twice")
     bounds = parse_bounds(args.fit) if args.fit else None
     if len(args.also) > MAX_ALSO:
         raise CommandError(f"--also: at most {MAX_ALSO} more worlds, got {len(args.also)}")

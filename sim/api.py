@@ -170,7 +170,7 @@ def run(
         return _load_run(write_run(Path(out), loaded, model, seed, force=force, command=None))
     recorded = agenda_records(loaded)
     tables = {name: table.to_pandas() for name, table in build_tables(model, recorded).items()}
-    return RunResult(build_manifest(loaded, model, seed, None), tables)
+    return RunResult(build_manifest(loaded, model, seed, None, recorded), tables)
 
 
 def sweep(

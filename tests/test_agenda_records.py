@@ -14,15 +14,17 @@ import pandas as pd
 import pytest
 from test_worlds import DATE, _fixture
 
+import sim.api
 from sim.cli import main
+from sim.common.manifests import RunManifest, read_manifest
 from sim.common.tables import RunResults, load_run
 from sim.empirical.world_build import build_world
 from sim.experiments.runs import write_run
 from sim.output.plots import guide_fill
 from sim.output.vote_space import MAP_MIN_VOTES, recorded_coordinates
 from sim.scenario.errors import ScenarioError
-from sim.scenario.loading import load_scenario
-from sim.scenario.record_index import agenda_records, world_folder
+from sim.scenario.loading import files_sha256, load_scenario
+from sim.scenario.record_index import agenda_records, read_index, world_folder
 from sim.scenario.records import read_roll_call
 from sim.scenario.world import run_scenario
 
@@ -155,3 +157,27 @@ def test_a_session_run_records_every_agenda_item_and_maps_them(
     assert f"the {MAP_MIN_VOTES + 2} recorded roll calls" in str(
         guide_fill(results)["recorded_panel"]
     )
+
+
+def test_a_runs_manifest_lists_the_record_files_it_read(built: Path, tmp_path: Path) -> None:
+    yaml = built / "scenario.yaml"
+    out = tmp_path / "run"
+    assert main(["run", str(yaml), "--no-plots", "--quiet", "--out", str(out)]) == 0
+    manifest = read_manifest(out, RunManifest)
+    records = (built / "records").resolve()
+    (row,) = read_index(records)
+    read = [records / "index.csv", records / row["file"]]
+    files = [Path(f) for f in manifest.scenario.files]
+    assert [f for f in files if f.parent == records] == read
+    assert files[: len(files) - 2] == [Path(f) for f in load_scenario(yaml).files]
+    # the hash covers every file listed, as for the scenario's own files (a sweep re-checks it)
+    assert manifest.scenario.sha256 == files_sha256(files, yaml.parent.resolve())
+    # the notebook API lists them too
+    assert sim.api.run(yaml).manifest.scenario.files == manifest.scenario.files
+
+
+def test_a_run_without_records_hashes_its_scenario_as_loaded(tmp_path: Path) -> None:
+    loaded = load_scenario(REPO / "scenarios" / "illustrative.yaml")
+    manifest = sim.api.run(loaded.path).manifest
+    assert manifest.scenario.files == [str(f) for f in loaded.files]
+    assert manifest.scenario.sha256 == loaded.sha256

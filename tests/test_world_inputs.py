@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -142,3 +143,127 @@ def test_the_built_index_reads_as_before(built: Path) -> None:
         ("A/RES/74/1", "Nuclear", rows[0]["file"])
     ]
     assert (built / "records" / rows[0]["file"]).is_file()
+
+
+def _no_fit(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the fit ran before --out was checked")
+
+
+@pytest.mark.parametrize(
+    ("out", "force", "says"),
+    [
+        ("fitted.yaml", False, "fitted.yaml: exists (use --force to replace it)"),
+        ("missing/fitted.yaml", False, "missing: no such folder (create it first)"),
+        ("missing/fitted.yaml", True, "missing: no such folder (create it first)"),
+        ("folder", True, "folder: is a folder, not a file"),
+        ("plain.txt/fitted.yaml", False, "plain.txt: is a file, not a folder"),
+    ],
+)
+def test_world_fit_refuses_its_out_before_any_work(
+    built: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    out: str,
+    force: bool,
+    says: str,
+) -> None:
+    monkeypatch.setattr("sim.empirical.session.fit_session", _no_fit)
+    (tmp_path / "fitted.yaml").write_text("kept\n")
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "plain.txt").write_text("kept\n")
+    argv = ["world", "fit", str(built / "scenario.yaml"), "--out", str(tmp_path / out)]
+    line = _error([*argv, "--budget", "2", *(["--force"] if force else [])], capsys)
+    assert line.endswith(says), line
+    assert str(tmp_path) in line  # the path as given
+    assert not (tmp_path / "missing").exists()
+    assert (tmp_path / "fitted.yaml").read_text() == (tmp_path / "plain.txt").read_text()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write in any folder")
+def test_world_fit_refuses_an_out_in_a_folder_it_cannot_write_before_any_work(
+    built: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("sim.empirical.session.fit_session", _no_fit)
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    argv = ["world", "fit", str(built / "scenario.yaml"), "--out", str(locked / "fitted.yaml")]
+    assert _error(argv, capsys).endswith("locked: cannot write in this folder")
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture datasets a world is built from."""
+    return _fixture(tmp_path_factory.mktemp("data") / "data")
+
+
+def _no_data(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the datasets were read before --out was checked")
+
+
+BUILD = ["world", "build", "--date", DATE.isoformat()]
+
+WORLD_BAD_INPUT = [
+    # world build: the date, the data folder, the output folder
+    (["world", "build", "--date", "2019-13-01"], "--date: not a date (YYYY-MM-DD): '2019-13-01'"),
+    (["world", "build", "--date", "07/11/2019"], "--date: not a date (YYYY-MM-DD)"),
+    (["world", "build", "--date", "1900-01-01"], "1900-01-01 is before the data"),
+    (["world", "build", "--date", "2030-01-01"], "no recorded roll call on or after 2030-01-01"),
+    ([*BUILD, "--data", "{tmp}/nowhere"], "nowhere: no data folder (give --data DIR)"),
+    ([*BUILD, "--data", "{tmp}/plain.txt"], "plain.txt: no data folder (give --data DIR)"),
+    ([*BUILD, "--out", "{tmp}/plain.txt"], "plain.txt: exists and is not a directory"),
+    ([*BUILD, "--out", "{tmp}/full"], "full: directory exists and is not empty (use --force"),
+    ([*BUILD, "--out", "{tmp}/plain.txt/w"], "plain.txt is a file, not a directory"),
+    # world score: the folder, the seeds
+    (["world", "score", "{world}", "--folder", "{tmp}/nowhere"], "nowhere: no such folder"),
+    (["world", "score", "{world}", "--folder", "{tmp}/plain.txt"], "plain.txt: not a folder"),
+    (["world", "score", "{world}", "--seeds", "x"], "--seeds: must be a whole number, got 'x'"),
+    (["world", "score", "{world}", "--seeds", "1.5"], "--seeds: must be a whole number"),
+    (["world", "score", "{tmp}/nowhere.yaml"], "nowhere.yaml: file not found"),
+    # world fit: the weights and their bounds
+    (["world", "fit", "{world}", "--fit", "nope"], "--fit: nope: not a numeric global"),
+    (["world", "fit", "{world}", "--fit", "commitment_weight=1"], "bounds must be LOW:HIGH"),
+    (["world", "fit", "{world}", "--fit", "commitment_weight=a:b"], "bounds must be LOW:HIGH"),
+    (["world", "fit", "{world}", "--fit", "commitment_weight=2:1"], "need 0 <= LOW < HIGH"),
+    (["world", "fit", "{world}", "--fit", "commitment_weight=0:inf"], "need 0 <= LOW < HIGH"),
+    (
+        ["world", "fit", "{world}", "--fit", "commitment_weight", "--fit", "commitment_weight=0:1"],
+        "--fit: commitment_weight is given twice",
+    ),
+    (["world", "fit", "{world}", "--folder", "{tmp}/nowhere"], "nowhere: no such folder"),
+]
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"), WORLD_BAD_INPUT, ids=[" ".join(argv[1:])[:50] for argv, _ in WORLD_BAD_INPUT]
+)
+def test_world_verbs_refuse_bad_input_in_one_line_before_any_work(
+    built: Path,
+    data: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+    says: str,
+) -> None:
+    (tmp_path / "plain.txt").write_text("kept\n")
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "kept.txt").write_text("kept\n")
+    if "--out" in argv:  # a folder refused: before the datasets are read
+        monkeypatch.setattr("sim.empirical.world_build.load_datasets", _no_data)
+    monkeypatch.setattr("sim.empirical.session.fit_session", _no_fit)
+    monkeypatch.setattr("sim.empirical.session.score_session", _no_fit)
+    filled = [a.format(tmp=tmp_path, world=built / "scenario.yaml") for a in argv]
+    if filled[1] == "build":
+        filled += [] if "--data" in filled else ["--data", str(data)]
+        filled += [] if "--out" in filled else ["--out", str(tmp_path / "new")]
+    if filled[1] == "fit":
+        filled += ["--out", str(tmp_path / "fitted.yaml"), "--budget", "2"]
+    line = _error(filled, capsys)
+    assert says in line, line
+    assert not (tmp_path / "new").exists() and not (tmp_path / "fitted.yaml").exists()
+    assert (tmp_path / "plain.txt").read_text() == "kept\n"
+    assert [p.name for p in (tmp_path / "full").iterdir()] == ["kept.txt"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -154,18 +155,22 @@ def _add_fit(sub: Verbs) -> None:
         help="another built world's YAML whose session is fitted at once (repeatable, at most "
         f"{MAX_ALSO}; the objective is the mean over the sessions; its records/ as for score)",
     )
-    fit.add_argument("--out", type=Path, required=True, help="parameters file to write")
+    fit.add_argument(
+        "--out", type=Path, required=True, help="parameters file to write (in an existing folder)"
+    )
     fit.add_argument("--force", action="store_true", help="replace an existing --out")
     fit.set_defaults(handler=cmd_world_fit)
 
 
 def cmd_world_build(args: argparse.Namespace) -> int:
     """Build the world and print where it went."""
+    from sim.common.files import check_output_dir
     from sim.empirical.world_build import build_world
 
     data = args.data or DATA_FOLDER
     if not data.is_dir():
         raise CommandError(f"{data}: no data folder (give --data DIR)")
+    check_output_dir(args.out, args.force)  # before the datasets are read (seconds)
     built = build_world(data, args.date, args.out, name=args.name, force=args.force)
     print(", ".join(f"{k} {v}" for k, v in built.counts.items()))
     print(built.yaml)
@@ -189,7 +194,35 @@ def _records_folder(scenario: Path, folder: Path | None) -> Path:
     """Return the folder with records/: given, or the scenario's world folder (record_index)."""
     from sim.scenario.record_index import world_folder
 
-    return world_folder(scenario) if folder is None else folder
+    if folder is None:
+        return world_folder(scenario)
+    if not folder.exists():
+        raise CommandError(f"--folder {folder}: no such folder")
+    if not folder.is_dir():
+        raise CommandError(f"--folder {folder}: not a folder")
+    return folder
+
+
+def check_out_file(out: Path, force: bool) -> None:
+    """Refuse a file ``out`` that cannot or must not be written, before any work is done.
+
+    Refused: an existing file unless ``force``; a folder; a parent folder that is missing, a
+    file, or cannot be written in. The file itself is written atomically at the end.
+    """
+    if out.is_dir():
+        raise CommandError(f"{out}: is a folder, not a file")
+    if out.exists() and not force:
+        raise CommandError(f"{out}: exists (use --force to replace it)")
+    parent = out.parent
+    if not parent.exists():
+        ancestor = next((p for p in parent.parents if p.exists()), None)
+        if ancestor is not None and not ancestor.is_dir():
+            raise CommandError(f"{ancestor}: is a file, not a folder")
+        raise CommandError(f"{parent}: no such folder (create it first)")
+    if not parent.is_dir():
+        raise CommandError(f"{parent}: is a file, not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise CommandError(f"{parent}: cannot write in this folder")
 
 
 def cmd_world_fit(args: argparse.Namespace) -> int:
@@ -200,8 +233,11 @@ def cmd_world_fit(args: argparse.Namespace) -> int:
     from sim.empirical.world_build import parameters_yaml
     from sim.scenario.loading import load_scenario
 
-    if args.out.exists() and not args.force:
-        raise CommandError(f"{args.out}: exists (use --force to replace it)")
+    check_out_file(args.out, args.force)
+    names = [spec.split("=", 1)[0].strip() for spec in args.fit]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise CommandError(f"--fit: {', '.join(twice)} is given twice")
     bounds = parse_bounds(args.fit) if args.fit else None
     if len(args.also) > MAX_ALSO:
         raise CommandError(f"--also: at most {MAX_ALSO} more worlds, got {len(args.also)}")

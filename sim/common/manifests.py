@@ -141,8 +141,11 @@ class RunScenario(Record):
     name: str
     path: str
     sha256: str
+    """Hash over every file of ``files`` (:func:`sim.scenario.loading.files_sha256`)."""
     files: list[str] = field(default_factory=list)
-    """Every file the scenario was read from (YAML, CSV tables, parameters file)."""
+    """Every file the scenario was read from (YAML, CSV tables, parameters file), then the
+    files of its world's ``records/`` the run read for its recorded table (``index.csv`` and
+    one per agenda item; runs written before they were listed lack them)."""
     overrides: list[str] = field(default_factory=list)
     """The ``--set PATH=VALUE`` overrides, as given."""
     reference_states: list[str]

@@ -29,7 +29,8 @@ from sim.model.channels import REGISTRY
 from sim.model.model import VoteRecord
 from sim.model.timeline import Timeline
 from sim.model.votes import VOTE_WORDS, Vote
-from sim.scenario.record_index import agenda_records
+from sim.scenario.loading import files_sha256
+from sim.scenario.record_index import RECORDS, agenda_records, world_folder
 from sim.scenario.records import RollCall, same_resolution
 from sim.scenario.schema import LoadedScenario, Resolution, Scenario
 from sim.scenario.world import ScenarioModel, build_world, run_scenario
@@ -227,10 +228,31 @@ def _tallies(records: list[VoteRecord], resolutions: list[Resolution]) -> pa.Tab
     return tallies
 
 
+def record_files(loaded: LoadedScenario, records: Mapping[str, RollCall]) -> list[Path]:
+    """Return the files of the world's ``records/`` that :func:`agenda_records` read.
+
+    Its ``index.csv`` (read whenever it is there) and the record of each agenda item it found.
+    """
+    index = world_folder(loaded.path) / RECORDS / "index.csv"
+    if not index.is_file():
+        return []
+    return [index, *dict.fromkeys(record.path for record in records.values())]
+
+
 def build_manifest(
-    loaded: LoadedScenario, model: ScenarioModel, seed: int, command: list[str] | None
+    loaded: LoadedScenario,
+    model: ScenarioModel,
+    seed: int,
+    command: list[str] | None,
+    records: Mapping[str, RollCall] | None = None,
 ) -> RunManifest:
-    """Build the provenance record of a run (its table hashes are added once written)."""
+    """Build the provenance record of a run (its table hashes are added once written).
+
+    ``records`` are the agenda records the run read for its ``recorded`` table
+    (:func:`agenda_records`): their files are listed with the scenario's, and hashed with them.
+    """
+    read = record_files(loaded, records or {})
+    files = [*loaded.files, *read]
     return RunManifest(
         schema_version=SCHEMA_VERSION,
         kind="run",
@@ -241,8 +263,8 @@ def build_manifest(
         scenario=RunScenario(
             name=loaded.scenario.name,
             path=str(loaded.path),
-            sha256=loaded.sha256,
-            files=[str(f) for f in loaded.files],
+            sha256=files_sha256(files, loaded.path.parent) if read else loaded.sha256,
+            files=[str(f) for f in files],
             overrides=list(loaded.overrides),
             reference_states=list(loaded.scenario.reference_states),
         ),
@@ -269,8 +291,9 @@ def write_run(
     ``decorate(staging, manifest)`` runs last, inside it. The ``recorded`` table takes the
     agenda records of the scenario's world too (:func:`sim.scenario.record_index.agenda_records`).
     """
-    tables = build_tables(model, agenda_records(loaded))
-    manifest = build_manifest(loaded, model, seed, command)
+    records = agenda_records(loaded)
+    tables = build_tables(model, records)
+    manifest = build_manifest(loaded, model, seed, command, records)
 
     def fill(staging: Path) -> None:
         files = {}

@@ -5,16 +5,18 @@ resolution on the round's agenda is voted on in agenda order: the model builds t
 read-only context (:class:`sim.model.context.VoteContext`), the rule decides
 (:func:`sim.model.rule.decide_votes`), and the post-vote stages run in registry order
 (:data:`sim.model.stages.STAGES`: vote buying, stay-aways, habitual absence, settling the favour
-ledger, punishment); at the end of the round the end-of-round stages run (favour decay).
+ledger, punishment). The stages that act on what happened (settling, punishment) act on a vote
+the scenario's history records only once the round's votes are done: a record counts only after
+its day, like every dated fact. At the end of the round the end-of-round stages run (decay).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import mesa
 import numpy as np
@@ -32,7 +34,7 @@ from sim.model.rule import (
     deciding_channels,
     make_operators,
 )
-from sim.model.stages import STAGES, VoteState
+from sim.model.stages import STAGES, StageHost, VoteState
 from sim.model.votes import POSITION_OF_VOTE, BoolArray, FloatArray, IntArray, Vote, VoteArray
 from sim.model.world import ResolutionFacts, World
 
@@ -157,6 +159,9 @@ def _outstanding(ledger: FavourLedger) -> tuple[IntArray, IntArray, FloatArray]:
 
 S = TypeVar("S", bound=RunSpec)
 
+AfterVote = Callable[[StageHost, VoteState, Any], None]
+"""A post-vote stage's ``after_vote`` (:attr:`sim.model.stages.Stage.after_vote`)."""
+
 
 class AllianceModel(mesa.Model, Generic[S]):  # type: ignore[misc]
     """UN General Assembly voting under trade, security, adversary, domestic and favour channels.
@@ -202,7 +207,11 @@ class AllianceModel(mesa.Model, Generic[S]):  # type: ignore[misc]
         self.start_budget = self.world.patron_budget
         self.patron_budget = self.world.patron_budget.copy()
         blocks = [(stage, stage.block(scenario.parameters)) for stage in STAGES]
-        self._after_vote = [(s.after_vote, b) for s, b in blocks if s.after_vote is not None]
+        self._after_vote = [
+            (s.after_vote, b, s.on_record) for s, b in blocks if s.after_vote is not None
+        ]
+        # stages acting on a recorded vote of this round, run at its end (after its day)
+        self._after_day: list[tuple[AfterVote, VoteState, Any]] = []
         self._end_of_round = [(s.end_of_round, b) for s, b in blocks if s.end_of_round is not None]
         self.last_votes = np.full(n, -1, dtype=np.int8)
         # each country's latest own position per issue in this run, and when (for history)
@@ -248,7 +257,7 @@ class AllianceModel(mesa.Model, Generic[S]):  # type: ignore[misc]
         self.record.favours.append((self.round, *_outstanding(self.ledger)))
 
     def step(self) -> None:
-        """Run one round: grant dated favours, vote the agenda, decay the ledger."""
+        """Run one round: grant dated favours, vote the agenda, act on its records, decay."""
         self.round += 1
         self.ledger.new_round()
         self.ledger.grant(self.world.favours.get(self.round, []))
@@ -256,6 +265,9 @@ class AllianceModel(mesa.Model, Generic[S]):  # type: ignore[misc]
             self._ties_come_into_force()
         for index in self.world.timeline.agenda.get(self.round, ()):
             self.vote(self.spec.agenda[index])
+        for after_vote, state, block in self._after_day:
+            after_vote(self, state, block)
+        self._after_day.clear()
         for end_of_round, block in self._end_of_round:
             end_of_round(self, block)
         self._record_favours()
@@ -353,13 +365,24 @@ class AllianceModel(mesa.Model, Generic[S]):  # type: ignore[misc]
         )
 
     def vote(self, resolution: AgendaItem) -> VoteRecord:
-        """Vote on one resolution now, run the post-vote stages, and record."""
+        """Vote on one resolution now, run the post-vote stages, and record.
+
+        A stage that acts on what happened (:attr:`sim.model.stages.Stage.on_record`) waits
+        for the end of the round when the history holds this vote's record: on a day of
+        several votes the records' order is not the votes', so the ledger and the ties the
+        day's other votes read must not hold it (:meth:`_run_record` keeps it from the states'
+        own record the same way).
+        """
         facts = self.world.resolutions[resolution.id]
         context = self._context(resolution, facts)
         outcome = self.decide(context)
         state = VoteState(context, outcome, outcome.votes.copy())
-        for after_vote, block in self._after_vote:
-            after_vote(self, state, block)
+        for after_vote, block, on_record in self._after_vote:
+            if on_record and context.recorded is not None:
+                # a recorded vote counts only after its day (see _run_record)
+                self._after_day.append((after_vote, state, block))
+            else:
+                after_vote(self, state, block)
         happened = state.happened
         cast = happened != Vote.ABSENT
         self.own_position[cast, facts.issue] = POSITION_OF_VOTE[happened[cast]]

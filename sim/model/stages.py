@@ -121,7 +121,9 @@ class Stage(Generic[Block]):
     off
         Parameter values that switch it off (it then changes nothing).
     after_vote
-        Called after each vote, in registry order: ``after_vote(host, state, block)``.
+        Called after each vote, in registry order: ``after_vote(host, state, block)``; if
+        ``on_record`` (it reads :attr:`VoteState.happened`), after a vote the history records
+        at the end of its round instead, as a record counts only after its day.
     end_of_round
         Called at the end of each round: ``end_of_round(host, block)``.
     """
@@ -132,6 +134,7 @@ class Stage(Generic[Block]):
     off: Mapping[str, Any]
     after_vote: Callable[[StageHost, VoteState, Block], None] | None = None
     end_of_round: Callable[[StageHost, Block], None] | None = None
+    on_record: bool = False
 
     def __post_init__(self) -> None:
         unknown = set(self.off) - {f.name for f in self.fields}
@@ -178,10 +181,7 @@ class StageRegistry:
         return len(self._stages)
 
     def __getitem__(self, name: str) -> Stage[Any]:
-        for stage in self._stages:
-            if stage.name == name:
-                return stage
-        raise KeyError(name)
+        return {stage.name: stage for stage in self._stages}[name]
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -316,7 +316,6 @@ def buy_votes(host: StageHost, state: VoteState, p: BuyParameters) -> None:
     outcome = state.outcome
     bonus = np.zeros(state.context.size)
     spent_total = 0.0
-    eligible = state.free
     bands = outcome.bands(host.weights)  # each state's own band
     for k, patron in enumerate(parties.index):
         add, spent = allocate_inducements(
@@ -327,7 +326,7 @@ def buy_votes(host: StageHost, state: VoteState, p: BuyParameters) -> None:
             float(host.patron_budget[patron]),
             p.inducement_price,
             p.inducement_reach,
-            eligible,
+            state.free,
         )
         bonus += add
         host.patron_budget[patron] -= spent
@@ -488,6 +487,7 @@ STAGES.register(
         SettleParameters,
         off={"favour_credit": 0.0},
         after_vote=settle,
+        on_record=True,
     )
 )
 
@@ -542,6 +542,7 @@ STAGES.register(
         PunishParameters,
         off={"punishment": False},
         after_vote=punish,
+        on_record=True,
     )
 )
 

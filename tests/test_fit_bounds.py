@@ -74,3 +74,10 @@ def test_world_fit_refuses_out_of_schema_bounds_before_fitting(
     assert main([*argv, "--replicates", "1", "--fit", "commitment_half_life"]) == 0
     fitted = yaml.safe_load(target.read_text())["parameters"]
     assert 7.0 <= fitted["commitment_half_life"] <= 3650.0
+
+
+@pytest.mark.parametrize("specs", [["trade_weight", "trade_weight=0:2"], ["neutrality"] * 2])
+def test_a_parameter_given_twice_is_refused_not_overwritten(specs: list[str]) -> None:
+    # every verb that fits (calibrate, backtest --walk-forward, validate --cv, world fit)
+    with pytest.raises(ScenarioError, match="is given twice"):
+        parse_bounds(specs)

@@ -231,7 +231,7 @@ WORLD_BAD_INPUT = [
     (["world", "fit", "{world}", "--fit", "commitment_weight=0:inf"], "need 0 <= LOW < HIGH"),
     (
         ["world", "fit", "{world}", "--fit", "commitment_weight", "--fit", "commitment_weight=0:1"],
-        "--fit: commitment_weight is given twice",
+        "--fit: commitment_weight: is given twice",
     ),
     (["world", "fit", "{world}", "--folder", "{tmp}/nowhere"], "nowhere: no such folder"),
 ]

@@ -234,10 +234,6 @@ def cmd_world_fit(args: argparse.Namespace) -> int:
     from sim.scenario.loading import load_scenario
 
     check_out_file(args.out, args.force)
-    names = [spec.split("=", 1)[0].strip() for spec in args.fit]
-    twice = sorted({name for name in names if names.count(name) > 1})
-    if twice:
-        raise CommandError(f"--fit: {', '.join(twice)} is given twice")
     bounds = parse_bounds(args.fit) if args.fit else None
     if len(args.also) > MAX_ALSO:
         raise CommandError(f"--also: at most {MAX_ALSO} more worlds, got {len(args.also)}")

@@ -108,8 +108,8 @@ def parse_bounds(specs: Sequence[str]) -> dict[str, tuple[float, float]]:
     Raises
     ------
     ScenarioError
-        For unknown or non-numeric parameters, bad bounds or bounds outside the schema's range,
-        or more than :data:`MAX_FITTED`.
+        For unknown or non-numeric parameters, a parameter given twice, bad bounds or bounds
+        outside the schema's range, or more than :data:`MAX_FITTED`.
     """
     if not specs:
         return dict(DEFAULT_FIT)
@@ -121,6 +121,8 @@ def parse_bounds(specs: Sequence[str]) -> dict[str, tuple[float, float]]:
     }
     for spec in specs:
         name, _, rest = spec.partition("=")
+        if name in bounds:
+            raise ScenarioError("--fit", name, "is given twice")
         if name not in numeric:
             raise ScenarioError(
                 "--fit",

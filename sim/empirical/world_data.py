@@ -351,7 +351,7 @@ def check_date(data: Datasets, date: dt.date) -> None:
     if date < first:
         raise ScenarioError(
             "--date",
-            "date",
+            "",
             f"{date} is before the data: {name} starts in {first.year - 1}, and a world reads "
             f"the year before its date, so the first date is {first}",
         )

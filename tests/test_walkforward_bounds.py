@@ -1,4 +1,4 @@
-"""The walk-forward's default fit list: bounds the schema accepts; commitment as in a session."""
+"""The walk-forward's default fit list: bounds the schema accepts, commitment's as measured."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ def test_the_default_fit_list_is_a_search_the_schema_accepts() -> None:
     assert WALK_FORWARD_FIT["quid_pro_quo_weight"][0] == 0.0  # no floor: the data may drop it
 
 
-def test_commitment_may_pull_harder_than_the_registry_bound_as_in_a_session_fit() -> None:
-    # With the registry's 0-3 the refits before ES-11/3 to /5 sat at or next to 3 (issue 20):
-    # a state's own vote weeks earlier may deserve more than one unit of pull, as in a session.
-    low, high = WALK_FORWARD_FIT["commitment_weight"]
-    assert (low, high) == SESSION_FIT["commitment_weight"] == (0.0, 6.0)
-    assert high > DEFAULT_BOUNDS["commitment_weight"][1] == 3.0
-    assert parse_bounds(["commitment_weight=0:6"]) == {"commitment_weight": (0.0, 6.0)}
+def test_commitment_keeps_the_registry_bound_the_wider_one_was_measured_worse() -> None:
+    # The refits press against 3, but the session fit's 0-6, tried with search seeds 0-2 at
+    # budget 120, gave worse Brier scores on ES-11/3 to /5 (README, walk-forward section):
+    # widening it again needs that measurement redone, not only this line changed.
+    assert WALK_FORWARD_FIT["commitment_weight"] == DEFAULT_BOUNDS["commitment_weight"] == (0, 3)
+    assert SESSION_FIT["commitment_weight"] == (0.0, 6.0)
+    check_bounds(parse_bounds(["commitment_weight=0:6"]))  # the tried bound: `--fit` takes it

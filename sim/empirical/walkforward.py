@@ -64,9 +64,14 @@ WALK_FORWARD_FIT: dict[str, tuple[float, float]] = {
 (``un_2022/parameters.yaml``) with two changes (issue 20). Quid pro quo has no floor (0, not
 0.5), so the data may switch it off. The commitment's half-life is fitted with its weight (7
 days to 4 years), so that how fast a state's own record fades is learnt from the sequence of
-votes itself once it holds two votes weeks apart. Shared adversaries keeps the scenario's
-value, as trade and security do: a search fits at most eight parameters
-(:data:`~sim.empirical.calibrate.MAX_FITTED`)."""
+votes itself once it holds two votes weeks apart. Commitment keeps the registry's bound 0-3
+although the refits before ES-11/3, /4 and /5 press against it (2.08-3.00 in 8 of 9, three at
+3.00): the session fit's 0-6 (:data:`sim.empirical.session.SESSION_FIT`, a state's own vote
+may deserve more than one unit of pull) was tried here and, at the same budget, gave worse
+Brier scores on ES-11/3 to /5 and worse accuracy on /4 and /5 (README, "Walk-forward
+re-estimation").
+Shared adversaries keeps the scenario's value, as trade and security do: a search fits at most
+eight parameters (:data:`~sim.empirical.calibrate.MAX_FITTED`)."""
 
 
 def training_records(scenario: Scenario, day: dt.date) -> list[HistoryRecord]:

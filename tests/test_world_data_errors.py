@@ -53,9 +53,69 @@ def _democracy_code(data: Path) -> str:
     return "ccode_democracy.csv: values: malformed data table"
 
 
+def _parquet(data: Path, name: str, column: str, values: object) -> None:
+    path = data / name
+    table = pd.read_parquet(path)
+    if values is None:
+        table = table.drop(columns=column)
+    else:
+        table[column] = values
+    table.to_parquet(path)
+
+
+def _atop_year(data: Path) -> str:
+    _parquet(data, "ir_datasets/atop_alliance.parquet", "year", ["x", "2019", "2018"])
+    return "atop_alliance.parquet: values: malformed data table"
+
+
+def _tss_start(data: Path) -> str:
+    _parquet(data, "ir_datasets/tss_rivalries.parquet", "start", ["1950", "then"])
+    return "tss_rivalries.parquet: values: malformed data table"
+
+
+def _tss_end_missing(data: Path) -> str:
+    _parquet(data, "ir_datasets/tss_rivalries.parquet", "end", None)
+    return "tss_rivalries.parquet: end: missing column"
+
+
+def _igo_count(data: Path) -> str:
+    _parquet(data, "ir_datasets/cow_igo_ndy.parquet", "dyadigos", ["many", "10", "0"])
+    return "cow_igo_ndy.parquet: values: malformed data table"
+
+
+def _vote_word(data: Path) -> str:
+    path = data / "unvotes" / "un_votes.parquet"
+    votes = pd.read_parquet(path)
+    votes.loc[0, "vote"] = "maybe"
+    votes.to_parquet(path)
+    return "un_votes.parquet: vote: must be one of yes, abstain, no"
+
+
+def _iso2_twice(data: Path) -> str:
+    table = pd.read_csv(data / "states.csv", keep_default_na=False)
+    table.loc[1, "iso2"] = table.loc[0, "iso2"]
+    table.to_csv(data / "states.csv", index=False)
+    return "states.csv: iso2: a code names two states"
+
+
+def _democracy_score(data: Path) -> str:
+    (data / "democracy").mkdir()
+    (data / "democracy" / "ccode_democracy.csv").write_text(
+        "ccode,year,v2x_polyarchy,xm_qudsest\n2,2018,abc,0.1\n"
+    )
+    return "ccode_democracy.csv: values: malformed data table"
+
+
 @pytest.mark.parametrize(
     "spoil",
     [
+        _atop_year,
+        _tss_start,
+        _tss_end_missing,
+        _igo_count,
+        _vote_word,
+        _iso2_twice,
+        _democracy_score,
         _states_quote,
         _states_column,
         _states_truncated,

@@ -44,10 +44,19 @@ REQUIRED = {
     "unvotes/un_roll_call_issues.parquet": ("rcid", "short_name"),
     "unvotes/un_votes.parquet": ("rcid", "country_code", "vote"),
     "ir_datasets/atop_alliance.parquet": ("ccode1", "ccode2", "year", "atop_defense"),
-    "ir_datasets/tss_rivalries.parquet": ("tssr_id", "rivalry", "ccode1", "ccode2", "start"),
+    "ir_datasets/tss_rivalries.parquet": (
+        "tssr_id",
+        "rivalry",
+        "ccode1",
+        "ccode2",
+        "start",
+        "end",
+    ),
     "ir_datasets/cow_igo_ndy.parquet": ("ccode1", "ccode2", "year", "dyadigos"),
     "trade/cow_trade_ndy.parquet": ("ccode1", "ccode2", "year", "flow1", "flow2"),
 }
+TEXT_COLUMNS = ("rivalry", "unres", "short", "short_name", "country_code", "vote")
+"""Required columns that hold text; every other one must hold numbers."""
 OPTIONAL = ("trade/cow_trade_ndy.parquet", "democracy/ccode_democracy.csv")
 """Tables a data folder may lack (a world built without them keeps trade and regime off)."""
 DEMOCRACY_COLUMNS = ("ccode", "year", "v2x_polyarchy", "xm_qudsest")
@@ -178,6 +187,100 @@ def reading(path: Path) -> Iterator[None]:
 STATES_COLUMNS = ("iso3", "iso2", "cow", "name", "admitted")
 
 
+@dataclass(frozen=True)
+class Crosswalk:
+    """``states.csv`` read: the UN members and the ISO2 and COW codes of every state."""
+
+    members: pd.DataFrame
+    by_iso2: dict[str, str]
+    by_cow: dict[int, str]
+    aliases: set[int]
+    """COW codes that name a member already coded otherwise (``admitted`` <= 0)."""
+
+
+def read_crosswalk(path: Path) -> Crosswalk:
+    """Read ``states.csv`` (``iso3, iso2, cow, name, admitted``; an ISO2 code names one state)."""
+    try:
+        with reading(path):
+            table = pd.read_csv(path, keep_default_na=False, dtype={"iso2": str})
+    except OSError as exc:
+        raise ScenarioError(path, "file", f"cannot read ({exc.strerror})") from None
+    missing = [c for c in STATES_COLUMNS if c not in table.columns]
+    if missing:
+        raise ScenarioError(path, missing[0], "missing column")
+    if table["iso2"].duplicated().any():
+        raise ScenarioError(path, "iso2", "a code names two states")
+    with reading(path):
+        cows = table["cow"].astype(int)
+        admitted = table["admitted"].astype(int)
+        return Crosswalk(
+            members=table[admitted > 0][["iso3", "name", "admitted"]],
+            by_iso2=dict(zip(table["iso2"], table["iso3"], strict=True)),
+            by_cow={int(c): i for c, i in zip(cows, table["iso3"], strict=True) if c > 0},
+            aliases={int(c) for c, year in zip(cows, admitted, strict=True) if year <= 0},
+        )
+
+
+def read_roll_calls(folder: Path) -> pd.DataFrame:
+    """Voeten's roll calls: ``rcid, session, date, symbol, title, issue`` (:func:`issue_of`)."""
+    calls = _read(folder, "unvotes/un_roll_calls.parquet")
+    issues = _read(folder, "unvotes/un_roll_call_issues.parquet")
+    coded: dict[int, set[str]] = {}
+    with reading(folder / "unvotes/un_roll_call_issues.parquet"):
+        for rcid, code in zip(issues["rcid"].astype(int), issues["short_name"], strict=True):
+            coded.setdefault(int(rcid), set()).add(str(code))
+    descr = calls["descr"] if "descr" in calls.columns else [None] * len(calls)
+    with reading(folder / "unvotes/un_roll_calls.parquet"):
+        table = pd.DataFrame(
+            {
+                "rcid": calls["rcid"].astype(int),
+                "session": calls["session"].astype(int),
+                "date": pd.to_datetime(calls["date"]).dt.date,
+                "symbol": [
+                    symbol_of(u, int(r)) for u, r in zip(calls["unres"], calls["rcid"], strict=True)
+                ],
+                "title": [title_of(t, d) for t, d in zip(calls["short"], descr, strict=True)],
+            }
+        )
+    table["issue"] = [issue_of(coded.get(r, set())) for r in table["rcid"]]
+    return table.sort_values(["date", "rcid"]).reset_index(drop=True)
+
+
+def read_votes(folder: Path, by_iso2: dict[str, str]) -> pd.DataFrame:
+    """Voeten's votes: ``rcid, iso3, vote`` (a word of :data:`VOTE_WORDS`), members only."""
+    path = folder / "unvotes/un_votes.parquet"
+    raw = _read(folder, "unvotes/un_votes.parquet")
+    with reading(path):
+        votes = pd.DataFrame(
+            {
+                "rcid": raw["rcid"].astype(int),
+                "iso3": raw["country_code"].astype(str).map(by_iso2),
+                "vote": raw["vote"].astype(str),
+            }
+        ).dropna(subset=["iso3"])
+    if not votes["vote"].isin(VOTE_WORDS).all():
+        raise ScenarioError(path, "vote", f"must be one of {', '.join(VOTE_WORDS)}")
+    return votes.reset_index(drop=True)
+
+
+def read_dyads(folder: Path, name: str, crosswalk: Crosswalk) -> pd.DataFrame:
+    """Read a COW-coded dyadic table, keyed by ISO3 (``a``, ``b``), one row per dyad and year."""
+    table = _read(folder, name)
+    with reading(folder / name):
+        for column in REQUIRED[name]:
+            if column not in TEXT_COLUMNS:
+                table[column] = pd.to_numeric(table[column])
+        table = table.assign(
+            a=table["ccode1"].astype(int).map(crosswalk.by_cow),
+            b=table["ccode2"].astype(int).map(crosswalk.by_cow),
+        )
+        table = table.dropna(subset=["a", "b"])
+        table = table[table["a"] != table["b"]]
+        codes = table[["ccode1", "ccode2"]].astype(int)
+        alias = codes["ccode1"].isin(crosswalk.aliases) | codes["ccode2"].isin(crosswalk.aliases)
+        return one_per_key(table, alias, ["a", "b", "year"])
+
+
 def load_datasets(folder: Path) -> Datasets:
     """Read the data folder.
 
@@ -186,85 +289,20 @@ def load_datasets(folder: Path) -> Datasets:
     ScenarioError
         If a table is missing, unreadable, lacks a column or holds a malformed value.
     """
-    crosswalk_path = folder / "states.csv"
-    try:
-        with reading(crosswalk_path):
-            crosswalk = pd.read_csv(crosswalk_path, keep_default_na=False, dtype={"iso2": str})
-    except OSError as exc:
-        raise ScenarioError(crosswalk_path, "file", f"cannot read ({exc.strerror})") from None
-    missing = [c for c in STATES_COLUMNS if c not in crosswalk.columns]
-    if missing:
-        raise ScenarioError(crosswalk_path, missing[0], "missing column")
-    with reading(crosswalk_path):
-        members = crosswalk[crosswalk["admitted"] > 0][["iso3", "name", "admitted"]]
-        by_iso2 = dict(zip(crosswalk["iso2"], crosswalk["iso3"], strict=True))
-        by_cow = {
-            int(c): i for c, i in zip(crosswalk["cow"], crosswalk["iso3"], strict=True) if c > 0
-        }
-        cows = zip(crosswalk["cow"], crosswalk["admitted"], strict=True)
-        aliases = {int(c) for c, admitted in cows if admitted <= 0}
-    calls = _read(folder, "unvotes/un_roll_calls.parquet")
-    issues = _read(folder, "unvotes/un_roll_call_issues.parquet")
-    coded: dict[int, set[str]] = {}
-    with reading(folder / "unvotes/un_roll_call_issues.parquet"):
-        for rcid, code in zip(issues["rcid"].astype(int), issues["short_name"], strict=True):
-            coded.setdefault(int(rcid), set()).add(str(code))
-    with reading(folder / "unvotes/un_roll_calls.parquet"):
-        roll_calls = pd.DataFrame(
-            {
-                "rcid": calls["rcid"].astype(int),
-                "session": calls["session"].astype(int),
-                "date": pd.to_datetime(calls["date"]).dt.date,
-                "symbol": [
-                    symbol_of(u, int(r)) for u, r in zip(calls["unres"], calls["rcid"], strict=True)
-                ],
-                "title": [
-                    title_of(t, d)
-                    for t, d in zip(
-                        calls["short"],
-                        calls["descr"] if "descr" in calls.columns else [None] * len(calls),
-                        strict=True,
-                    )
-                ],
-            }
-        )
-    roll_calls["issue"] = [issue_of(coded.get(r, set())) for r in roll_calls["rcid"]]
-    raw = _read(folder, "unvotes/un_votes.parquet")
-    with reading(folder / "unvotes/un_votes.parquet"):
-        votes = pd.DataFrame(
-            {
-                "rcid": raw["rcid"].astype(int),
-                "iso3": raw["country_code"].astype(str).map(by_iso2),
-                "vote": raw["vote"].astype(str),
-            }
-        ).dropna(subset=["iso3"])
-
-    def keyed(name: str) -> pd.DataFrame:
-        table = _read(folder, name)
-        with reading(folder / name):
-            table = table.assign(
-                a=table["ccode1"].astype(int).map(by_cow),
-                b=table["ccode2"].astype(int).map(by_cow),
-            )
-            table = table.dropna(subset=["a", "b"])
-            table = table[table["a"] != table["b"]]
-            codes = table[["ccode1", "ccode2"]].astype(int)
-            alias = codes["ccode1"].isin(aliases) | codes["ccode2"].isin(aliases)
-            return one_per_key(table, alias, ["a", "b", "year"])
-
+    crosswalk = read_crosswalk(folder / "states.csv")
     return Datasets(
         sponsors=read_sponsors(folder / "un_sponsors.csv"),
         folder=folder,
-        members=members.reset_index(drop=True),
-        roll_calls=roll_calls.sort_values(["date", "rcid"]).reset_index(drop=True),
-        votes=votes.reset_index(drop=True),
-        atop=keyed("ir_datasets/atop_alliance.parquet"),
-        tss=keyed("ir_datasets/tss_rivalries.parquet"),
-        igo=keyed("ir_datasets/cow_igo_ndy.parquet"),
-        trade=keyed(OPTIONAL[0])
+        members=crosswalk.members.reset_index(drop=True),
+        roll_calls=read_roll_calls(folder),
+        votes=read_votes(folder, crosswalk.by_iso2),
+        atop=read_dyads(folder, "ir_datasets/atop_alliance.parquet", crosswalk),
+        tss=read_dyads(folder, "ir_datasets/tss_rivalries.parquet", crosswalk),
+        igo=read_dyads(folder, "ir_datasets/cow_igo_ndy.parquet", crosswalk),
+        trade=read_dyads(folder, OPTIONAL[0], crosswalk)
         if (folder / OPTIONAL[0]).exists()
         else pd.DataFrame(columns=["a", "b", "year", "flow1", "flow2"]),
-        democracy=read_democracy(folder / OPTIONAL[1], by_cow, aliases),
+        democracy=read_democracy(folder / OPTIONAL[1], crosswalk.by_cow, crosswalk.aliases),
         complaints=read_complaints(folder / "sc_complaints.csv"),
     )
 
@@ -299,6 +337,8 @@ def read_democracy(path: Path, by_cow: dict[int, str], aliases: set[int]) -> pd.
     if missing:
         raise ScenarioError(path, missing[0], "missing column")
     with reading(path):
+        for column in DEMOCRACY_COLUMNS:
+            table[column] = pd.to_numeric(table[column])
         table = table.assign(iso3=table["ccode"].astype(int).map(by_cow)).dropna(subset=["iso3"])
         table = one_per_key(table, table["ccode"].astype(int).isin(aliases), ["iso3", "year"])
         return table[["iso3", "year", "v2x_polyarchy", "xm_qudsest"]].reset_index(drop=True)

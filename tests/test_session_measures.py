@@ -87,3 +87,31 @@ def test_the_agreement_correlation_worked_by_hand() -> None:
     assert np.isnan(session.correlation(sparse, sparse))
     flat = np.ones((4, 4))
     assert np.isnan(session.correlation(flat, b))
+
+
+def test_recurring_scores_are_taken_on_the_votes_persistence_forecasts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # five states, three votes; only votes 0 and 2 recur (persistence forecasts them)
+    recorded = np.array([[1, 3, 1], [1, 3, 3], [3, 1, 3], [2, 1, 1], [1, 3, 2]], dtype=np.int8)
+    persisted = np.array([[1, 0, 1], [1, 0, 3], [3, 0, 3], [1, 0, 1], [0, 0, 2]], dtype=np.int8)
+    run = np.array([[1, 1, 1], [3, 1, 3], [3, 1, 3], [2, 1, 3], [1, 1, 2]], dtype=np.int8)
+    monkeypatch.setattr(session, "recorded_codes", lambda s, f: (recorded, ["a", "b", "c"]))
+    monkeypatch.setattr(session, "persistence_codes", lambda s, f, t: persisted)
+    monkeypatch.setattr(session, "simulate_session", lambda s, n: [run])
+    monkeypatch.setattr(session, "VARIANTS", (("full", lambda s: s),))
+    report = session.score_session(None, None, seeds=1)  # type: ignore[arg-type]
+    full = report.variants[0]
+    repeat = [0, 2]
+    on_repeat = session.correlation(
+        agreement_matrix(run[:, repeat]), agreement_matrix(recorded[:, repeat])
+    )
+    assert full.agreement_recurring == on_repeat
+    assert full.agreement_recurring != full.agreement_correlation  # not the r over all votes
+    assert report.persistence_correlation == session.correlation(
+        agreement_matrix(persisted[:, repeat]), agreement_matrix(recorded[:, repeat])
+    )
+    # recurring cells: voted and forecast by persistence -- 9 of them; the run gets 7 right,
+    # persistence 8 (state 3 abstained where it had voted yes)
+    assert (report.recurring, full.accuracy_recurring) == (2, 7 / 9)
+    assert report.persistence_accuracy == 8 / 9

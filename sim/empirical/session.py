@@ -47,6 +47,8 @@ class SessionScore:
     accuracy: float
     accuracy_recurring: float
     seeds: int
+    agreement_recurring: float = float("nan")
+    """The agreement r over the recurring votes only: the votes persistence's r is taken on."""
     agreement_sd: float = 0.0
     accuracy_sd: float = 0.0
     """Standard deviations over the seeds (0 for one seed)."""
@@ -65,6 +67,8 @@ class SessionReport:
     """Persistence where the text recurs and yes elsewhere, over every vote: the naive
     forecast of the whole session the full model has to beat."""
     persistence_correlation: float
+    """Over the recurring votes only (persistence forecasts no other), as
+    :attr:`SessionScore.agreement_recurring`."""
 
 
 def agreement_matrix(codes: np.ndarray) -> np.ndarray:
@@ -206,11 +210,13 @@ def score_session(scenario: Scenario, folder: Path, seeds: int = 3) -> SessionRe
     recurring = voted & (persisted != Vote.ABSENT)
     recorded_agreement = agreement_matrix(recorded)
     repeat = persisted.any(axis=0)
+    recorded_repeat = agreement_matrix(recorded[:, repeat])
     variants = []
     for name, change in VARIANTS:
         variant = change(scenario)
         runs = simulate_session(variant, seeds)
         r = [correlation(agreement_matrix(run), recorded_agreement) for run in runs]
+        r_repeat = [correlation(agreement_matrix(run[:, repeat]), recorded_repeat) for run in runs]
         hits = [accuracy(run, recorded, voted) for run in runs]
         variants.append(
             SessionScore(
@@ -219,6 +225,7 @@ def score_session(scenario: Scenario, folder: Path, seeds: int = 3) -> SessionRe
                 accuracy=float(np.mean(hits)),
                 accuracy_recurring=float(np.mean([accuracy(x, recorded, recurring) for x in runs])),
                 seeds=seeds,
+                agreement_recurring=float(np.mean(r_repeat)),
                 agreement_sd=sample_sd(r),
                 accuracy_sd=sample_sd(hits),
             )
@@ -233,7 +240,7 @@ def score_session(scenario: Scenario, folder: Path, seeds: int = 3) -> SessionRe
             np.where(persisted != Vote.ABSENT, persisted, Vote.YES), recorded, voted
         ),
         persistence_correlation=correlation(
-            agreement_matrix(persisted[:, repeat]), agreement_matrix(recorded[:, repeat])
+            agreement_matrix(persisted[:, repeat]), recorded_repeat
         ),
     )
 
@@ -488,21 +495,30 @@ def fit_header(
 
 
 def format_session(report: SessionReport) -> str:
-    """Return the report as text, one line per variant and baseline."""
+    """Return the report as text, one line per variant and baseline, in aligned columns."""
+    score = 18  # "0.930 ± 0.000", right-aligned; a baseline's one value under the mean
     lines = [
         f"{report.votes} votes, {report.recurring} recur by title in the history",
-        f"{'':22}{'agreement r':>16}{'accuracy':>16}{'recurring':>10}",
+        f"{'':22}{'agreement r':>{score}}{'accuracy':>{score}}{'recurring: r':>14}{'accuracy':>10}",
     ]
     for v in report.variants:
         lines.append(
-            f"{v.variant:22}{v.agreement_correlation:10.3f} ± {v.agreement_sd:.3f}"
-            f"{v.accuracy:10.3f} ± {v.accuracy_sd:.3f}{v.accuracy_recurring:10.3f}"
+            f"{v.variant:22}{f'{v.agreement_correlation:.3f} ± {v.agreement_sd:.3f}':>{score}}"
+            f"{f'{v.accuracy:.3f} ± {v.accuracy_sd:.3f}':>{score}}"
+            f"{v.agreement_recurring:14.3f}{v.accuracy_recurring:10.3f}"
         )
-    lines.append(f"{'all yes':22}{'':16}{report.all_yes_accuracy:10.3f}")
+    blank = f"{'':{score}}"
+    lines.append(f"{'all yes':22}{blank}{report.all_yes_accuracy:{score - 8}.3f}")
     lines.append(
-        f"{'persistence':22}{report.persistence_correlation:10.3f}{'':22}"
+        f"{'persistence':22}{blank}{blank}{report.persistence_correlation:14.3f}"
         f"{report.persistence_accuracy:10.3f}"
     )
-    lines.append(f"{'persistence, else yes':22}{'':16}{report.persistence_or_yes_accuracy:10.3f}")
-    lines.append(f"(means ± sd over {report.variants[0].seeds} seeds)")
+    lines.append(
+        f"{'persistence, else yes':22}{blank}{report.persistence_or_yes_accuracy:{score - 8}.3f}"
+    )
+    lines.append(
+        f"(means ± sd over {report.variants[0].seeds} seeds; recurring: the "
+        f"{report.recurring} votes whose text was voted on before, the only ones persistence "
+        "forecasts)"
+    )
     return "\n".join(lines)

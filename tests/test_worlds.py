@@ -16,6 +16,8 @@ from sim.cli import main
 from sim.empirical.session import (
     agreement_matrix,
     correlation,
+    fit_header,
+    fit_session,
     format_session,
     score_session,
     sessions_objective,
@@ -493,3 +495,28 @@ def test_world_fit_over_two_sessions_scores_their_mean(
     capsys.readouterr()
     assert main([*argv, "--force", *(["--also", str(other / "scenario.yaml")] * 5)]) == 2
     assert "--also: at most 4" in capsys.readouterr().err
+
+
+def test_world_fit_keeps_the_best_in_sample_of_several_searches(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = _built(tmp_path)
+    scenario = load_scenario(out / "scenario.yaml").scenario
+    bounds = {"agenda_weight": (0.0, 4.0), "abstention_band": (0.05, 2.0)}
+    alone = {k: fit_session(scenario, out, bounds, budget=4, seed=k) for k in (3, 4, 5)}
+    several = fit_session(scenario, out, bounds, budget=4, seed=3, starts=3)
+    scores = {k: (f.score["accuracy"], f.score["kappa"]) for k, f in alone.items()}
+    assert several.searches == scores
+    best = max(scores, key=lambda k: scores[k])
+    assert several.parameters == alone[best].parameters
+    header = " ".join(fit_header(several, "w", 4, 2, 3))
+    assert "the best in-sample of 3 searches (search seeds 3-5" in header
+    assert f": seed {best})" in header
+    # the CLI bounds it
+    target = tmp_path / "p.yaml"
+    argv = ["world", "fit", str(out / "scenario.yaml"), "--out", str(target), "--budget", "2"]
+    assert main([*argv, "--starts", "0"]) == 2
+    assert main([*argv, "--starts", "11"]) == 2
+    assert "--starts" in capsys.readouterr().err
+    assert main([*argv, "--starts", "2"]) == 0
+    assert "best in-sample of 2 searches" in target.read_text()

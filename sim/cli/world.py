@@ -48,6 +48,15 @@ def fit_budget(text: str) -> int:
     return bounded(text, 2, MAX_BUDGET)
 
 
+MAX_STARTS = 10
+"""Most searches ``world fit --starts`` runs (each one a whole fit)."""
+
+
+def starts(text: str) -> int:
+    """Argument type: how many searches ``world fit`` runs, 1 to :data:`MAX_STARTS`."""
+    return bounded(text, 1, MAX_STARTS)
+
+
 def add_world(verbs: Verbs) -> None:
     """Add ``world build``, ``world score`` and ``world fit``."""
     world = verbs.add_parser(
@@ -134,6 +143,12 @@ def _add_fit(sub: Verbs) -> None:
     )
     fit.add_argument("--replicates", type=replicates, default=2, help="seeds per evaluation (2)")
     fit.add_argument("--seed", type=seed, default=0, help="seed of the search (default 0)")
+    fit.add_argument(
+        "--starts",
+        type=starts,
+        default=1,
+        help=f"searches from seeds SEED.. SEED+K-1, the best in-sample kept (1-{MAX_STARTS}; 1)",
+    )
     fit.add_argument(
         "--objective",
         choices=("accuracy", "agreement"),
@@ -250,6 +265,7 @@ def cmd_world_fit(args: argparse.Namespace) -> int:
         first=args.objective,
         mechanisms=args.mechanisms,
         also=also,
+        starts=args.starts,
     )
     header = fit_header(
         fit,

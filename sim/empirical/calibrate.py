@@ -163,6 +163,9 @@ class Fit:
     complete: dict[str, Any] = field(default_factory=dict)
     """Every global parameter: the scenario's, with the fitted ones replaced (what
     :func:`write_parameters_file` writes, so that the file alone reproduces the score)."""
+    searches: dict[int, tuple[float, float]] = field(default_factory=dict)
+    """With several searches (``world fit --starts``): each search seed's in-sample score, the
+    best of which this fit is."""
     score_names: tuple[str, str] = ("accuracy", "kappa")
     """What the objective's two values are: ``score["accuracy"]`` holds the first (what is
     maximised), ``score["kappa"]`` the second (the tie-breaker), whatever the objective; a

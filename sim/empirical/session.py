@@ -384,6 +384,7 @@ def fit_session(
     first: str = "accuracy",
     mechanisms: bool = False,
     also: Sequence[tuple[Scenario, Path]] = (),
+    starts: int = 1,
 ) -> Fit:
     """Fit a few global weights to a whole session's records (``alliance-sim world fit``).
 
@@ -418,6 +419,12 @@ def fit_session(
         the history channels' weights at 0.
     also
         More sessions fitted at once (scenario, folder): the mean (:func:`sessions_objective`).
+    starts
+        Searches run, from search seeds ``seed`` to ``seed + starts - 1``; the fit is the one
+        with the best in-sample score (multi-start local search, Martí, Resende & Ribeiro
+        2013: a compass search stops at a local optimum, and the session fits have many), so
+        the choice among them reads only the sessions fitted on. ``Fit.searches`` keeps each
+        one's score.
 
     Returns
     -------
@@ -437,15 +444,21 @@ def fit_session(
     if not mechanisms:
         scores = {streak: objective(with_habit(base, streak)) for streak in ABSENCE_HABITS}
         chosen = max(ABSENCE_HABITS, key=lambda streak: scores[streak])
-    fit = search(
-        with_habit(base, chosen),
-        objective,
-        bounds,
-        budget=budget,
-        seed=seed,
-        progress=progress,
-        score_names=OBJECTIVES[first],
-    )
+    fits = {
+        k: search(
+            with_habit(base, chosen),
+            objective,
+            bounds,
+            budget=budget,
+            seed=k,
+            progress=progress,
+            score_names=OBJECTIVES[first],
+        )
+        for k in range(seed, seed + starts)
+    }
+    fit = max(fits.values(), key=lambda f: (f.score["accuracy"], f.score["kappa"]))
+    if starts > 1:
+        fit.searches = {k: (f.score["accuracy"], f.score["kappa"]) for k, f in fits.items()}
     extra: dict[str, float] = (
         {f"{c}_weight": 0.0 for c in HISTORY_CHANNELS} if mechanisms else {"absence_habit": chosen}
     )
@@ -483,7 +496,7 @@ def fit_header(
         + f" (its records/, mean "
         f"over {replicates} seeds; the score below is in-sample: score the weights on another "
         f"session): {what}{weights} by Latin hypercube + compass search, maximising "
-        f"{OBJECTIVES[first][0]} first, budget {budget}, search seed {seed}. Score there: "
+        f"{OBJECTIVES[first][0]} first, budget {budget}, {searched(fit, seed)}. Score there: "
         f"accuracy {score['accuracy']:.4f}, agreement r {score['agreement r']:.4f} (start: "
         f"accuracy {start['accuracy']:.4f}, r {start['agreement r']:.4f}). The other "
         "parameters keep their values in the scenario fitted on (below; in a freshly built "
@@ -492,6 +505,19 @@ def fit_header(
         "SOURCES.md)."
     )
     return [f"# {line}" for line in textwrap.wrap(text, 94, break_on_hyphens=False)]
+
+
+def searched(fit: Fit, seed: int) -> str:
+    """Say which search made the fit: its seed, or the best in-sample of several."""
+    if not fit.searches:
+        return f"search seed {seed}"
+    first = fit.score_names[0]
+    tried = ", ".join(f"{score[0]:.4f}" for score in fit.searches.values())
+    best = max(fit.searches, key=lambda k: fit.searches[k])
+    return (
+        f"the best in-sample of {len(fit.searches)} searches (search seeds "
+        f"{min(fit.searches)}-{max(fit.searches)}, {first} {tried}: seed {best})"
+    )
 
 
 def format_session(report: SessionReport) -> str:

@@ -133,3 +133,63 @@ def test_the_complaints_table_is_checked(tmp_path: Path) -> None:
     assert shipped[["complainant", "accused", "date"]].values.tolist() == [
         ["UKR", "RUS", dt.date(2014, 2, 28)]
     ]
+
+
+@pytest.mark.parametrize(
+    ("cast", "target"), [("no", "BBB"), ("abstain", ""), ("yes", ""), ("absent", "BBB")]
+)
+def test_a_state_that_did_not_oppose_the_same_text_before_is_not_its_target(
+    cast: str, target: str, tmp_path: Path
+) -> None:
+    # The fixture's item A/RES/74/1 "Nuclear" repeats R/73/1; BBB, the member with most no
+    # votes in the history, is the issue rule's target unless its own vote on R/73/1 says
+    # otherwise.
+    from sim.empirical.world_build import build_world
+    from tests.test_worlds import DATE, _fixture
+
+    data = _fixture(tmp_path / "data")
+    path = data / "unvotes" / "un_votes.parquet"
+    votes = pd.read_parquet(path)
+    row = (votes["rcid"] == 1) & (votes["country_code"] == "BB")
+    if cast == "absent":  # no recorded vote says anything: the rule's target stands
+        votes = votes[~row]
+    else:
+        votes.loc[row, "vote"] = cast
+    votes.to_parquet(path)
+    build_world(data, DATE, tmp_path / "world")
+    agenda = pd.read_csv(tmp_path / "world" / "agenda.csv", keep_default_na=False)
+    assert agenda[["id", "precedents", "target"]].values.tolist() == [
+        ["A/RES/74/1", "A/RES/73/1", target]
+    ]
+    why = "voted " + cast + " on the precedent"
+    assert (why in agenda["source"].iloc[0]) == (target == "")
+
+
+def test_a_target_the_title_names_stands_whatever_its_vote_on_the_precedent(
+    tmp_path: Path,
+) -> None:
+    # "... embargo imposed by the United States of America against Cuba": the title names the
+    # United States; it abstained on the text in 2016 and voted no in 2017, so its abstention
+    # on the precedent does not overrule the title rule (only the issue's default target).
+    from sim.empirical.world_build import build_world
+    from tests.test_worlds import DATE, _fixture
+
+    data = _fixture(tmp_path / "data")
+    title = (
+        "Necessity of ending the economic, commercial and financial embargo imposed by the "
+        "United States of America against Cuba"
+    )
+    states = pd.read_csv(data / "states.csv")
+    states.loc[1, ["iso3", "name"]] = ["USA", "United States of America"]
+    states.to_csv(data / "states.csv", index=False)
+    path = data / "unvotes" / "un_roll_calls.parquet"
+    calls = pd.read_parquet(path)
+    calls.loc[calls["rcid"].isin([1, 3]), "short"] = title
+    calls.to_parquet(path)
+    votes_path = data / "unvotes" / "un_votes.parquet"
+    votes = pd.read_parquet(votes_path)
+    votes.loc[(votes["rcid"] == 1) & (votes["country_code"] == "BB"), "vote"] = "abstain"
+    votes.to_parquet(votes_path)
+    build_world(data, DATE, tmp_path / "world")
+    agenda = pd.read_csv(tmp_path / "world" / "agenda.csv", keep_default_na=False)
+    assert agenda[["precedents", "target"]].values.tolist() == [["A/RES/73/1", "USA"]]

@@ -435,17 +435,22 @@ def test_the_bundled_session_scores_as_the_readme_says() -> None:
     )
     assert [round(b, 3) for b in baselines] == [0.805, 0.964, 0.923, 0.975]
     full = report.variants[0]
-    assert [round(full.agreement_correlation, 3), round(full.accuracy, 3)] == [0.930, 0.923]
-    assert round(full.accuracy_recurring, 3) == 0.963
+    assert [round(full.agreement_correlation, 3), round(full.accuracy, 3)] == [0.947, 0.924]
+    assert round(full.agreement_recurring, 3) == 0.974
+    # at least level with persistence on the recurring texts (the issue's floor): level
+    assert full.accuracy_recurring == report.persistence_accuracy
+    assert full.accuracy > report.persistence_or_yes_accuracy
     # the mechanisms' own weights: the history channels off still carry the structure (>= 0.8)
     mechanisms = load_scenario(
         REPO / "scenarios" / "unga_74.yaml", parameters_file="unga_74/parameters_mechanisms.yaml"
     ).scenario
     scores = {
-        v.variant: v for v in score_session(mechanisms, REPO / "scenarios" / "unga_74").variants
+        v.variant: v
+        for v in score_session(mechanisms, REPO / "scenarios" / "unga_74", seeds=5).variants
     }
     off = scores["history channels off"]
     assert off.agreement_correlation > 0.8 and off.accuracy > report.all_yes_accuracy
+    assert [round(off.agreement_correlation, 2), round(off.accuracy, 3)] == [0.83, 0.841]
     assert scores["mechanisms only"].agreement_correlation > 0.8
 
 

@@ -2,12 +2,12 @@
 
 The 74th session's 90 recorded roll calls (7 Nov - 27 Dec 2019) on a world dated 2019-11-07,
 the day of its first roll call: history is session 73 (the 400 days before), nothing of session
-74 informs it. Its weights are fitted on the session before: the world of 2018-10-16 (the 73rd
-session's first roll call; history session 72) is built in a temporary folder and
-``alliance-sim world fit`` is run twice on its 95 roll calls (:data:`FITS`: the model's weights
-into ``parameters.yaml``; the mechanisms' own, with session 72's world fitted at once, into
-``parameters_mechanisms.yaml``; several minutes on 2 cores), so no weight sees a vote of
-session 74. Run from the repository root::
+74 informs it. Its weights are fitted on the three sessions before: the worlds of 2018-10-16
+(the 73rd session's first roll call; history session 72), 2017-11-01 (the 72nd) and 2016-10-26
+(the 71st) are built in a temporary folder and ``alliance-sim world fit --also`` is run twice
+on their roll calls at once, three searches each (:data:`FITS`: the model's weights into
+``parameters.yaml``; the mechanisms' own into ``parameters_mechanisms.yaml``; some 30 minutes
+on 2 cores), so no weight sees a vote of session 74. Run from the repository root::
 
     python tools/bundle_unga_74.py
 """
@@ -18,6 +18,7 @@ import datetime as dt
 import re
 import sys
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from sim.common.files import atomic_write, publish_dir
@@ -33,55 +34,66 @@ FIT_DATE = dt.date(2018, 10, 16)
 FIT_BUDGET = 300
 FIT_REPLICATES = 2
 FIT_SEED = 0
+FIT_STARTS = 3
+"""Searches per fit (search seeds 0-2); the best in-sample is kept (``world fit --starts``)."""
 
 
-ALSO_DATE = dt.date(2017, 11, 1)
-"""The 72nd session's first roll call: the world the mechanisms are also fitted on."""
+ALSO = {dt.date(2017, 11, 1): "72nd", dt.date(2016, 10, 26): "71st"}
+"""The 72nd and 71st sessions' first roll calls: the worlds also fitted on."""
 
 FITS = {
-    "parameters.yaml": {"first": "accuracy", "mechanisms": False, "also": False},
-    "parameters_mechanisms.yaml": {"first": "agreement", "mechanisms": True, "also": True},
+    "parameters.yaml": {"first": "accuracy", "mechanisms": False},
+    "parameters_mechanisms.yaml": {"first": "agreement", "mechanisms": True},
 }
-"""The parameters files written and their fits: the model's weights (accuracy first, session
-73), and the mechanisms' own (no earlier vote known, agreement r first; sessions 72 and 73 at
-once, because one session's searches end far apart; ``world score --parameters``)."""
+"""The parameters files written and their fits, both on sessions 71, 72 and 73 at once, each the
+best in-sample of :data:`FIT_STARTS` searches (one session's searches, and one search, end far
+apart; README, "Weights fitted on the sessions before"): the model's
+weights (accuracy first), and the mechanisms' own (no earlier vote known, agreement r first;
+``world score --parameters``)."""
+
+
+def fitted_file(data: Path, name: str) -> str:
+    """Build the worlds fitted on (:data:`FIT_DATE`, :data:`ALSO`), fit them as ``FITS[name]``.
+
+    Returns the parameters file's text. One process per file (:func:`fitted_parameters`).
+    """
+    where = f"the world of {FIT_DATE} (the 73rd; `alliance-sim world build --date {FIT_DATE}`)"
+    first, mechanisms = str(FITS[name]["first"]), bool(FITS[name]["mechanisms"])
+    with tempfile.TemporaryDirectory() as tmp:
+        built = build_world(data, FIT_DATE, Path(tmp) / "world", name="unga_73")
+        also = []
+        for date, nth in ALSO.items():
+            other = build_world(data, date, Path(tmp) / nth, name=f"unga_{nth[:2]}")
+            also.append((load_scenario(other.yaml).scenario, other.yaml.parent))
+        fit = fit_session(
+            load_scenario(built.yaml).scenario,
+            built.yaml.parent,
+            budget=FIT_BUDGET,
+            replicates=FIT_REPLICATES,
+            seed=FIT_SEED,
+            first=first,
+            mechanisms=mechanisms,
+            also=also,
+            starts=FIT_STARTS,
+        )
+    header = fit_header(
+        fit,
+        where,
+        FIT_BUDGET,
+        FIT_REPLICATES,
+        FIT_SEED,
+        first=first,
+        mechanisms=mechanisms,
+        also=[f"the world of {date} (the {nth})" for date, nth in ALSO.items()],
+    )
+    return parameters_yaml(fit.parameters, header)
 
 
 def fitted_parameters(data: Path) -> dict[str, str]:
-    """Build the world of :data:`FIT_DATE`, fit it each way of :data:`FITS`, return the files."""
-    where = f"the world of {FIT_DATE} (the 73rd; `alliance-sim world build --date {FIT_DATE}`)"
-    also_where = f"the world of {ALSO_DATE} (the 72nd)"
-    files = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        built = build_world(data, FIT_DATE, Path(tmp) / "world", name="unga_73")
-        scenario = load_scenario(built.yaml).scenario
-        other = build_world(data, ALSO_DATE, Path(tmp) / "also", name="unga_72")
-        also = [(load_scenario(other.yaml).scenario, other.yaml.parent)]
-        for name, how in FITS.items():
-            first, mechanisms = str(how["first"]), bool(how["mechanisms"])
-            more = also if how["also"] else []
-            fit = fit_session(
-                scenario,
-                built.yaml.parent,
-                budget=FIT_BUDGET,
-                replicates=FIT_REPLICATES,
-                seed=FIT_SEED,
-                first=first,
-                mechanisms=mechanisms,
-                also=more,
-            )
-            header = fit_header(
-                fit,
-                where,
-                FIT_BUDGET,
-                FIT_REPLICATES,
-                FIT_SEED,
-                first=first,
-                mechanisms=mechanisms,
-                also=[also_where] if more else [],
-            )
-            files[name] = parameters_yaml(fit.parameters, header)
-    return files
+    """Return each file of :data:`FITS`, fitted in parallel (one process each, 2 cores)."""
+    with ProcessPoolExecutor(max_workers=len(FITS)) as pool:
+        futures = {name: pool.submit(fitted_file, data, name) for name in FITS}
+        return {name: future.result() for name, future in futures.items()}
 
 
 def relocated(text: str) -> str:
@@ -90,7 +102,7 @@ def relocated(text: str) -> str:
 
 
 def main(repo: Path = REPO) -> int:
-    """Build the world into scenarios/unga_74/, fit its weights on session 73, move its YAML.
+    """Build the world into scenarios/unga_74/, fit its weights on sessions 71-73, move its YAML.
 
     Everything is staged first: the folder is published whole, with its fitted weights, and
     then the scenario file beside it (each atomically; a failure before leaves both as they

@@ -372,6 +372,30 @@ def with_habit(scenario: Scenario, streak: int) -> Scenario:
     return scenario.model_copy(update={"parameters": scenario.parameters.model_copy(update=update)})
 
 
+def best_habit(base: Scenario, objective: Objective) -> int:
+    """Return the streak of :data:`ABSENCE_HABITS` that scores best at the search's start.
+
+    The thin last votes of a session would otherwise keep states away from the next.
+    """
+    scores = {streak: objective(with_habit(base, streak)) for streak in ABSENCE_HABITS}
+    return max(ABSENCE_HABITS, key=lambda streak: scores[streak])
+
+
+def best_search(run: Callable[[int], Fit], seeds: range) -> Fit:
+    """Return the fit with the best in-sample score of one search per seed.
+
+    Multi-start local search (Martí, Resende & Ribeiro 2013): a compass search stops at a local
+    optimum, and the session fits have many, so several are run and the one that fits the
+    sessions fitted on best is kept; the choice reads nothing else. With more than one seed,
+    ``Fit.searches`` keeps each one's score.
+    """
+    fits = {k: run(k) for k in seeds}
+    fit = max(fits.values(), key=lambda f: (f.score["accuracy"], f.score["kappa"]))
+    if len(fits) > 1:
+        fit.searches = {k: (f.score["accuracy"], f.score["kappa"]) for k, f in fits.items()}
+    return fit
+
+
 def fit_session(
     scenario: Scenario,
     folder: Path,
@@ -388,12 +412,10 @@ def fit_session(
 ) -> Fit:
     """Fit a few global weights to a whole session's records (``alliance-sim world fit``).
 
-    First the habitual-absence streak is chosen from :data:`ABSENCE_HABITS` at the start (the
-    thin last votes of a session would keep states away from the next), then the search of
+    First the habitual-absence streak is chosen (:func:`best_habit`), then the search of
     :mod:`sim.empirical.calibrate` (Latin hypercube, McKay, Beckman & Conover 1979, then compass
     search, Kolda, Lewis & Torczon 2003) fits ``bounds``, maximising :func:`session_objective`.
-    The score is in-sample: fit on one session and score another, so that the weights never
-    see the votes they are scored on (Tashman 2000 on out-of-sample evaluation).
+    The score is in-sample: fit on one session and score another (Tashman 2000).
 
     Parameters
     ----------
@@ -408,23 +430,19 @@ def fit_session(
     replicates
         Seeds per evaluation, the same for every candidate (common random numbers).
     seed
-        Seed of the search (not of the model).
+        Seed of the (first) search, not of the model.
     progress
         Called with the number of evaluations done, after each one.
     first
         The score maximised first (:data:`OBJECTIVES`).
     mechanisms
-        Fit the mechanisms alone (:func:`without_history`: the history channels at 0 and no
-        recorded vote known, so no absence habit either); the fitted parameters then include
-        the history channels' weights at 0.
+        Fit the mechanisms alone (:func:`without_history`; no absence habit); the fitted
+        parameters then include the history channels' weights at 0.
     also
         More sessions fitted at once (scenario, folder): the mean (:func:`sessions_objective`).
     starts
-        Searches run, from search seeds ``seed`` to ``seed + starts - 1``; the fit is the one
-        with the best in-sample score (multi-start local search, Martí, Resende & Ribeiro
-        2013: a compass search stops at a local optimum, and the session fits have many), so
-        the choice among them reads only the sessions fitted on. ``Fit.searches`` keeps each
-        one's score.
+        Searches run, from search seeds ``seed`` on; the best in-sample is kept
+        (:func:`best_search`).
 
     Returns
     -------
@@ -439,13 +457,10 @@ def fit_session(
     worlds = [(scenario, folder), *also]
     base, objective = sessions_objective(worlds, replicates, first, mechanisms)
     bounds = fit_bounds(bounds, mechanisms)
-
-    chosen = int(getattr(base.parameters, "absence_habit", 0))
-    if not mechanisms:
-        scores = {streak: objective(with_habit(base, streak)) for streak in ABSENCE_HABITS}
-        chosen = max(ABSENCE_HABITS, key=lambda streak: scores[streak])
-    fits = {
-        k: search(
+    habit = int(getattr(base.parameters, "absence_habit", 0))
+    chosen = habit if mechanisms else best_habit(base, objective)
+    fit = best_search(
+        lambda k: search(
             with_habit(base, chosen),
             objective,
             bounds,
@@ -453,12 +468,9 @@ def fit_session(
             seed=k,
             progress=progress,
             score_names=OBJECTIVES[first],
-        )
-        for k in range(seed, seed + starts)
-    }
-    fit = max(fits.values(), key=lambda f: (f.score["accuracy"], f.score["kappa"]))
-    if starts > 1:
-        fit.searches = {k: (f.score["accuracy"], f.score["kappa"]) for k, f in fits.items()}
+        ),
+        range(seed, seed + starts),
+    )
     extra: dict[str, float] = (
         {f"{c}_weight": 0.0 for c in HISTORY_CHANNELS} if mechanisms else {"absence_habit": chosen}
     )

@@ -115,3 +115,29 @@ def test_recurring_scores_are_taken_on_the_votes_persistence_forecasts(
     # persistence 8 (state 3 abstained where it had voted yes)
     assert (report.recurring, full.accuracy_recurring) == (2, 7 / 9)
     assert report.persistence_accuracy == 8 / 9
+
+
+def _fit(first: float, second: float) -> Fit:
+    return Fit({"w": first}, {"accuracy": first, "kappa": second}, {}, {}, 1)
+
+
+@pytest.mark.parametrize(
+    ("scores", "best", "says"),
+    [
+        ({0: (0.8, 0.1), 1: (0.9, 0.2), 2: (0.9, 0.3)}, 2, "seed 2)"),  # the tie-breaker decides
+        ({3: (0.9, 0.3), 4: (0.9, 0.3), 5: (0.1, 0.9)}, 3, "seed 3, the first of those tied)"),
+    ],
+)
+def test_several_searches_keep_the_best_in_sample(
+    scores: dict[int, tuple[float, float]], best: int, says: str
+) -> None:
+    fit = session.best_search(lambda k: _fit(*scores[k]), range(min(scores), max(scores) + 1))
+    assert fit.searches == scores and fit.score == _fit(*scores[best]).score
+    fit.score_names = ("accuracy", "agreement r")
+    text = session.searched(fit, min(scores))
+    assert text.startswith(f"the best in-sample of 3 searches (search seeds {min(scores)}-")
+    assert text.endswith(says) and f"{scores[best][0]:.4f}/{scores[best][1]:.4f}" in text
+    # one search: named by its seed, no list
+    assert session.searched(session.best_search(lambda k: _fit(0.5, 0.5), range(7, 8)), 7) == (
+        "search seed 7"
+    )

@@ -516,7 +516,7 @@ def test_world_fit_keeps_the_best_in_sample_of_several_searches(
     assert several.parameters == alone[best].parameters
     header = " ".join(fit_header(several, "w", 4, 2, 3))
     assert "the best in-sample of 3 searches (search seeds 3-5" in header
-    assert f": seed {best})" in header
+    assert f": seed {best}" in header
     # the CLI bounds it
     target = tmp_path / "p.yaml"
     argv = ["world", "fit", str(out / "scenario.yaml"), "--out", str(target), "--budget", "2"]

@@ -523,12 +523,15 @@ def searched(fit: Fit, seed: int) -> str:
     """Say which search made the fit: its seed, or the best in-sample of several."""
     if not fit.searches:
         return f"search seed {seed}"
-    first = fit.score_names[0]
-    tried = ", ".join(f"{score[0]:.4f}" for score in fit.searches.values())
+    first, second = fit.score_names
+    tried = ", ".join(f"{a:.4f}/{b:.4f}" for a, b in fit.searches.values())
     best = max(fit.searches, key=lambda k: fit.searches[k])
+    tie = sum(score == fit.searches[best] for score in fit.searches.values()) > 1
     return (
         f"the best in-sample of {len(fit.searches)} searches (search seeds "
-        f"{min(fit.searches)}-{max(fit.searches)}, {first} {tried}: seed {best})"
+        f"{min(fit.searches)}-{max(fit.searches)}, {first}/{second} {tried}: seed {best}"
+        + (", the first of those tied" if tie else "")
+        + ")"
     )
 
 

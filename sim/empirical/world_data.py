@@ -208,7 +208,8 @@ def read_crosswalk(path: Path) -> Crosswalk:
     missing = [c for c in STATES_COLUMNS if c not in table.columns]
     if missing:
         raise ScenarioError(path, missing[0], "missing column")
-    if table["iso2"].duplicated().any():
+    coded = table["iso2"][table["iso2"] != ""]
+    if coded.duplicated().any():
         raise ScenarioError(path, "iso2", "a code names two states")
     with reading(path):
         cows = table["cow"].astype(int)

@@ -45,12 +45,17 @@ def _call_date(data: Path) -> str:
     return "un_roll_calls.parquet: values: malformed data table"
 
 
-def _democracy_code(data: Path) -> str:
-    (data / "democracy").mkdir()
-    (data / "democracy" / "ccode_democracy.csv").write_text(
-        "ccode,year,v2x_polyarchy,xm_qudsest\nabc,2018,0.5,0.1\n"
-    )
-    return "ccode_democracy.csv: values: malformed data table"
+def _democracy(row: str) -> Callable[[Path], str]:
+    """A democracy extract whose one row is ``row`` (a code or a score that is no number)."""
+
+    def spoil(data: Path) -> str:
+        (data / "democracy").mkdir()
+        (data / "democracy" / "ccode_democracy.csv").write_text(
+            f"ccode,year,v2x_polyarchy,xm_qudsest\n{row}\n"
+        )
+        return "ccode_democracy.csv: values: malformed data table"
+
+    return spoil
 
 
 def _parquet(data: Path, name: str, column: str, values: object) -> None:
@@ -98,14 +103,6 @@ def _iso2_twice(data: Path) -> str:
     return "states.csv: iso2: a code names two states"
 
 
-def _democracy_score(data: Path) -> str:
-    (data / "democracy").mkdir()
-    (data / "democracy" / "ccode_democracy.csv").write_text(
-        "ccode,year,v2x_polyarchy,xm_qudsest\n2,2018,abc,0.1\n"
-    )
-    return "ccode_democracy.csv: values: malformed data table"
-
-
 @pytest.mark.parametrize(
     "spoil",
     [
@@ -115,13 +112,13 @@ def _democracy_score(data: Path) -> str:
         _igo_count,
         _vote_word,
         _iso2_twice,
-        _democracy_score,
+        _democracy("2,2018,abc,0.1"),
         _states_quote,
         _states_column,
         _states_truncated,
         _sponsors_quote,
         _call_date,
-        _democracy_code,
+        _democracy("abc,2018,0.5,0.1"),
     ],
 )
 def test_a_malformed_data_table_is_one_line_naming_it(

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -55,8 +56,8 @@ REQUIRED = {
     "ir_datasets/cow_igo_ndy.parquet": ("ccode1", "ccode2", "year", "dyadigos"),
     "trade/cow_trade_ndy.parquet": ("ccode1", "ccode2", "year", "flow1", "flow2"),
 }
-TEXT_COLUMNS = ("rivalry", "unres", "short", "short_name", "country_code", "vote")
-"""Required columns that hold text; every other one must hold numbers."""
+TEXT_COLUMNS = ("rivalry",)
+"""The required columns of the dyadic tables that hold text; every other one holds numbers."""
 OPTIONAL = ("trade/cow_trade_ndy.parquet", "democracy/ccode_democracy.csv")
 """Tables a data folder may lack (a world built without them keeps trade and regime off)."""
 DEMOCRACY_COLUMNS = ("ccode", "year", "v2x_polyarchy", "xm_qudsest")
@@ -156,18 +157,6 @@ def issue_of(codes: set[str]) -> str:
     return next((c for c in ISSUE_PRIORITY if c in codes), "other")
 
 
-def _read(folder: Path, name: str) -> pd.DataFrame:
-    path = folder / name
-    try:
-        table = pd.read_parquet(path)
-    except (OSError, ValueError) as exc:
-        raise ScenarioError(path, "file", f"cannot read the data table ({exc})") from None
-    missing = [c for c in REQUIRED[name] if c not in table.columns]
-    if missing:
-        raise ScenarioError(path, missing[0], "missing column")
-    return table
-
-
 @contextmanager
 def reading(path: Path) -> Iterator[None]:
     """Name the table when its values cannot be read as the builder needs them.
@@ -182,6 +171,31 @@ def reading(path: Path) -> Iterator[None]:
         raise ScenarioError(
             path, "values", f"malformed data table ({type(exc).__name__})"
         ) from None
+
+
+def read_table(path: Path, columns: Sequence[str], **csv: Any) -> pd.DataFrame:
+    """Read one table of the data folder (Parquet, or CSV with ``csv`` options) with ``columns``.
+
+    A file that cannot be read, cannot be parsed (:func:`reading`) or lacks a column is one
+    line naming it; its content is never printed.
+    """
+    if not path.is_file():
+        raise ScenarioError(path, "file", "no such file")
+    try:
+        with reading(path):
+            table = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path, **csv)
+    except OSError as exc:
+        raise ScenarioError(
+            path, "file", f"cannot read ({exc.strerror or 'not readable'})"
+        ) from None
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ScenarioError(path, missing[0], "missing column")
+    return table
+
+
+def _read(folder: Path, name: str) -> pd.DataFrame:
+    return read_table(folder / name, REQUIRED[name])
 
 
 STATES_COLUMNS = ("iso3", "iso2", "cow", "name", "admitted")
@@ -200,14 +214,7 @@ class Crosswalk:
 
 def read_crosswalk(path: Path) -> Crosswalk:
     """Read ``states.csv`` (``iso3, iso2, cow, name, admitted``; an ISO2 code names one state)."""
-    try:
-        with reading(path):
-            table = pd.read_csv(path, keep_default_na=False, dtype={"iso2": str})
-    except OSError as exc:
-        raise ScenarioError(path, "file", f"cannot read ({exc.strerror})") from None
-    missing = [c for c in STATES_COLUMNS if c not in table.columns]
-    if missing:
-        raise ScenarioError(path, missing[0], "missing column")
+    table = read_table(path, STATES_COLUMNS, keep_default_na=False, dtype={"iso2": str})
     coded = table["iso2"][table["iso2"] != ""]
     if coded.duplicated().any():
         raise ScenarioError(path, "iso2", "a code names two states")
@@ -330,13 +337,7 @@ def read_democracy(path: Path, by_cow: dict[int, str], aliases: set[int]) -> pd.
     """
     if not path.exists():
         return pd.DataFrame(columns=["iso3", "year", "v2x_polyarchy", "xm_qudsest"])
-    try:
-        table = pd.read_csv(path)
-    except (OSError, ValueError) as exc:
-        raise ScenarioError(path, "file", f"cannot read the data table ({exc})") from None
-    missing = [c for c in DEMOCRACY_COLUMNS if c not in table.columns]
-    if missing:
-        raise ScenarioError(path, missing[0], "missing column")
+    table = read_table(path, DEMOCRACY_COLUMNS)
     with reading(path):
         for column in DEMOCRACY_COLUMNS:
             table[column] = pd.to_numeric(table[column])
@@ -349,14 +350,9 @@ def read_sponsors(path: Path) -> dict[str, tuple[list[str], str]]:
     """Return symbol -> (sponsors, source) from ``un_sponsors.csv``; empty if there is none."""
     if not path.exists():
         return {}
-    try:
-        with reading(path):
-            table = pd.read_csv(path, keep_default_na=False, dtype=str)
-    except OSError as exc:
-        raise ScenarioError(path, "file", f"cannot read ({exc.strerror})") from None
-    for column in ("symbol", "draft", "sponsors", "source"):
-        if column not in table.columns:
-            raise ScenarioError(path, column, "missing column")
+    table = read_table(
+        path, ("symbol", "draft", "sponsors", "source"), keep_default_na=False, dtype=str
+    )
     return {
         str(r.symbol): (str(r.sponsors).split(), f"{r.source} (draft {r.draft})")
         for r in table.itertuples()
@@ -450,13 +446,7 @@ def read_complaints(path: Path) -> pd.DataFrame:
     """
     if not path.exists():
         return pd.DataFrame(columns=list(COMPLAINT_COLUMNS))
-    try:
-        table = pd.read_csv(path, keep_default_na=False, dtype=str)
-    except (OSError, ValueError) as exc:
-        raise ScenarioError(path, "file", f"cannot read the data table ({exc})") from None
-    for column in COMPLAINT_COLUMNS:
-        if column not in table.columns:
-            raise ScenarioError(path, column, "missing column")
+    table = read_table(path, COMPLAINT_COLUMNS, keep_default_na=False, dtype=str)
     try:
         dates = [dt.date.fromisoformat(d) for d in table["date"]]
     except ValueError:

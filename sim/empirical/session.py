@@ -390,9 +390,10 @@ def best_search(run: Callable[[int], Fit], seeds: range) -> Fit:
     ``Fit.searches`` keeps each one's score.
     """
     fits = {k: run(k) for k in seeds}
-    fit = max(fits.values(), key=lambda f: (f.score["accuracy"], f.score["kappa"]))
+    scores = {k: (f.score["accuracy"], f.score["kappa"]) for k, f in fits.items()}
+    fit = fits[max(scores, key=scores.__getitem__)]  # the first seed of a tie
     if len(fits) > 1:
-        fit.searches = {k: (f.score["accuracy"], f.score["kappa"]) for k, f in fits.items()}
+        fit.searches = scores
     return fit
 
 

@@ -6,8 +6,9 @@ the day of its first roll call: history is session 73 (the 400 days before), not
 (the 73rd session's first roll call; history session 72), 2017-11-01 (the 72nd) and 2016-10-26
 (the 71st) are built in a temporary folder and ``alliance-sim world fit --also`` is run twice
 on their roll calls at once, three searches each (:data:`FITS`: the model's weights into
-``parameters.yaml``; the mechanisms' own into ``parameters_mechanisms.yaml``; some 30 minutes
-on 2 cores), so no weight sees a vote of session 74. Run from the repository root::
+``parameters.yaml``; the mechanisms' own into ``parameters_mechanisms.yaml``; the two fits run
+in two processes, some 15 minutes on 2 cores), so no weight sees a vote of session 74. Run
+from the repository root::
 
     python tools/bundle_unga_74.py
 """
@@ -47,9 +48,9 @@ FITS = {
 }
 """The parameters files written and their fits, both on sessions 71, 72 and 73 at once, each the
 best in-sample of :data:`FIT_STARTS` searches (one session's searches, and one search, end far
-apart; README, "Weights fitted on the sessions before"): the model's
-weights (accuracy first), and the mechanisms' own (no earlier vote known, agreement r first;
-``world score --parameters``)."""
+apart; README, "Weights fitted on the sessions before"): the model's weights (accuracy first),
+and the mechanisms' own (no earlier vote known, agreement r first; ``world score
+--parameters``)."""
 
 
 def fitted_file(data: Path, name: str) -> str:
